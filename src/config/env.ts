@@ -1,0 +1,111 @@
+// The app's configuration, read from the environment in one place. Every other module
+// receives an AppConfig; none reads process.env itself, so a child process never
+// inherits secrets by accident.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface AppConfig {
+  appId?: string;
+  /** PEM text of the App's private key (from PRIVATE_KEY or the file at PRIVATE_KEY_PATH). */
+  privateKey?: string;
+  webhookSecret?: string;
+  anthropicApiKey?: string;
+  anthropicBaseUrl?: string;
+  /** GitHub Enterprise (or the local stand-in in tests): host[:port], and http or https. */
+  gheHost?: string;
+  gheProtocol: "http" | "https";
+  dataDir: string;
+  redisUrl?: string;
+  port: number;
+  host: string;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  /** Model alias overrides, e.g. MODEL_ALIASES="opus=claude-opus-4-5,sonnet=claude-sonnet-4-5". */
+  modelAliases: Record<string, string>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 3000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}".`);
+  }
+  return n;
+}
+
+export function parseModelAliases(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw?.trim()) return out;
+  for (const pair of raw.split(",")) {
+    const [alias, id, ...rest] = pair.split("=").map((s) => s.trim());
+    if (!alias || !id || rest.length > 0) {
+      throw new ConfigError(
+        `MODEL_ALIASES must look like "opus=<model id>,sonnet=<model id>", got "${pair}".`,
+      );
+    }
+    out[alias] = id;
+  }
+  return out;
+}
+
+function readPrivateKey(env: Env): string | undefined {
+  const inline = nonEmpty(env.PRIVATE_KEY);
+  if (inline) return inline.replace(/\\n/g, "\n");
+  const path = nonEmpty(env.PRIVATE_KEY_PATH);
+  if (!path) return undefined;
+  try {
+    return readFileSync(resolve(path), "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `PRIVATE_KEY_PATH points at "${path}", which cannot be read: ${(err as Error).message}`,
+    );
+  }
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const appId = nonEmpty(env.APP_ID);
+  const webhookSecret = nonEmpty(env.WEBHOOK_SECRET);
+  // Probot silently falls back to the secret "development" when none is set; a
+  // configured App must never accept webhooks signed with a guessable secret.
+  if (appId && !webhookSecret) {
+    throw new ConfigError(
+      "APP_ID is set but WEBHOOK_SECRET is empty. Set WEBHOOK_SECRET to the secret configured on the GitHub App; " +
+        'without it Probot would accept webhooks signed with "development".',
+    );
+  }
+  const protocol = nonEmpty(env.GHE_PROTOCOL) ?? "https";
+  if (protocol !== "http" && protocol !== "https") {
+    throw new ConfigError(`GHE_PROTOCOL must be "http" or "https", got "${protocol}".`);
+  }
+  const logLevel = (nonEmpty(env.LOG_LEVEL) ?? "info") as AppConfig["logLevel"];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}".`);
+  }
+  return {
+    appId,
+    privateKey: readPrivateKey(env),
+    webhookSecret,
+    anthropicApiKey: nonEmpty(env.ANTHROPIC_API_KEY),
+    anthropicBaseUrl: nonEmpty(env.ANTHROPIC_BASE_URL),
+    gheHost: nonEmpty(env.GHE_HOST),
+    gheProtocol: protocol,
+    dataDir: resolve(nonEmpty(env.DATA_DIR) ?? ".data"),
+    redisUrl: nonEmpty(env.REDIS_URL),
+    port: parsePort(env.PORT),
+    host: nonEmpty(env.HOST) ?? "localhost",
+    logLevel,
+    modelAliases: parseModelAliases(env.MODEL_ALIASES),
+  };
+}
