@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
@@ -44,6 +44,16 @@ describe("agent definition loader", () => {
     ]);
     expect(def.prompt).toMatch(/^# Backend Engineer Golang/);
     expect(def.prompt).toContain("## Handling Ambiguous Requirements");
+  });
+
+  it("keeps the seed's words exactly (only line breaks were restored)", async () => {
+    const words = (s: string) => s.split(/\s+/).filter(Boolean);
+    const seed = await readFile(
+      new URL("../../../shared/seeds/000_5a71fc3cf48ced8b.txt", import.meta.url),
+      "utf8",
+    );
+    const restored = await readFile("agents/backend-engineer-golang.md", "utf8");
+    expect(words(restored)).toEqual(words(seed));
   });
 
   it("names the file and the field when the front matter is broken", async () => {

@@ -1,0 +1,95 @@
+// Runs a command as a child process in its own process group, so a timeout kills
+// everything it started (a hung `go test` forks test binaries). Output is capped.
+import { spawn } from "node:child_process";
+import type { RunOptions, RunResult } from "./toolchain.js";
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024;
+
+export interface SpawnSpec {
+  command: string;
+  args: string[];
+  /** The complete environment of the child: nothing is inherited. */
+  env: Record<string, string>;
+  outputCap?: number;
+}
+
+function collector(cap: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  return {
+    push(chunk: Buffer) {
+      if (size >= cap) {
+        truncated = true;
+        return;
+      }
+      const room = cap - size;
+      if (chunk.length > room) truncated = true;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      chunks.push(kept);
+      size += kept.length;
+    },
+    text: () => Buffer.concat(chunks).toString("utf8"),
+    get truncated() {
+      return truncated;
+    },
+  };
+}
+
+export function runProcess(spec: SpawnSpec, options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const cap = spec.outputCap ?? DEFAULT_OUTPUT_CAP;
+  const out = collector(cap);
+  const err = collector(cap);
+  return new Promise((resolve) => {
+    const child = spawn(spec.command, spec.args, {
+      cwd: options.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let timedOut = false;
+    let aborted = false;
+    let settled = false;
+    const killGroup = () => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    const finish = (exitCode: number | null, extraErr?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      // Grandchildren may still hold the group; make sure nothing outlives the run.
+      killGroup();
+      resolve({
+        exitCode: timedOut || aborted ? null : exitCode,
+        stdout: out.text(),
+        stderr: extraErr ? `${err.text()}${extraErr}` : err.text(),
+        timedOut,
+        aborted,
+        truncated: out.truncated || err.truncated,
+        durationMs: Date.now() - started,
+      });
+    };
+    child.on("error", (e) => finish(127, `failed to start ${spec.command}: ${e.message}\n`));
+    child.on("close", (code) => finish(code));
+  });
+}

@@ -1,0 +1,39 @@
+// The Toolchain port: how the agent's `go` tool and the verifier run Go. Adapters decide
+// where (a bubblewrap sandbox or a plain child process); callers only see results.
+
+export interface RunOptions {
+  /** Working directory: the checkout. */
+  cwd: string;
+  /** Killed (with its whole process group) after this long. */
+  timeoutMs?: number;
+  /** Aborts the run the same way a timeout does. */
+  signal?: AbortSignal;
+  /**
+   * Whether the command may reach the network. Only module downloads get it; builds and
+   * tests run offline.
+   */
+  network?: boolean;
+  /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
+  env?: Record<string, string>;
+}
+
+export interface RunResult {
+  /** Exit code, or null when the process was killed. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  aborted: boolean;
+  /** True when stdout or stderr went past the cap and was cut. */
+  truncated: boolean;
+  durationMs: number;
+}
+
+export interface Toolchain {
+  /** Runs `go <args>`. */
+  go(args: string[], options: RunOptions): Promise<RunResult>;
+  /** Runs `gofmt <args>`. */
+  gofmt(args: string[], options: RunOptions): Promise<RunResult>;
+  /** Which isolation runs use, for logs and /health. */
+  readonly isolation: "bubblewrap" | "none";
+}
