@@ -1,19 +1,73 @@
-// Probot entry: webhook events → triggers → queue. Wiring only; the logic lives in
-// triggers/ and jobs/.
-import type { ApplicationFunction, Probot } from "probot";
+// Probot entry: webhook events → triggers → queue. Wiring only: parsing lives in
+// triggers/, everything slow happens in the job. The handler awaits nothing but the
+// enqueue, because GitHub waits for our answer (and gives up after 10 s).
+import type { ApplicationFunction, Context, Probot } from "probot";
+import type { TaskRequest } from "./jobs/task.js";
+import {
+  DEFAULT_TRIGGER_SETTINGS,
+  MalformedPayloadError,
+  parseTriggerEvent,
+  type TriggerSettings,
+} from "./triggers/parse-event.js";
 
 export interface TriggerSink {
-  /** Accepts a parsed trigger; must return quickly (the webhook waits on it). */
-  accept(event: { name: string; id: string; payload: unknown }): Promise<void>;
+  /** Stores the task durably; `created` is false for a redelivered webhook. */
+  enqueue(task: TaskRequest): Promise<{ jobId: string; created: boolean }>;
 }
 
-export function createApp(sink: TriggerSink): ApplicationFunction {
+export interface AppOptions {
+  settings?: Partial<TriggerSettings>;
+  /** Observes how long our own handling took (for /metrics). */
+  onHandled?: (event: string, seconds: number, outcome: string) => void;
+}
+
+const EVENTS = ["issues.labeled", "issue_comment.created", "pull_request_review_comment.created"] as const;
+
+function react(context: Context, reaction: { subject: string; id: number }): void {
+  const { owner, repo } = context.repo();
+  const params = { owner, repo, content: "eyes" as const };
+  const request =
+    reaction.subject === "issue"
+      ? context.octokit.rest.reactions.createForIssue({ ...params, issue_number: reaction.id })
+      : reaction.subject === "issue_comment"
+        ? context.octokit.rest.reactions.createForIssueComment({ ...params, comment_id: reaction.id })
+        : context.octokit.rest.reactions.createForPullRequestReviewComment({
+            ...params,
+            comment_id: reaction.id,
+          });
+  // Not awaited: Probot's throttling spaces writes ~1 s apart per installation.
+  request.catch((err: Error) => context.log.warn({ err: err.message }, "could not react to the trigger"));
+}
+
+export function createApp(sink: TriggerSink, options: AppOptions = {}): ApplicationFunction {
+  const settings = { ...DEFAULT_TRIGGER_SETTINGS, ...options.settings };
   return (app: Probot) => {
-    app.on(
-      ["issues.labeled", "issue_comment.created", "pull_request_review_comment.created"],
-      async (context) => {
-        await sink.accept({ name: context.name, id: context.id, payload: context.payload });
-      },
-    );
+    app.on([...EVENTS], async (context) => {
+      const started = process.hrtime.bigint();
+      const event = `${context.name}.${(context.payload as { action?: string }).action}`;
+      const done = (outcome: string) =>
+        options.onHandled?.(event, Number(process.hrtime.bigint() - started) / 1e9, outcome);
+      let parsed: ReturnType<typeof parseTriggerEvent>;
+      try {
+        parsed = parseTriggerEvent(context.name, context.id, context.payload, settings);
+      } catch (err) {
+        if (!(err instanceof MalformedPayloadError)) throw err;
+        context.log.warn({ delivery: context.id }, err.message);
+        done("malformed");
+        return;
+      }
+      if (parsed.kind === "ignore") {
+        context.log.debug({ delivery: context.id, reason: parsed.reason }, "ignored");
+        done("ignored");
+        return;
+      }
+      const { jobId, created } = await sink.enqueue(parsed.task);
+      context.log.info(
+        { delivery: context.id, jobId, created, event },
+        created ? "job queued" : "duplicate delivery",
+      );
+      if (created && parsed.reaction) react(context, parsed.reaction);
+      done(created ? "queued" : "duplicate");
+    });
   };
 }

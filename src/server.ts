@@ -19,7 +19,7 @@ export async function startServer(config: AppConfig): Promise<Server> {
       logLevel: config.logLevel,
     }),
   });
-  await server.load(createApp({ accept: async () => {} }));
+  await server.load(createApp({ enqueue: async () => ({ jobId: "", created: false }) }));
   await server.start();
   return server;
 }

@@ -33,6 +33,8 @@ export interface TaskRequest {
     /** The only instruction in the task; everything in `context` is untrusted material. */
     instruction: string;
     commentId?: number;
+    /** When the trigger happened (ISO 8601): the thread is read as it stood then. */
+    at: string;
   };
   /** Issue or PR thread as delivered, sanitised; untrusted material for the model. */
   context: {
@@ -47,6 +49,10 @@ export interface TaskRequest {
     /** For a PR job: the PR's head branch, where the bot commits. */
     headRef?: string;
     baseRef?: string;
+    /** For a PR job: the head repository ("owner/repo"); null when it was deleted. */
+    headRepoFullName?: string | null;
+    /** The app cannot push to forks: such PR jobs get a reply and no run. */
+    isFork?: boolean;
   };
   /** Agent name chosen by the trigger (`/agent @name`, the label map); default otherwise. */
   agent?: string;

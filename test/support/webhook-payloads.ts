@@ -1,0 +1,86 @@
+// Webhook payloads shaped like GitHub's, for handler and trigger tests.
+export interface PayloadOptions {
+  owner?: string;
+  repo?: string;
+  number?: number;
+  sender?: string;
+  senderType?: "User" | "Bot";
+  association?: string;
+  cloneUrl?: string;
+  installationId?: number;
+}
+
+function common(o: PayloadOptions) {
+  const owner = o.owner ?? "acme";
+  const repo = o.repo ?? "ledger";
+  return {
+    repository: {
+      id: 1,
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      owner: { login: owner, id: 10, type: "Organization" },
+      clone_url: o.cloneUrl ?? `https://github.com/${owner}/${repo}.git`,
+      default_branch: "main",
+      private: true,
+    },
+    sender: { login: o.sender ?? "alice", id: 100, type: o.senderType ?? "User" },
+    installation: { id: o.installationId ?? 7 },
+  };
+}
+
+function issue(o: PayloadOptions, pullRequest = false) {
+  return {
+    number: o.number ?? 42,
+    title: "Add a balance endpoint",
+    body: "GET /accounts/{id}/balance returns the balance in minor units.",
+    state: "open",
+    user: { login: "alice", id: 100, type: "User" },
+    ...(pullRequest ? { pull_request: { url: "https://api.github.com/repos/acme/ledger/pulls/42" } } : {}),
+  };
+}
+
+export function issuesLabeled(label = "backend-go", o: PayloadOptions = {}) {
+  return { action: "labeled", label: { name: label }, issue: issue(o), ...common(o) };
+}
+
+export function issueCommentCreated(body: string, o: PayloadOptions & { onPullRequest?: boolean } = {}) {
+  const c = common(o);
+  return {
+    action: "created",
+    issue: issue(o, o.onPullRequest),
+    comment: {
+      id: 555,
+      body,
+      user: c.sender,
+      author_association: o.association ?? "MEMBER",
+      created_at: "2026-11-23T10:00:00Z",
+    },
+    ...c,
+  };
+}
+
+export function reviewCommentCreated(body: string, o: PayloadOptions & { headRepo?: string } = {}) {
+  const c = common(o);
+  const fullName = c.repository.full_name;
+  return {
+    action: "created",
+    pull_request: {
+      number: o.number ?? 7,
+      title: "Balance endpoint",
+      body: "Adds the endpoint.",
+      head: { ref: "feature/balance", repo: { full_name: o.headRepo ?? fullName } },
+      base: { ref: "main", repo: { full_name: fullName } },
+    },
+    comment: {
+      id: 777,
+      body,
+      user: c.sender,
+      path: "api/balance.go",
+      line: 12,
+      diff_hunk: "@@ -1,3 +1,12 @@\n+func Balance() {}",
+      author_association: o.association ?? "COLLABORATOR",
+      created_at: "2026-11-23T10:00:00Z",
+    },
+    ...c,
+  };
+}
