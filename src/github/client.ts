@@ -1,0 +1,19 @@
+import type { ProbotOctokit } from "probot";
+
+/** An authenticated GitHub REST client (Probot's Octokit, with throttling and retries). */
+export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface IssueRef extends RepoRef {
+  number: number;
+}
+
+/** HTTP status of an Octokit error, if it has one. */
+export function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}

@@ -1,0 +1,155 @@
+// One comment per job, created when work starts and edited as it moves, so people see
+// where the job is without a flood of notifications. Edits are coalesced: at most one
+// every `minIntervalMs`, except the final one.
+import type { GitHubClient, IssueRef } from "./client.js";
+import { TRACKING_MARKER } from "./markers.js";
+
+export type Stage =
+  | "queued"
+  | "cloning"
+  | "agent"
+  | "verifying"
+  | "pushing"
+  | "done"
+  | "needs_info"
+  | "failed";
+
+const STAGES: { stage: Stage; label: string }[] = [
+  { stage: "queued", label: "Queued" },
+  { stage: "cloning", label: "Cloning the repository" },
+  { stage: "agent", label: "Agent at work" },
+  { stage: "verifying", label: "Verifying with gofmt, go vet, go build, go test" },
+  { stage: "pushing", label: "Pushing" },
+];
+
+export interface TrackingState {
+  stage: Stage;
+  detail?: string;
+  /** Final words: the PR link, the questions, or the failure and how to retry. */
+  conclusion?: string;
+  restarted?: boolean;
+}
+
+export function renderTracking(jobId: string, state: TrackingState, actor?: string): string {
+  const current = STAGES.findIndex((s) => s.stage === state.stage);
+  const finished = state.stage === "done" || state.stage === "needs_info" || state.stage === "failed";
+  const lines = STAGES.map((s, i) => {
+    if (finished || i < current) return `- [x] ${s.label}`;
+    if (i === current) return `- [ ] **${s.label}…**${state.detail ? ` ${state.detail}` : ""}`;
+    return `- [ ] ${s.label}`;
+  });
+  const heading =
+    state.stage === "done"
+      ? "✅ **backend-go-agent** finished"
+      : state.stage === "needs_info"
+        ? "❓ **backend-go-agent** needs more information"
+        : state.stage === "failed"
+          ? "❌ **backend-go-agent** could not finish"
+          : `⏳ **backend-go-agent** is working${actor ? ` for @${actor}` : ""}`;
+  const parts = [TRACKING_MARKER, heading, ""];
+  if (state.restarted)
+    parts.push("_The app restarted while this job was running; it was picked up again._", "");
+  if (state.stage === "failed" && state.detail) parts.push(`The job stopped while ${state.detail}.`, "");
+  if (!finished || state.stage === "failed") parts.push(...lines, "");
+  if (state.conclusion) parts.push(state.conclusion, "");
+  parts.push(`<sub>job \`${jobId}\`</sub>`);
+  return parts.join("\n");
+}
+
+export class TrackingComment {
+  private last = 0;
+  private pending: TrackingState | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly gh: GitHubClient,
+    private readonly issue: IssueRef,
+    readonly commentId: number,
+    private readonly jobId: string,
+    private readonly actor: string | undefined,
+    private readonly minIntervalMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Creates the comment, or reuses this job's comment when the job restarted. */
+  static async open(
+    gh: GitHubClient,
+    issue: IssueRef,
+    jobId: string,
+    state: TrackingState,
+    opts: {
+      actor?: string;
+      minIntervalMs?: number;
+      onError?: (err: unknown) => void;
+      existingId?: number;
+    } = {},
+  ): Promise<TrackingComment> {
+    const body = renderTracking(jobId, state, opts.actor);
+    let id = opts.existingId;
+    if (id) {
+      await gh.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: id, body });
+    } else {
+      const { data } = await gh.rest.issues.createComment({
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        body,
+      });
+      id = data.id;
+    }
+    const tc = new TrackingComment(
+      gh,
+      issue,
+      id,
+      jobId,
+      opts.actor,
+      opts.minIntervalMs ?? 3000,
+      opts.onError ?? (() => {}),
+    );
+    tc.last = Date.now();
+    return tc;
+  }
+
+  /** Progress: coalesced, never throws (a failed edit must not fail the job). */
+  update(state: TrackingState): void {
+    this.pending = state;
+    if (this.timer) return;
+    const wait = Math.max(0, this.last + this.minIntervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  /** The final state: written at once, and awaited. */
+  async finish(state: TrackingState): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = state;
+    this.flush();
+    await this.chain;
+  }
+
+  private flush(): void {
+    const state = this.pending;
+    this.pending = null;
+    if (!state) return;
+    this.last = Date.now();
+    const body = renderTracking(this.jobId, state, this.actor);
+    this.chain = this.chain
+      .then(() =>
+        this.gh.rest.issues.updateComment({
+          owner: this.issue.owner,
+          repo: this.issue.repo,
+          comment_id: this.commentId,
+          body,
+        }),
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => this.onError(err),
+      );
+  }
+}
