@@ -2,15 +2,21 @@
 // where (a bubblewrap sandbox or a plain child process); callers only see results.
 
 export interface RunOptions {
-  /** Working directory: the checkout. */
+  /** Working directory: the checkout, or a directory inside it. */
   cwd: string;
+  /**
+   * The checkout root, writable inside the sandbox (everything else is read-only).
+   * Defaults to cwd; set it when cwd is a subdirectory of the checkout.
+   */
+  root?: string;
   /** Killed (with its whole process group) after this long. */
   timeoutMs?: number;
   /** Aborts the run the same way a timeout does. */
   signal?: AbortSignal;
   /**
    * Whether the command may reach the network. Only module downloads get it; builds and
-   * tests run offline.
+   * tests run offline, with GOPROXY=off, so a module that is not in the cache fails with
+   * a clear error (run `go mod download` with network: true first).
    */
   network?: boolean;
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */

@@ -1,0 +1,249 @@
+// The Go adapter of the Toolchain port: runs `go` and `gofmt` with a scrubbed environment,
+// shared caches under DATA_DIR, a timeout that kills the process group, capped output, and
+// (where it works) the bubblewrap sandbox. Whether the sandbox is usable is probed once;
+// if not, runs go unsandboxed and the caller's log gets one clear warning.
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { buildGoEnv, type GoCacheDirs, type GoEnvSettings, goCacheDirs } from "./go-env.js";
+import { runProcess } from "./process-runner.js";
+import { bwrapArgs, findOnPath, SANDBOX_HOME, SANDBOX_TMP } from "./sandbox.js";
+import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
+
+export interface GoToolchainOptions {
+  /** DATA_DIR: the shared Go caches live under `<dataDir>/go/`. */
+  dataDir: string;
+  /** "auto" uses bubblewrap when it works here; "off" never does. Default "auto". */
+  sandbox?: "auto" | "off";
+  /** GOPROXY for module downloads (runs with network: true). */
+  goproxy?: string;
+  goflags?: string;
+  goprivate?: string;
+  gonosumdb?: string;
+  /** Receives the one startup line about isolation (a warning when the sandbox is missing). */
+  log?: (msg: string) => void;
+  /** Bytes kept of stdout and of stderr per run. */
+  outputCap?: number;
+  /** PATH searched for `go` and `bwrap`; only this value is read, never the rest of the env. */
+  searchPath?: string;
+}
+
+export interface GoToolchain extends Toolchain {
+  /** e.g. "go1.26.8". */
+  readonly goVersion: string;
+  readonly goroot: string;
+  readonly caches: GoCacheDirs;
+}
+
+/** Go is missing or broken on this machine. */
+export class ToolchainUnavailableError extends Error {
+  override name = "ToolchainUnavailableError";
+}
+
+/** A run was asked for something the toolchain refuses (e.g. cwd outside the checkout). */
+export class ToolchainUsageError extends Error {
+  override name = "ToolchainUsageError";
+}
+
+const DEFAULT_GOPROXY = "https://proxy.golang.org,direct";
+const PROBE_TIMEOUT_MS = 30_000;
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean) ?? "no output"
+  );
+}
+
+export async function createGoToolchain(options: GoToolchainOptions): Promise<GoToolchain> {
+  const log = options.log ?? (() => {});
+  const searchPath = options.searchPath ?? process.env.PATH;
+  const goOnPath = findOnPath("go", searchPath);
+  if (!goOnPath) {
+    throw new ToolchainUnavailableError(
+      "The go command was not found on PATH. Install Go 1.21 or newer and make sure `go` is on PATH.",
+    );
+  }
+  const caches = goCacheDirs(resolve(options.dataDir));
+  for (const dir of [caches.gopath, caches.gomodcache, caches.gocache]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  mkdirSync(join(caches.config, "go", "telemetry"), { recursive: true });
+  writeFileSync(join(caches.config, "go", "telemetry", "mode"), "off");
+  const baseSettings = {
+    caches,
+    goproxy: options.goproxy?.trim() || DEFAULT_GOPROXY,
+    goflags: options.goflags,
+    goprivate: options.goprivate,
+    gonosumdb: options.gonosumdb,
+  };
+  const outputCap = options.outputCap;
+
+  // Ask go itself where it lives (handles /usr/bin/go -> /usr/lib/go-x/bin/go).
+  const probeHome = await mkdtemp(join(tmpdir(), "bga-go-probe-"));
+  let goroot: string;
+  let goVersion: string;
+  try {
+    const env = buildGoEnv(
+      {
+        ...baseSettings,
+        goBinDir: dirname(realpathSync(goOnPath)),
+        home: probeHome,
+        tmpDir: probeHome,
+      },
+      { network: false },
+    );
+    const res = await runProcess(
+      { command: goOnPath, args: ["env", "GOROOT", "GOVERSION"], env, outputCap },
+      { cwd: probeHome, timeoutMs: PROBE_TIMEOUT_MS },
+    );
+    const [root, version] = res.stdout.trim().split("\n");
+    if (res.exitCode !== 0 || !root || !version) {
+      throw new ToolchainUnavailableError(
+        `\`go env\` failed (exit ${res.exitCode ?? "killed"}): ${firstLine(res.stderr)}`,
+      );
+    }
+    goroot = realpathSync(root.trim());
+    goVersion = version.trim();
+  } finally {
+    await rm(probeHome, { recursive: true, force: true });
+  }
+  const goBin = join(goroot, "bin", "go");
+  const gofmtBin = join(goroot, "bin", "gofmt");
+  const settings = { ...baseSettings, goBinDir: join(goroot, "bin") };
+
+  let bwrap: string | undefined;
+  if (options.sandbox !== "off") {
+    bwrap = findOnPath("bwrap", searchPath);
+    const problem = bwrap
+      ? await probeSandbox(bwrap, goBin, goroot, settings, outputCap)
+      : "bwrap is not installed";
+    if (problem) {
+      log(
+        `WARNING: Go runs are NOT sandboxed (${problem}). Tests from repositories run as this user with ` +
+          "a scrubbed environment but can read the filesystem and reach the network. Install bubblewrap " +
+          "(apt-get install bubblewrap) and allow unprivileged user namespaces to sandbox them.",
+      );
+      bwrap = undefined;
+    } else {
+      log(`Go runs are sandboxed with bubblewrap (${goVersion}, no network except module downloads).`);
+    }
+  } else {
+    log(`Go runs are not sandboxed (sandbox: "off"); ${goVersion} with a scrubbed environment.`);
+  }
+
+  const run = (binary: string, args: string[], opts: RunOptions): Promise<RunResult> =>
+    bwrap
+      ? runSandboxed(bwrap, binary, args, opts, { settings, goroot, caches, outputCap })
+      : runPlain(binary, args, opts, settings, outputCap);
+
+  return {
+    isolation: bwrap ? "bubblewrap" : "none",
+    goVersion,
+    goroot,
+    caches,
+    go: (args, opts) => run(goBin, args, opts),
+    gofmt: (args, opts) => run(gofmtBin, args, opts),
+  };
+}
+
+type BaseSettings = Omit<GoEnvSettings, "home" | "tmpDir">;
+
+function checkedRoot(opts: RunOptions): string {
+  const root = resolve(opts.root ?? opts.cwd);
+  const rel = relative(root, resolve(opts.cwd));
+  if (rel.startsWith("..") || isAbsolute(rel)) {
+    throw new ToolchainUsageError(`cwd ${opts.cwd} is outside the checkout root ${root}.`);
+  }
+  return root;
+}
+
+async function runPlain(
+  binary: string,
+  args: string[],
+  opts: RunOptions,
+  settings: BaseSettings,
+  outputCap: number | undefined,
+): Promise<RunResult> {
+  checkedRoot(opts);
+  // A fresh HOME and TMPDIR per run, removed afterwards: nothing carries over between jobs.
+  const scratch = await mkdtemp(join(tmpdir(), "bga-go-"));
+  try {
+    const home = join(scratch, "home");
+    const tmp = join(scratch, "tmp");
+    mkdirSync(home);
+    mkdirSync(tmp);
+    const env = buildGoEnv(
+      { ...settings, home, tmpDir: tmp },
+      { network: opts.network ?? false, extra: opts.env },
+    );
+    return await runProcess({ command: binary, args, env, outputCap }, opts);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+interface SandboxContext {
+  settings: BaseSettings;
+  goroot: string;
+  caches: GoCacheDirs;
+  outputCap: number | undefined;
+}
+
+function runSandboxed(
+  bwrap: string,
+  binary: string,
+  args: string[],
+  opts: RunOptions,
+  ctx: SandboxContext,
+): Promise<RunResult> {
+  const root = checkedRoot(opts);
+  const network = opts.network ?? false;
+  const env = buildGoEnv(
+    { ...ctx.settings, home: SANDBOX_HOME, tmpDir: SANDBOX_TMP },
+    { network, extra: opts.env },
+  );
+  const spec = {
+    goroot: ctx.goroot,
+    // The module cache stays writable offline too: go takes lock files there even with
+    // GOPROXY=off, and a read-only cache turns "module lookup disabled" into a confusing
+    // "read-only file system".
+    writable: [root, ctx.caches.gopath, ctx.caches.gocache],
+    readOnly: [ctx.caches.config],
+    cwd: resolve(opts.cwd),
+    network,
+  };
+  return runProcess(
+    { command: bwrap, args: bwrapArgs(spec, binary, args), env, outputCap: ctx.outputCap },
+    opts,
+  );
+}
+
+/** Runs `go version` inside the sandbox; returns what went wrong, or undefined when it works. */
+async function probeSandbox(
+  bwrap: string,
+  goBin: string,
+  goroot: string,
+  settings: BaseSettings,
+  outputCap: number | undefined,
+): Promise<string | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), "bga-bwrap-probe-"));
+  try {
+    const res = await runSandboxed(
+      bwrap,
+      goBin,
+      ["version"],
+      { cwd: dir, timeoutMs: PROBE_TIMEOUT_MS },
+      { settings, goroot, caches: settings.caches, outputCap },
+    );
+    if (res.exitCode === 0 && res.stdout.startsWith("go version")) return undefined;
+    return `bubblewrap failed: ${firstLine(res.stderr || res.stdout)}`;
+  } catch (err) {
+    return `bubblewrap failed: ${(err as Error).message}`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
