@@ -1,0 +1,191 @@
+// The embedded JobQueue: one SQLite file under DATA_DIR, no server. Workers poll for due
+// jobs, hold a renewable lease on each running job, and a job whose lease expired (its
+// process died) is claimed again and runs as a restart.
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { JobRecord, JobRecordPatch, JobStats } from "./job-record.js";
+import { cleanPatch } from "./job-record.js";
+import {
+  type EnqueueResult,
+  type JobHandler,
+  type JobQueue,
+  type JobQueueOptions,
+  type ListOptions,
+  listLimit,
+  type ResolvedOptions,
+  resolveOptions,
+  type StartOptions,
+} from "./queue.js";
+import { type Finish, type JobRow, rowToRecord, SqliteJobStore } from "./sqlite-store.js";
+import type { TaskRequest } from "./task.js";
+import { type AttemptResult, backoffDelay, RunningAttempts, runAttempt, shouldRetry } from "./worker.js";
+
+const DAY_MS = 86_400_000;
+
+export function sqliteQueueFile(dataDir: string): string {
+  return join(dataDir, "jobs.sqlite");
+}
+
+export class SqliteJobQueue implements JobQueue {
+  readonly kind = "sqlite" as const;
+  private readonly store: SqliteJobStore;
+  private readonly opts: ResolvedOptions;
+  private readonly running = new RunningAttempts();
+  private readonly tokens = new Map<string, string>();
+  private handler: JobHandler | undefined;
+  private concurrency = 1;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(file: string, opts?: JobQueueOptions) {
+    this.opts = resolveOptions(opts);
+    this.store = new SqliteJobStore(file);
+  }
+
+  async enqueue(task: TaskRequest): Promise<EnqueueResult> {
+    const res = this.store.insert(task, Date.now());
+    if (res.created) this.wake();
+    return res;
+  }
+
+  start(handler: JobHandler, opts: StartOptions): void {
+    if (this.handler) throw new Error("SqliteJobQueue.start was already called");
+    if (!(Number.isInteger(opts.concurrency) && opts.concurrency > 0)) {
+      throw new RangeError(`concurrency must be a whole number > 0, got ${opts.concurrency}`);
+    }
+    this.handler = handler;
+    this.concurrency = opts.concurrency;
+    this.heartbeat = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.opts.leaseMs / 3)));
+    this.purgeTimer = setInterval(() => void this.purge(), DAY_MS / 24);
+    this.purgeTimer.unref();
+    void this.purge();
+    this.wake();
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    if (!this.handler || this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.timer);
+    const left = await this.running.drain(graceMs);
+    // Attempts that ignored their abort signal: give their jobs back so they resume.
+    for (const id of left) {
+      const token = this.tokens.get(id);
+      if (token)
+        this.store.finish(id, token, { status: "interrupted", error: "worker shut down" }, Date.now());
+    }
+    clearInterval(this.heartbeat);
+    clearInterval(this.purgeTimer);
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    const row = this.store.byId(jobId);
+    return row ? rowToRecord(row) : undefined;
+  }
+
+  async list(opts?: ListOptions): Promise<JobRecord[]> {
+    return this.store.list(listLimit(opts), opts?.status).map(rowToRecord);
+  }
+
+  async stats(): Promise<JobStats> {
+    return this.store.stats();
+  }
+
+  async update(jobId: string, patch: JobRecordPatch): Promise<void> {
+    this.store.update(jobId, cleanPatch(patch), Date.now());
+  }
+
+  async purge(olderThanDays = this.opts.retentionDays): Promise<number> {
+    return this.store.purge(Date.now() - olderThanDays * DAY_MS);
+  }
+
+  async close(): Promise<void> {
+    await this.stop(0);
+    clearTimeout(this.timer);
+    this.store.close();
+  }
+
+  /** Claims as many due jobs as free slots allow, then sleeps until the next is due. */
+  private wake(): void {
+    if (!this.handler || this.stopping) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    try {
+      while (this.running.size < this.concurrency) {
+        const token = randomUUID();
+        const claimed = this.store.claim(token, Date.now(), this.opts.leaseMs, this.opts.maxRestarts);
+        if (!claimed) break;
+        this.launch(claimed.row, token, claimed.restarted);
+      }
+    } catch (err) {
+      this.opts.logger?.error({ err }, "job queue: claiming a job failed");
+    }
+    const due = this.store.db.open ? this.store.nextDue() : undefined;
+    const wait =
+      due === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, due - Date.now()));
+    this.timer = setTimeout(() => this.wake(), wait);
+  }
+
+  private launch(row: JobRow, token: string, restarted: boolean): void {
+    const handler = this.handler!;
+    const task = this.store.task(row);
+    const record = rowToRecord(row);
+    this.tokens.set(row.id, token);
+    if (row.attempts === 1) this.opts.observer?.jobStarted(record, (Date.now() - row.created_at) / 1000);
+    void this.running
+      .track(row.id, async (signal) => {
+        const result = await runAttempt(handler, task, {
+          jobId: row.id,
+          attempt: row.attempts,
+          restarted,
+          signal,
+        });
+        this.record(row, token, result);
+      })
+      .catch((err: unknown) =>
+        this.opts.logger?.error({ err, jobId: row.id }, "job queue: recording a job failed"),
+      )
+      .finally(() => {
+        this.tokens.delete(row.id);
+        this.wake();
+      });
+  }
+
+  private record(row: JobRow, token: string, result: AttemptResult): void {
+    const now = Date.now();
+    let f: Finish;
+    if (result.kind === "succeeded") f = { status: "succeeded", patch: result.patch };
+    else if (result.kind === "interrupted") f = { status: "interrupted", error: result.error };
+    else if (shouldRetry(result, row.failures, this.opts.maxAttempts)) {
+      f = {
+        status: "retrying",
+        error: result.error,
+        runAt: now + backoffDelay(this.opts.backoffMs, row.failures + 1),
+        failed: true,
+      };
+    } else f = { status: "failed", error: result.error, failed: true };
+    if (!this.store.finish(row.id, token, f, now)) {
+      this.opts.logger?.warn(
+        { jobId: row.id },
+        "job queue: lost the job's lease before recording its outcome",
+      );
+      return;
+    }
+    if (f.status === "succeeded" || f.status === "failed") {
+      const fin = this.store.byId(row.id);
+      if (fin) this.opts.observer?.jobFinished(rowToRecord(fin), (now - (fin.started_at ?? now)) / 1000);
+    }
+  }
+
+  private renewLeases(): void {
+    const exp = Date.now() + this.opts.leaseMs;
+    for (const [id, token] of this.tokens) {
+      try {
+        if (!this.store.renew(id, token, exp)) this.running.abort(id, "lost the job's lease");
+      } catch (err) {
+        this.opts.logger?.error({ err, jobId: id }, "job queue: renewing a lease failed");
+      }
+    }
+  }
+}

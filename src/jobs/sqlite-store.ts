@@ -1,0 +1,306 @@
+// The SQLite job table and every statement on it. A job may run only when it is the
+// oldest unfinished job of its target, which gives per-target FIFO serialisation; a
+// running job holds a lease (token + expiry) that its worker renews, and every write a
+// worker makes about a job is fenced by that token.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { JobRecord, JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
+import { emptyStats, newRecord } from "./job-record.js";
+import type { TaskRequest } from "./task.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  delivery_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  target_kind TEXT NOT NULL,
+  trigger_kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  agent TEXT,
+  task TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0,
+  restarts INTEGER NOT NULL DEFAULT 0,
+  stalls INTEGER NOT NULL DEFAULT 0,
+  run_at INTEGER NOT NULL,
+  lease_token TEXT,
+  lease_expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  updated_at INTEGER NOT NULL,
+  model TEXT,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  cost_usd REAL,
+  pr_url TEXT,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_target_seq ON jobs (target, seq);
+CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
+CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs (finished_at);
+`;
+
+const UNFINISHED = "('queued','running','retrying','interrupted')";
+
+export interface JobRow {
+  seq: number;
+  id: string;
+  delivery_id: string;
+  target: string;
+  target_kind: "issue" | "pull_request";
+  trigger_kind: JobRecord["trigger"]["kind"];
+  actor: string;
+  agent: string | null;
+  task: string | null;
+  status: JobStatus;
+  attempts: number;
+  failures: number;
+  restarts: number;
+  stalls: number;
+  run_at: number;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+  pr_url: string | null;
+  error: string | null;
+}
+
+export function rowToRecord(r: JobRow): JobRecord {
+  const rec: JobRecord = {
+    id: r.id,
+    deliveryId: r.delivery_id,
+    target: r.target,
+    targetKind: r.target_kind,
+    trigger: { kind: r.trigger_kind, actor: r.actor },
+    status: r.status,
+    attempts: r.attempts,
+    restarts: r.restarts,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  if (r.agent !== null) rec.agent = r.agent;
+  if (r.started_at !== null) rec.startedAt = r.started_at;
+  if (r.finished_at !== null) rec.finishedAt = r.finished_at;
+  if (r.status === "retrying") rec.nextRunAt = r.run_at;
+  if (r.model !== null) rec.model = r.model;
+  if (r.input_tokens !== null) rec.inputTokens = r.input_tokens;
+  if (r.output_tokens !== null) rec.outputTokens = r.output_tokens;
+  if (r.cost_usd !== null) rec.costUsd = r.cost_usd;
+  if (r.pr_url !== null) rec.prUrl = r.pr_url;
+  if (r.error !== null) rec.error = r.error;
+  return rec;
+}
+
+const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
+  model: "model",
+  inputTokens: "input_tokens",
+  outputTokens: "output_tokens",
+  costUsd: "cost_usd",
+  prUrl: "pr_url",
+};
+
+export type Finish =
+  | { status: "succeeded"; patch: JobRecordPatch }
+  | { status: "failed"; error: string; failed: boolean }
+  | { status: "retrying"; error: string; runAt: number; failed: boolean }
+  | { status: "interrupted"; error?: string };
+
+export class SqliteJobStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    // FULL: an acknowledged enqueue survives power loss too, not just a process crash.
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+  }
+
+  insert(task: TaskRequest, now: number): { jobId: string; created: boolean } {
+    const rec = newRecord(task, now);
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO jobs (id, delivery_id, target, target_kind, trigger_kind, actor, agent, task,
+           status, run_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      )
+      .run(
+        rec.id,
+        rec.deliveryId,
+        rec.target,
+        rec.targetKind,
+        rec.trigger.kind,
+        rec.trigger.actor,
+        rec.agent ?? null,
+        JSON.stringify(task),
+        now,
+        now,
+        now,
+      );
+    return { jobId: rec.id, created: info.changes === 1 };
+  }
+
+  /**
+   * Claims the oldest runnable job: due, or running with an expired lease (its worker
+   * died), and the oldest unfinished job of its target. Runs in one IMMEDIATE transaction
+   * so two processes sharing the file never claim the same job.
+   */
+  claim(
+    token: string,
+    now: number,
+    leaseMs: number,
+    maxRestarts: number,
+  ): { row: JobRow; restarted: boolean } | null {
+    const pick = this.db.prepare(
+      `SELECT j.* FROM jobs j
+       WHERE ((j.status IN ('queued','retrying','interrupted') AND j.run_at <= @now)
+              OR (j.status = 'running' AND j.lease_expires_at < @now))
+         AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.target = j.target AND e.seq < j.seq AND e.status IN ${UNFINISHED})
+       ORDER BY j.seq LIMIT 1`,
+    );
+    const tx = this.db.transaction((): { row: JobRow; restarted: boolean } | null => {
+      for (;;) {
+        const row = pick.get({ now }) as JobRow | undefined;
+        if (!row) return null;
+        const stalled = row.status === "running";
+        const restarted = stalled || row.status === "interrupted";
+        if (stalled && row.stalls + 1 > maxRestarts) {
+          this.db
+            .prepare(
+              `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, stalls=stalls+1,
+                 finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
+            )
+            .run({ id: row.id, now, error: `its worker stopped ${row.stalls + 1} times while running it` });
+          continue;
+        }
+        this.db
+          .prepare(
+            `UPDATE jobs SET status='running', lease_token=@token, lease_expires_at=@exp, attempts=attempts+1,
+               restarts=restarts+@r, stalls=stalls+@s, started_at=COALESCE(started_at, @now), updated_at=@now
+             WHERE id=@id`,
+          )
+          .run({ id: row.id, token, exp: now + leaseMs, r: restarted ? 1 : 0, s: stalled ? 1 : 0, now });
+        return { row: this.byId(row.id)!, restarted };
+      }
+    });
+    return tx.immediate();
+  }
+
+  /** Extends a lease; false when the job is no longer ours. */
+  renew(id: string, token: string, expiresAt: number): boolean {
+    return (
+      this.db
+        .prepare("UPDATE jobs SET lease_expires_at=? WHERE id=? AND lease_token=? AND status='running'")
+        .run(expiresAt, id, token).changes === 1
+    );
+  }
+
+  /** Writes an attempt's outcome if the lease is still ours; false otherwise. */
+  finish(id: string, token: string, f: Finish, now: number): boolean {
+    const base = { id, token, now };
+    const fence = "WHERE id=@id AND lease_token=@token AND status='running'";
+    const release = "lease_token=NULL, lease_expires_at=NULL, updated_at=@now";
+    let info: Database.RunResult;
+    switch (f.status) {
+      case "succeeded": {
+        const sets = Object.entries(f.patch).map(
+          ([k]) => `${PATCH_COLUMNS[k as keyof JobRecordPatch]}=@${k}`,
+        );
+        info = this.db
+          .prepare(
+            `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
+               error=NULL ${fence}`,
+          )
+          .run({ ...base, ...f.patch });
+        break;
+      }
+      case "failed":
+        info = this.db
+          .prepare(
+            `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, error=@error,
+               failures=failures+@f ${fence}`,
+          )
+          .run({ ...base, error: f.error, f: f.failed ? 1 : 0 });
+        break;
+      case "retrying":
+        info = this.db
+          .prepare(
+            `UPDATE jobs SET status='retrying', ${release}, run_at=@runAt, error=@error, failures=failures+@f ${fence}`,
+          )
+          .run({ ...base, error: f.error, runAt: f.runAt, f: f.failed ? 1 : 0 });
+        break;
+      case "interrupted":
+        info = this.db
+          .prepare(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`)
+          .run(base);
+        break;
+    }
+    return info.changes === 1;
+  }
+
+  update(id: string, patch: JobRecordPatch, now: number): void {
+    const keys = Object.keys(patch) as (keyof JobRecordPatch)[];
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${PATCH_COLUMNS[k]}=@${k}`).join(", ");
+    this.db.prepare(`UPDATE jobs SET ${sets}, updated_at=@now WHERE id=@id`).run({ ...patch, id, now });
+  }
+
+  byId(id: string): JobRow | undefined {
+    return this.db.prepare("SELECT * FROM jobs WHERE id=?").get(id) as JobRow | undefined;
+  }
+
+  list(limit: number, status?: JobStatus): JobRow[] {
+    const where = status ? "WHERE status=@status" : "";
+    return this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, seq DESC LIMIT @limit`)
+      .all({ status, limit }) as JobRow[];
+  }
+
+  stats(): JobStats {
+    const out = emptyStats();
+    const rows = this.db.prepare("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").all() as {
+      status: JobStatus;
+      n: number;
+    }[];
+    for (const r of rows) if (r.status in out) out[r.status] = r.n;
+    return out;
+  }
+
+  /** Earliest time a waiting job becomes due (for the idle timer); undefined when none waits. */
+  nextDue(): number | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT MIN(CASE WHEN status='running' THEN lease_expires_at ELSE run_at END) AS t FROM jobs
+         WHERE status IN ${UNFINISHED}`,
+      )
+      .get() as { t: number | null };
+    return r.t ?? undefined;
+  }
+
+  purge(before: number): number {
+    return this.db
+      .prepare("DELETE FROM jobs WHERE status IN ('succeeded','failed') AND finished_at < ?")
+      .run(before).changes;
+  }
+
+  task(row: JobRow): TaskRequest {
+    return JSON.parse(row.task ?? "null") as TaskRequest;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

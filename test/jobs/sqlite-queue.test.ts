@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "@jest/globals";
+import { SqliteJobQueue, sqliteQueueFile } from "../../src/jobs/sqlite-queue.js";
+import { queueContract } from "./queue-contract.js";
+
+const root = mkdtempSync(join(tmpdir(), "jobs-sqlite-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+queueContract("SQLite", {
+  async fresh() {
+    const file = sqliteQueueFile(join(root, String(n++)));
+    return { open: async (opts) => new SqliteJobQueue(file, opts) };
+  },
+});

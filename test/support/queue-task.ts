@@ -1,0 +1,37 @@
+// Test helpers for the job queue: a TaskRequest builder and a poll-until helper.
+import type { TaskRequest } from "../../src/jobs/task.js";
+
+export function makeTask(deliveryId: string, target: { repo?: string; number?: number } = {}): TaskRequest {
+  return {
+    deliveryId,
+    installationId: 1,
+    target: { owner: "acme", repo: target.repo ?? "svc", number: target.number ?? 1, kind: "issue" },
+    trigger: { kind: "label", actor: "octocat", instruction: "SECRET-INSTRUCTION do the thing" },
+    context: { title: "Add a health endpoint", body: "THREAD-BODY untrusted text", comments: [] },
+    repository: { cloneUrl: "https://github.com/acme/svc.git", defaultBranch: "main" },
+  };
+}
+
+/** Polls until pred() is truthy; throws with `what` after timeoutMs. */
+export async function until<T>(
+  pred: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await pred();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A promise with its resolve function, for handlers that block until the test lets go. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => {
+    open = r;
+  });
+  return { promise, open };
+}
