@@ -1,0 +1,241 @@
+// The tool loop: the model and the tools take turns until the model produces a report that
+// passes the definition's output_schema, asks a clarifying question, or a budget runs out.
+import { realpath } from "node:fs/promises";
+import type { Toolchain } from "../golang/toolchain.js";
+import type { TaskRequest } from "../jobs/task.js";
+import { BUILTIN_PROTECTED_GLOBS } from "../workspace/safe-path.js";
+import {
+  ABORTED,
+  type BudgetExhausted,
+  type Budgets,
+  checkSpend,
+  DEFAULT_BUDGETS,
+  exhaustedTurns,
+  exhaustedWallClock,
+} from "./budget.js";
+import type { AgentDefinition } from "./definition.js";
+import {
+  addUsage,
+  type MessageParam,
+  ModelCallError,
+  type ModelClient,
+  type ModelResponse,
+  type ToolUseBlock,
+  totalTokens,
+  ZERO_USAGE,
+} from "./model-client.js";
+import type { AgentOutcome, AgentProgress, TranscriptEntry } from "./outcome.js";
+import { costUsd } from "./pricing.js";
+import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
+import { checkReport } from "./report.js";
+import { buildRequest, cachedSystem, cachedTools } from "./request.js";
+import { runToolBatch } from "./tool-batch.js";
+import { toolSchemas } from "./tools/registry.js";
+import type { ToolContext } from "./tools/types.js";
+import { truncateMiddle } from "./truncate.js";
+
+export interface RunAgentOptions {
+  definition: AgentDefinition;
+  /** Concrete model id (aliases already resolved). */
+  model: string;
+  task: TaskRequest;
+  checkoutDir: string;
+  modelClient: ModelClient;
+  toolchain: Toolchain;
+  budgets?: Partial<Budgets>;
+  signal?: AbortSignal;
+  onProgress?: (progress: AgentProgress) => void;
+  /** Added to the built-in protected globs (`.github/workflows/**`). */
+  protectedGlobs?: string[];
+  /** More untrusted material for the first message (repository instructions, a PR diff). */
+  extraContext?: string;
+  goTimeoutMs?: number;
+  maxFileBytes?: number;
+}
+
+const MAX_CONTINUATIONS = 3;
+
+function detailOf(input: unknown): string | undefined {
+  if (!input || typeof input !== "object") return undefined;
+  const i = input as Record<string, unknown>;
+  if (Array.isArray(i.args)) return i.args.join(" ");
+  if (typeof i.path === "string") return i.path;
+  if (typeof i.pattern === "string") return `/${i.pattern}/`;
+  return undefined;
+}
+
+export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> {
+  const budgets: Budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
+  const { model, definition, modelClient } = options;
+  const root = await realpath(options.checkoutDir);
+  const controller = new AbortController();
+  let stopCause: BudgetExhausted | undefined;
+  const stop = (cause: BudgetExhausted) => {
+    stopCause ??= cause;
+    controller.abort();
+  };
+  // Read through a function: TypeScript cannot see the timer and listener set it.
+  const stopped = (): BudgetExhausted | undefined => stopCause;
+  const onOuterAbort = () => stop(ABORTED);
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const timer = setTimeout(() => stop(exhaustedWallClock(budgets.maxWallClockMs)), budgets.maxWallClockMs);
+
+  const ctx: ToolContext = {
+    root,
+    policy: { root, protectedGlobs: [...BUILTIN_PROTECTED_GLOBS, ...(options.protectedGlobs ?? [])] },
+    toolchain: options.toolchain,
+    signal: controller.signal,
+    goTimeoutMs: options.goTimeoutMs ?? 5 * 60_000,
+    maxFileBytes: options.maxFileBytes ?? 512 * 1024,
+    touched: new Set(),
+  };
+  const system = cachedSystem(buildSystemPrompt(definition));
+  const tools = cachedTools(toolSchemas());
+  const messages: MessageParam[] = [
+    { role: "user", content: [{ type: "text", text: buildTaskMessage(options.task, options.extraContext) }] },
+  ];
+  const transcript: TranscriptEntry[] = [];
+  let usage = ZERO_USAGE;
+  let cost = 0;
+  let turns = 0;
+  let turnAllowance = budgets.maxTurns;
+  let repaired = false;
+  let continuations = 0;
+  let pendingText = "";
+
+  const progress = (p: Omit<AgentProgress, "turn" | "maxTurns" | "tokens" | "costUsd">) =>
+    options.onProgress?.({
+      ...p,
+      turn: turns,
+      maxTurns: budgets.maxTurns,
+      tokens: totalTokens(usage),
+      costUsd: cost,
+    });
+  const facts = () => ({
+    usage,
+    costUsd: cost,
+    turns,
+    model,
+    transcript,
+    changedFiles: [...ctx.touched].sort(),
+  });
+  const fail = (reason: string, budget?: BudgetExhausted["budget"]): AgentOutcome => ({
+    kind: "failed",
+    reason,
+    ...(budget ? { budget } : {}),
+    ...facts(),
+  });
+  const note = (text: string) => transcript.push({ kind: "note", turn: turns, text });
+
+  try {
+    for (;;) {
+      if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
+      if (turns >= turnAllowance) {
+        const t = exhaustedTurns(turns, budgets.maxTurns);
+        return fail(t.reason, t.budget);
+      }
+      const request = buildRequest(model, budgets.maxOutputTokensPerCall, system, tools, messages);
+      const started = Date.now();
+      let response: ModelResponse;
+      try {
+        response = await modelClient.create(request, { signal: controller.signal });
+      } catch (err) {
+        if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
+        const message =
+          err instanceof ModelCallError ? err.message : `model call failed: ${(err as Error).message}`;
+        return fail(`the model API failed and retries did not help: ${message}`);
+      }
+      turns++;
+      usage = addUsage(usage, response.usage);
+      const callCost = costUsd(model, response.usage);
+      cost += callCost;
+      const text = response.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("\n");
+      const calls = response.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+      transcript.push({
+        kind: "model_call",
+        turn: turns,
+        stopReason: response.stop_reason,
+        usage: response.usage,
+        costUsd: callCost,
+        durationMs: Date.now() - started,
+        text: truncateMiddle(text, 4000),
+        toolCalls: calls.length,
+      });
+      progress({ event: "model_call" });
+      if (response.content.length > 0) messages.push({ role: "assistant", content: response.content });
+      const spent = checkSpend(budgets, usage, cost);
+      if (spent) return fail(spent.reason, spent.budget);
+
+      const stopReason = response.stop_reason;
+      if (stopReason === "refusal") return fail("the model declined the task (stop_reason: refusal)");
+      if (stopReason === "pause_turn") {
+        note("pause_turn: sending the conversation back so the model can continue");
+        continue;
+      }
+      if (stopReason === "max_tokens") {
+        if (++continuations > MAX_CONTINUATIONS) {
+          return fail(
+            `the model hit the ${budgets.maxOutputTokensPerCall}-token output limit ${MAX_CONTINUATIONS + 1} times in a row`,
+          );
+        }
+        pendingText += text;
+        const content: MessageParam["content"] = calls.map((c) => ({
+          type: "tool_result",
+          tool_use_id: c.id,
+          content: "This call was cut off by the output token limit and did not run. Send it again, smaller.",
+          is_error: true,
+        }));
+        content.push({
+          type: "text",
+          text: "Your reply was cut off by the output token limit. Continue exactly where you stopped.",
+        });
+        messages.push({ role: "user", content });
+        note(`max_tokens: asked the model to continue (${continuations}/${MAX_CONTINUATIONS})`);
+        continue;
+      }
+      continuations = 0;
+      if (calls.length > 0) {
+        pendingText = "";
+        const batch = await runToolBatch(calls, ctx, turns, (e) =>
+          progress({ event: "tool_call", tool: e.name, detail: detailOf(e.input), isError: e.isError }),
+        );
+        transcript.push(...batch.entries);
+        if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
+        if (batch.clarification)
+          return { kind: "needs_clarification", questions: batch.clarification, ...facts() };
+        messages.push({ role: "user", content: batch.blocks });
+        continue;
+      }
+
+      // end_turn (or stop_sequence): the text is the report.
+      const reportText = (pendingText + text).trim();
+      pendingText = "";
+      const check = checkReport(reportText, definition.output_schema);
+      if (check.missing.length === 0 && reportText) {
+        return { kind: "completed", report: reportText, sections: check.sections, ...facts() };
+      }
+      const missing = check.missing.join(", ");
+      if (repaired)
+        return fail(`the report is still missing required sections after a repair turn: ${missing}`);
+      repaired = true;
+      turnAllowance = Math.max(turnAllowance, turns + 1);
+      note(`report missing sections (${missing}); asking once for a complete report`);
+      const headings = definition.output_schema.required_sections
+        .filter((s) => s.required)
+        .map((s) => s.name);
+      messages.push({
+        role: "user",
+        content: [
+          {
+            type: "text",
+            text: `Your report is missing these required sections: ${missing}. Reply with the complete report again, with every required section (${headings.join(", ")}), each under its own Markdown heading (for example "## ${headings[0]}").`,
+          },
+        ],
+      });
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+  }
+}

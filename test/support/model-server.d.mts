@@ -1,0 +1,50 @@
+// Types for model-server.mjs (plain JavaScript so it can run standalone in another process).
+export interface ScriptedUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+}
+
+export type ScriptedBlock =
+  | { type: "text"; text: string }
+  | { type: "tool_use"; id?: string; name: string; input: unknown }
+  | { type: string; [key: string]: unknown };
+
+export interface ScriptedMessage {
+  content: ScriptedBlock[];
+  stop_reason?: string;
+  usage?: ScriptedUsage;
+}
+
+export interface ScriptedError {
+  error: { status: number; type?: string; message?: string; headers?: Record<string, string> };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: request bodies are whatever the client sent
+export type RecordedRequest = Record<string, any>;
+
+export type ScriptStep =
+  | ScriptedMessage
+  | ScriptedError
+  | ((
+      request: RecordedRequest,
+      index: number,
+    ) => ScriptedMessage | ScriptedError | Promise<ScriptedMessage | ScriptedError>);
+
+export interface ScriptedModelServer {
+  url: string;
+  requests: RecordedRequest[];
+  remaining(): number;
+  close(): Promise<void>;
+}
+
+export function startScriptedModel(options: {
+  script: ScriptStep[];
+  port?: number;
+  host?: string;
+  record?: string;
+}): Promise<ScriptedModelServer>;
+
+export function toMessage(step: ScriptedMessage, request: RecordedRequest, index: number): RecordedRequest;
+export function toEvents(message: RecordedRequest): string[];

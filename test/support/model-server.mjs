@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// A scripted stand-in for the Anthropic Messages API: a real HTTP server on 127.0.0.1 that
+// answers POST /v1/messages from a script, as JSON or as SSE (when the request asks to
+// stream) in the same event order as the real API. Plain ESM JavaScript so that later e2e
+// tests and benchmarks can start it in another process:
+//   node test/support/model-server.mjs --script steps.json [--port 0] [--record requests.jsonl]
+// prints one JSON line {"url": "..."} on stdout once it listens.
+//
+// A script is a list of steps, each one of
+//   { content: [...blocks], stop_reason?, usage? }   a canned assistant message
+//   { error: { status, type?, message?, headers? } } an HTTP error with Anthropic's error JSON
+//   (request, index) => step | Promise<step>          computed from the received request body
+import { appendFileSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { pathToFileURL } from "node:url";
+
+const ERROR_TYPES = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
+};
+
+const estimateTokens = (value) => Math.max(1, Math.ceil(JSON.stringify(value ?? "").length / 4));
+
+/** Fills ids, stop_reason and usage the script left out, giving the message the API's shape. */
+export function toMessage(step, request, index) {
+  const content = (step.content ?? []).map((block, i) =>
+    block.type === "tool_use" && !block.id ? { ...block, id: `toolu_${index}_${i}` } : block,
+  );
+  const hasTool = content.some((b) => b.type === "tool_use");
+  return {
+    id: `msg_scripted_${index}`,
+    type: "message",
+    role: "assistant",
+    model: request.model ?? "scripted",
+    content,
+    stop_reason: step.stop_reason ?? (hasTool ? "tool_use" : "end_turn"),
+    stop_sequence: null,
+    usage: {
+      input_tokens: estimateTokens(request.messages),
+      output_tokens: estimateTokens(content),
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      ...step.usage,
+    },
+  };
+}
+
+function sse(event, data) {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The message as the stream of events the real API sends, text and JSON split into pieces. */
+export function toEvents(message) {
+  const { content, stop_reason, usage } = message;
+  const out = [
+    sse("message_start", {
+      type: "message_start",
+      message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+    }),
+    sse("ping", { type: "ping" }),
+  ];
+  content.forEach((block, index) => {
+    if (block.type === "text") {
+      out.push(
+        sse("content_block_start", {
+          type: "content_block_start",
+          index,
+          content_block: { type: "text", text: "" },
+        }),
+      );
+      for (const piece of halves(block.text)) {
+        out.push(
+          sse("content_block_delta", {
+            type: "content_block_delta",
+            index,
+            delta: { type: "text_delta", text: piece },
+          }),
+        );
+      }
+    } else if (block.type === "tool_use") {
+      const { input, ...head } = block;
+      out.push(
+        sse("content_block_start", {
+          type: "content_block_start",
+          index,
+          content_block: { ...head, input: {} },
+        }),
+      );
+      for (const piece of halves(JSON.stringify(input ?? {}))) {
+        out.push(
+          sse("content_block_delta", {
+            type: "content_block_delta",
+            index,
+            delta: { type: "input_json_delta", partial_json: piece },
+          }),
+        );
+      }
+    } else {
+      out.push(sse("content_block_start", { type: "content_block_start", index, content_block: block }));
+    }
+    out.push(sse("content_block_stop", { type: "content_block_stop", index }));
+  });
+  out.push(
+    sse("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason, stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+    sse("message_stop", { type: "message_stop" }),
+  );
+  return out;
+}
+
+function halves(text) {
+  if (text.length < 2) return [text];
+  const mid = Math.floor(text.length / 2);
+  return [text.slice(0, mid), text.slice(mid)];
+}
+
+function sendError(res, { status, type, message, headers }) {
+  const retryable = status === 429 || status >= 500;
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "request-id": `req_scripted_${Date.now()}`,
+    // Real overload answers carry retry-after in seconds; a millisecond hint keeps tests quick.
+    ...(retryable ? { "retry-after-ms": "5" } : {}),
+    ...headers,
+  });
+  res.end(
+    JSON.stringify({
+      type: "error",
+      error: { type: type ?? ERROR_TYPES[status] ?? "api_error", message: message ?? `scripted ${status}` },
+    }),
+  );
+}
+
+/**
+ * Starts the server. `script` is consumed in order, one step per request; `requests` holds
+ * every received body. When the script runs out the server answers 500 with
+ * x-should-retry: false, so a run that asks for more than its script fails loudly.
+ */
+export async function startScriptedModel({ script, port = 0, host = "127.0.0.1", record } = {}) {
+  const steps = [...(script ?? [])];
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      try {
+        if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
+          sendError(res, { status: 404, message: `no route ${req.method} ${req.url}` });
+          return;
+        }
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const body = JSON.parse(raw);
+        const index = requests.length;
+        requests.push(body);
+        if (record) appendFileSync(record, `${raw}\n`);
+        let step = steps.shift();
+        if (typeof step === "function") step = await step(body, index);
+        if (!step) {
+          sendError(res, {
+            status: 500,
+            message: `scripted model: no step left for request ${index + 1}`,
+            headers: { "x-should-retry": "false" },
+          });
+          return;
+        }
+        if (step.error) {
+          sendError(res, step.error);
+          return;
+        }
+        const message = toMessage(step, body, index);
+        if (body.stream) {
+          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+          for (const event of toEvents(message)) res.write(event);
+          res.end();
+        } else {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify(message));
+        }
+      } catch (err) {
+        sendError(res, {
+          status: 500,
+          message: `scripted model failed: ${err?.message ?? err}`,
+          headers: { "x-should-retry": "false" },
+        });
+      }
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  return {
+    url: `http://${host}:${address.port}`,
+    requests,
+    remaining: () => steps.length,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function argValue(argv, name) {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+}
+
+async function main(argv) {
+  const scriptFile = argValue(argv, "--script");
+  if (!scriptFile) {
+    process.stderr.write("usage: model-server.mjs --script <steps.json> [--port <n>] [--record <file>]\n");
+    process.exit(64);
+  }
+  const script = JSON.parse(readFileSync(scriptFile, "utf8"));
+  const server = await startScriptedModel({
+    script,
+    port: Number(argValue(argv, "--port") ?? 0),
+    record: argValue(argv, "--record"),
+  });
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  const stop = () => server.close().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv.slice(2));
+}
