@@ -1,0 +1,97 @@
+// The environment every git child process of the workspace runs in.
+//
+// Why a private HOME with a generated ~/.gitconfig instead of `-c core.hooksPath=…` or
+// GIT_CONFIG_GLOBAL: simple-git 4 refuses to pass hooksPath, fsmonitor, protocol.allow,
+// GIT_CONFIG_GLOBAL or GIT_CONFIG_COUNT unless its `unsafe.*` switches are enabled, and we
+// enable none. A fresh HOME whose only file is the config below gives git the same
+// hardening, and nothing of the operator's own git setup (or process.env) leaks in.
+// The file holds no secret: the token travels only as a per-command `-c` header.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Variables git may see. simple-git strips any other GIT_* from what we pass. */
+export const ALLOWED_GIT_ENV = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM"] as const;
+
+export function hardenedGitConfig(scheme: "http" | "https"): string {
+  return [
+    "[core]",
+    // No hook of any repository (or of a tampered cache) ever runs.
+    "\thooksPath = /dev/null",
+    "\tfsmonitor = false",
+    "[protocol]",
+    // Only the transport of the clone URL: no file://, ext::, ssh or git:// from
+    // .gitmodules, redirects or alternates.
+    "\tallow = never",
+    `[protocol "${scheme}"]`,
+    "\tallow = always",
+    "[submodule]",
+    "\trecurse = false",
+    "[fetch]",
+    "\trecurseSubmodules = false",
+    "[push]",
+    "\trecurseSubmodules = no",
+    "[http]",
+    // The auth header must not follow a redirect to another host.
+    "\tfollowRedirects = false",
+    "[init]",
+    "\tdefaultBranch = main",
+    "[commit]",
+    "\tgpgSign = false",
+    "[tag]",
+    "\tgpgSign = false",
+    "[gc]",
+    // Concurrent worktrees share the cache; a background gc must not race them.
+    "\tauto = 0",
+    "[maintenance]",
+    "\tauto = false",
+    "[advice]",
+    "\tdetachedHead = false",
+    "",
+  ].join("\n");
+}
+
+/** A private HOME holding only the hardened config; remove it with `rm(home)`. */
+export async function createGitHome(parentDir: string, scheme: "http" | "https"): Promise<string> {
+  const home = await mkdtemp(join(parentDir, "git-home-"));
+  await writeFile(join(home, ".gitconfig"), hardenedGitConfig(scheme), { mode: 0o600 });
+  return home;
+}
+
+export async function removeGitHome(home: string): Promise<void> {
+  await rm(home, { recursive: true, force: true });
+}
+
+/** PATH to find git, the private HOME, no prompts, no system config — nothing else. */
+export function gitEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: home,
+    LC_ALL: "C",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+  };
+}
+
+export function basicAuthValue(token: string): string {
+  return Buffer.from(`x-access-token:${token}`).toString("base64");
+}
+
+/**
+ * The per-command config that carries the token: an extra header scoped to the clone URL's
+ * origin, so git sends it to that host only (never to a submodule or redirect target).
+ */
+export function authHeaderConfig(cloneUrl: URL, token: string): string {
+  return `http.${cloneUrl.origin}/.extraheader=AUTHORIZATION: basic ${basicAuthValue(token)}`;
+}
+
+/** Removes every form in which a token can appear in git's output or our messages. */
+export function scrubSecrets(text: string, tokens: readonly string[]): string {
+  let out = text;
+  for (const token of tokens) {
+    if (!token) continue;
+    for (const form of [basicAuthValue(token), Buffer.from(token).toString("base64"), token]) {
+      out = out.split(form).join("***");
+    }
+  }
+  return out;
+}

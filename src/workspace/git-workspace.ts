@@ -1,0 +1,380 @@
+// The job's git workspace: a per-repository partial-clone cache under
+// <dataDir>/repos/<owner>/<repo> (bare, remote-tracking refs only) and one worktree per job
+// under <dataDir>/work/<jobId>. The next job on the same repository fetches incrementally;
+// jobs on two issues of one repository get separate worktrees and run side by side.
+//
+// The installation token is fetched from the provider right before each network step (a
+// long job gets a fresh one for the push) and passed to that one git command as an
+// origin-scoped `http.extraheader`. It never enters a URL, a config file, an environment
+// variable or an error message. Pushes are plain `git push origin <branch>`: an issue job
+// starts from the remote branch when it exists, so re-runs fast-forward it and nothing is
+// ever force-pushed; a push that races another writer fails as "push-rejected".
+import { mkdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type SimpleGit, simpleGit } from "simple-git";
+import { validateBranchName } from "./branch-name.js";
+import { parseChangedFiles } from "./changed-files.js";
+import { GitWorkspaceError, printable } from "./errors.js";
+import {
+  ALLOWED_GIT_ENV,
+  authHeaderConfig,
+  createGitHome,
+  gitEnv,
+  removeGitHome,
+  scrubSecrets,
+} from "./git-env.js";
+import { withRepoLock } from "./repo-lock.js";
+
+export type TokenProvider = () => Promise<string>;
+
+export interface GitWorkspaceOptions {
+  dataDir: string;
+  /** Names the job's worktree directory; letters, digits, ".", "_" and "-" only. */
+  jobId: string;
+  /** Returns a valid installation token; called before every fetch and push. */
+  token: TokenProvider;
+  /** A git command is killed after this long without output. Default 5 minutes. */
+  idleTimeoutMs?: number;
+}
+
+export interface PrepareOptions {
+  /** The repository's clone_url (http or https, no credentials in it). */
+  cloneUrl: string;
+  /** Where a new branch starts (the default branch for an issue job). */
+  baseBranch: string;
+  /** The branch the job commits on, e.g. `backend-go/issue-42` or a PR's head ref. */
+  workBranch: string;
+  /** True for a PR job: the branch must already exist on the remote. */
+  existingBranch?: boolean;
+}
+
+export interface PreparedWorkspace {
+  /** The job's worktree: the only directory the agent reads and writes. */
+  dir: string;
+  branch: string;
+  /** The commit the worktree started from; `changedFiles` compares against it. */
+  baseSha: string;
+  /** Whether the job continues the remote branch or starts it fresh from baseBranch. */
+  startedFrom: "remote-branch" | "base-branch";
+}
+
+export interface GitPerson {
+  name: string;
+  email: string;
+}
+
+export interface CommitOptions {
+  message: string;
+  author: GitPerson;
+  /** The person who triggered the job; added as a `Co-authored-by:` trailer. */
+  coAuthor?: GitPerson;
+}
+
+export interface ChangedFile {
+  path: string;
+  status: "added" | "modified" | "deleted";
+}
+
+export interface PushResult {
+  branch: string;
+  sha: string;
+}
+
+interface Prepared extends PreparedWorkspace {
+  cloneUrl: URL;
+  cacheDir: string;
+  home: string;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+export class GitWorkspace {
+  readonly #options: GitWorkspaceOptions;
+  /** Every token used so far, so all of them are scrubbed from messages. */
+  readonly #tokens: string[] = [];
+  #prepared: Prepared | undefined;
+  #home: string | undefined;
+
+  constructor(options: GitWorkspaceOptions) {
+    if (!SAFE_SEGMENT.test(options.jobId) || options.jobId.startsWith(".")) {
+      throw new GitWorkspaceError(
+        "invalid-argument",
+        `The job id "${printable(options.jobId)}" is not usable.`,
+      );
+    }
+    this.#options = options;
+  }
+
+  get dir(): string | undefined {
+    return this.#prepared?.dir;
+  }
+
+  /** Fetches the repository into its cache and checks the work branch out in a fresh worktree. */
+  async prepare(options: PrepareOptions): Promise<PreparedWorkspace> {
+    if (this.#prepared)
+      throw new GitWorkspaceError("invalid-argument", "This workspace is already prepared.");
+    const cloneUrl = parseCloneUrl(options.cloneUrl);
+    const baseBranch = validateBranchName(options.baseBranch);
+    const branch = validateBranchName(options.workBranch);
+    const { owner, repo } = repoSegments(cloneUrl);
+    const cacheDir = join(this.#options.dataDir, "repos", owner, repo);
+    const dir = join(this.#options.dataDir, "work", this.#options.jobId);
+    await mkdir(join(this.#options.dataDir, "repos", owner), { recursive: true });
+    await mkdir(join(this.#options.dataDir, "work"), { recursive: true });
+    const home = await createGitHome(tmpdir(), cloneUrl.protocol === "http:" ? "http" : "https");
+    this.#home = home;
+    const token = await this.#token();
+
+    const prepared = await withRepoLock(cacheDir, async () => {
+      const fresh = !(await exists(join(cacheDir, "HEAD")));
+      if (fresh) {
+        await this.#run(this.#git(this.#options.dataDir, home), ["init", "--bare", "--quiet", cacheDir]);
+      }
+      const cache = this.#git(cacheDir, home);
+      if (fresh) {
+        await this.#run(cache, ["remote", "add", "origin", cloneUrl.href]);
+      } else {
+        await this.#run(cache, ["remote", "set-url", "origin", cloneUrl.href]);
+      }
+      await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--no-tags",
+        "--filter=blob:none",
+        "origin",
+      ]);
+
+      const remoteWork = await this.#resolve(cache, `refs/remotes/origin/${branch}`);
+      let startSha = remoteWork;
+      if (!startSha) {
+        if (options.existingBranch) {
+          throw new GitWorkspaceError(
+            "branch-missing",
+            `The branch "${branch}" does not exist on the remote; it may have been deleted or renamed.`,
+          );
+        }
+        startSha = await this.#resolve(cache, `refs/remotes/origin/${baseBranch}`);
+        if (!startSha) {
+          throw new GitWorkspaceError(
+            "branch-missing",
+            `The base branch "${baseBranch}" does not exist on the remote.`,
+          );
+        }
+      }
+
+      await this.#clearStaleWorktrees(cache, dir, branch);
+      // Checking out lazily fetches the blobs of this one tree, hence the token.
+      await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
+        "worktree",
+        "add",
+        "--quiet",
+        "--no-track",
+        "-B",
+        branch,
+        dir,
+        startSha,
+      ]);
+      return { startSha, remoteWork };
+    });
+
+    this.#prepared = {
+      dir,
+      branch,
+      baseSha: prepared.startSha,
+      startedFrom: prepared.remoteWork ? "remote-branch" : "base-branch",
+      cloneUrl,
+      cacheDir,
+      home,
+    };
+    const { dir: d, branch: b, baseSha, startedFrom } = this.#prepared;
+    return { dir: d, branch: b, baseSha, startedFrom };
+  }
+
+  /** Files that differ from the start point, untracked ones included, .gitignore honoured. */
+  async changedFiles(): Promise<ChangedFile[]> {
+    const p = this.#require();
+    const git = this.#git(p.dir, p.home);
+    const tracked = await this.#run(git, ["diff", "--name-status", "--no-renames", "-z", p.baseSha, "--"]);
+    const untracked = await this.#run(git, ["ls-files", "--others", "--exclude-standard", "-z"]);
+    return parseChangedFiles(tracked, untracked);
+  }
+
+  /** Commits everything changed as the given author; null when there is nothing to commit. */
+  async commit(options: CommitOptions): Promise<string | null> {
+    const p = this.#require();
+    const author = checkPerson(options.author, "author");
+    const git = this.#git(p.dir, p.home, [`user.name=${author.name}`, `user.email=${author.email}`]);
+    await this.#run(git, ["add", "--all"]);
+    const staged = await this.#run(git, ["diff", "--cached", "--name-only", "-z"]);
+    if (staged.length === 0) return null;
+    let message = options.message.trim() || "Update from backend-go-agent";
+    if (options.coAuthor) {
+      const co = checkPerson(options.coAuthor, "co-author");
+      message += `\n\nCo-authored-by: ${co.name} <${co.email}>`;
+    }
+    await this.#run(git, ["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", message]);
+    return (await this.#run(git, ["rev-parse", "HEAD"])).trim();
+  }
+
+  /** `git push origin <branch>` with a fresh token; never forced. */
+  async push(): Promise<PushResult> {
+    const p = this.#require();
+    const token = await this.#token();
+    const git = this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)]);
+    await this.#run(git, ["push", "--quiet", "origin", p.branch]);
+    const sha = (await this.#run(this.#git(p.dir, p.home), ["rev-parse", "HEAD"])).trim();
+    return { branch: p.branch, sha };
+  }
+
+  /** Removes the worktree, its local branch and the private HOME; safe to call twice. */
+  async dispose(): Promise<void> {
+    const p = this.#prepared;
+    this.#prepared = undefined;
+    if (p) {
+      await withRepoLock(p.cacheDir, async () => {
+        const cache = this.#git(p.cacheDir, p.home);
+        await this.#run(cache, ["worktree", "remove", "--force", p.dir]).catch(() => undefined);
+        await rm(p.dir, { recursive: true, force: true });
+        await this.#run(cache, ["worktree", "prune"]).catch(() => undefined);
+        await this.#run(cache, ["branch", "-D", p.branch]).catch(() => undefined);
+      });
+    }
+    if (this.#home) await removeGitHome(this.#home);
+    this.#home = undefined;
+  }
+
+  async #token(): Promise<string> {
+    const token = await this.#options.token();
+    if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
+      throw new GitWorkspaceError("auth-failed", "The token provider returned no usable token.");
+    }
+    if (!this.#tokens.includes(token)) this.#tokens.push(token);
+    return token;
+  }
+
+  #require(): Prepared {
+    if (!this.#prepared) throw new GitWorkspaceError("not-prepared", "Call prepare() first.");
+    return this.#prepared;
+  }
+
+  #git(baseDir: string, home: string, config: string[] = []): SimpleGit {
+    return simpleGit({
+      baseDir,
+      config,
+      allowEnvironment: ALLOWED_GIT_ENV,
+      maxConcurrentProcesses: 1,
+      timeout: { block: this.#options.idleTimeoutMs ?? 300_000 },
+    }).env(gitEnv(home));
+  }
+
+  /** Runs git; failures become GitWorkspaceErrors whose text is scrubbed of every token. */
+  async #run(git: SimpleGit, args: string[]): Promise<string> {
+    try {
+      return await git.raw(args);
+    } catch (err) {
+      // Only the scrubbed message survives: simple-git's error object carries the full
+      // argument list (with the auth header) on `task`, so it is never kept as a cause.
+      const text = scrubSecrets(err instanceof Error ? err.message : String(err), this.#tokens).trim();
+      throw classify(args[0] ?? "git", text);
+    }
+  }
+
+  async #resolve(git: SimpleGit, ref: string): Promise<string | undefined> {
+    const out = await this.#run(git, ["for-each-ref", "--format=%(objectname)", ref]);
+    return out.trim().split("\n")[0] || undefined;
+  }
+
+  /** A crashed job may have left a worktree in our directory or holding our branch. */
+  async #clearStaleWorktrees(cache: SimpleGit, dir: string, branch: string): Promise<void> {
+    await this.#run(cache, ["worktree", "prune"]);
+    const list = await this.#run(cache, ["worktree", "list", "--porcelain"]);
+    for (const block of list.split("\n\n")) {
+      const path = /^worktree (.+)$/m.exec(block)?.[1];
+      const head = /^branch (.+)$/m.exec(block)?.[1];
+      if (path && (path === dir || head === `refs/heads/${branch}`)) {
+        await this.#run(cache, ["worktree", "remove", "--force", path]);
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bot identity GitHub shows for an App's commits. */
+export function botIdentity(slug: string, appUserId: number): GitPerson {
+  return { name: `${slug}[bot]`, email: `${appUserId}+${slug}[bot]@users.noreply.github.com` };
+}
+
+function classify(command: string, text: string): GitWorkspaceError {
+  const detail = text || "git gave no message";
+  if (/Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]/i.test(text)) {
+    return new GitWorkspaceError(
+      "auth-failed",
+      `git ${command} was refused by the server (authentication). Check the App's installation and its permissions. ${detail}`,
+    );
+  }
+  if (command === "push" && /\[rejected\]|non-fast-forward|fetch first|stale info/i.test(text)) {
+    return new GitWorkspaceError(
+      "push-rejected",
+      `The push was rejected because the branch moved on the remote meanwhile; re-run the job. ${detail}`,
+    );
+  }
+  return new GitWorkspaceError("git-failed", `git ${command} failed: ${detail}`);
+}
+
+function parseCloneUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new GitWorkspaceError("invalid-url", `"${printable(raw)}" is not a URL.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new GitWorkspaceError(
+      "invalid-url",
+      `Only http and https clone URLs are supported, got ${url.protocol}`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new GitWorkspaceError("invalid-url", "A clone URL must not carry credentials.");
+  }
+  if (url.search || url.hash) {
+    throw new GitWorkspaceError("invalid-url", "A clone URL must not have a query or fragment.");
+  }
+  return url;
+}
+
+/** owner and repo from the URL's last two path segments (`…/owner/repo.git`). */
+function repoSegments(url: URL): { owner: string; repo: string } {
+  const parts = url.pathname.split("/").filter(Boolean);
+  const repo = parts.at(-1)?.replace(/\.git$/, "");
+  const owner = parts.at(-2);
+  for (const part of [owner, repo]) {
+    if (!part || !SAFE_SEGMENT.test(part) || part.startsWith(".")) {
+      throw new GitWorkspaceError("invalid-url", `Cannot tell owner and repository from ${url.pathname}.`);
+    }
+  }
+  return { owner: owner!, repo: repo! };
+}
+
+function checkPerson(person: GitPerson, role: string): GitPerson {
+  const name = person.name.trim();
+  const email = person.email.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+  const bad = /[<>\u0000-\u001f\u007f]/;
+  if (!name || !email || bad.test(name) || bad.test(email)) {
+    throw new GitWorkspaceError(
+      "invalid-argument",
+      `The ${role} "${printable(name)}" <${printable(email)}> is not usable.`,
+    );
+  }
+  return { name, email };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
