@@ -1,0 +1,147 @@
+// The schema of `.github/backend-go-agent.yml`. Every object is strict: an unknown key is an
+// error naming it, because a typo (`protected_path:`) silently ignored would leave a
+// repository believing it is protected when it is not. Every key has a default, so an
+// absent or empty file means "the app's defaults".
+import { z } from "zod";
+import { CommandLineError, splitCommandLine } from "./command-line.js";
+
+export const CONFIG_PATH = ".github/backend-go-agent.yml";
+
+/** Never writable, whatever a configuration says. */
+export const ALWAYS_PROTECTED: readonly string[] = [".git/**", ".github/workflows/**"];
+
+export const DEFAULT_VERIFY_COMMANDS: readonly (readonly string[])[] = [
+  ["gofmt", "-l", "."],
+  ["go", "vet", "./..."],
+  ["go", "build", "./..."],
+  ["go", "test", "./..."],
+];
+
+// "read" and "none" are left out on purpose: on a public repository everyone has read access.
+export const TRIGGER_PERMISSIONS = ["triage", "write", "maintain", "admin"] as const;
+
+const AGENT_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+const agentName = z.string().regex(AGENT_NAME, "must be an agent name: letters, digits, '.', '_' or '-'");
+
+const noControl = (what: string) =>
+  z
+    .string()
+    .min(1, `must not be empty`)
+    .refine(
+      (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+      `${what} must be one line without control characters`,
+    );
+
+const labelName = noControl("a label").pipe(
+  z.string().max(50, "is longer than GitHub's 50-character label limit"),
+);
+
+// A branch name git accepts and that cannot be mistaken for an option.
+const branchName = z
+  .string()
+  .regex(/^[A-Za-z0-9._/-]+$/, "must be a branch name (letters, digits, '.', '_', '/', '-')")
+  .refine(
+    (b) => !b.startsWith("-") && !b.startsWith("/") && !b.endsWith("/"),
+    "must not start with '-' or '/'",
+  )
+  .refine(
+    (b) => !b.includes("..") && !b.includes("//") && !b.endsWith(".lock"),
+    "is not a valid git branch name",
+  );
+
+const protectedGlob = z
+  .string()
+  .min(1, "must not be empty")
+  .refine(
+    (g) => !g.startsWith("!"),
+    `negation ("!") is not supported: protected paths can only be added, and ${ALWAYS_PROTECTED.join(" and ")} are always protected`,
+  )
+  .refine(
+    (g) => !g.startsWith("/") && !g.split("/").includes(".."),
+    "must be relative to the repository root, without '..'",
+  );
+
+/** A command as argv: a list of words, or one string split like a shell would, without a shell. */
+const command = z.union([z.string(), z.array(z.string().min(1)).min(1)]).transform((value, ctx): string[] => {
+  if (Array.isArray(value)) return value;
+  try {
+    return splitCommandLine(value);
+  } catch (err) {
+    if (!(err instanceof CommandLineError)) throw err;
+    ctx.addIssue({ code: "custom", message: `"${value}" ${err.message}` });
+    return z.NEVER;
+  }
+});
+
+const positiveInt = (max: number) =>
+  z.number().int("must be a whole number").positive("must be above 0").max(max, `must be at most ${max}`);
+
+export const repoConfigSchema = z.strictObject({
+  /** Handled by Probot's config loader; accepted here so a leftover does not read as a typo. */
+  _extends: z.string().optional(),
+  trigger: z
+    .strictObject({
+      label: labelName.default("backend-go"),
+      command: z
+        .string()
+        .regex(
+          /^[a-z][a-z0-9_-]{0,31}$/i,
+          "must be one word of letters, digits, '_' or '-' (used as /<command>)",
+        )
+        .default("agent"),
+      min_permission: z.enum(TRIGGER_PERMISSIONS).default("write"),
+    })
+    .prefault({}),
+  agents: z
+    .strictObject({
+      default: agentName.default("backend-engineer-golang"),
+      labels: z.record(labelName, agentName).default({}),
+    })
+    .prefault({}),
+  model: noControl("a model").optional(),
+  budgets: z
+    .strictObject({
+      max_turns: positiveInt(500).optional(),
+      max_tokens: positiveInt(100_000_000).optional(),
+      max_usd: z.number().positive("must be above 0").max(1000, "must be at most 1000").optional(),
+      max_minutes: positiveInt(24 * 60).optional(),
+    })
+    .prefault({}),
+  protected_paths: z.array(protectedGlob).default([]),
+  verify: z
+    .strictObject({
+      commands: z
+        .array(command)
+        .min(1, "must list at least one command (leave the key out for the defaults)")
+        .default(DEFAULT_VERIFY_COMMANDS.map((c) => [...c])),
+    })
+    .prefault({}),
+  base_branch: branchName.optional(),
+  pull_request: z
+    .strictObject({
+      draft: z.enum(["when-not-green", "always", "never"]).default("when-not-green"),
+      reviewers: z
+        .array(z.string().regex(/^[a-z\d](?:[a-z\d-]{0,38})$/i, "must be a GitHub login"))
+        .default([]),
+      team_reviewers: z.array(z.string().regex(/^[a-z\d][a-z\d._-]*$/i, "must be a team slug")).default([]),
+      labels: z.array(labelName).default([]),
+    })
+    .prefault({}),
+  go: z
+    .strictObject({
+      goproxy: noControl("GOPROXY").optional(),
+      goprivate: noControl("GOPRIVATE").optional(),
+      gonosumdb: noControl("GONOSUMDB").optional(),
+      goflags: noControl("GOFLAGS").optional(),
+    })
+    .prefault({}),
+});
+
+/** The validated configuration, with every default filled in. */
+export type RepoConfig = Omit<z.output<typeof repoConfigSchema>, "_extends">;
+
+/** The configuration of a repository without a file. */
+export function defaultRepoConfig(): RepoConfig {
+  const { _extends, ...config } = repoConfigSchema.parse({});
+  return config;
+}
