@@ -1,0 +1,264 @@
+// The individual verification checks. Each runs one toolchain command and turns its result
+// into a Check; none throws for anything the repository's code can cause.
+import { relative, resolve } from "node:path";
+import { type PackageResult, parseBuildStderr, parseTestJson, type TestRunReport } from "./test-json.js";
+import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
+import { trimHead, trimTail } from "./trim.js";
+import type { Check } from "./verdict.js";
+
+export interface CheckContext {
+  toolchain: Toolchain;
+  /** The module directory (holds go.mod). */
+  dir: string;
+  /** The checkout root, writable in the sandbox. */
+  root: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
+
+function runOptions(ctx: CheckContext, extra: Partial<RunOptions> = {}): RunOptions {
+  return { cwd: ctx.dir, root: ctx.root, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...extra };
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A result that says the command could not run or was stopped; undefined when it ran. */
+function interrupted(name: string, command: string, res: RunResult, ctx: CheckContext): Check | undefined {
+  const base = { name, command, durationMs: res.durationMs };
+  const output = trimTail(`${res.stdout}${res.stderr}`, DETAIL_LIMITS);
+  if (res.timedOut) {
+    return {
+      ...base,
+      // A hanging test is the change's fault; a vet or build that runs out of time is
+      // more likely a cold cache or a slow machine.
+      status: name === "go test" ? "fail" : "error",
+      timedOut: true,
+      summary: `timed out after ${seconds(ctx.timeoutMs)} (killed)`,
+      details: output,
+    };
+  }
+  if (res.aborted) return { ...base, status: "error", summary: "aborted", details: output };
+  if (res.exitCode === 127 && /failed to start/.test(res.stderr)) {
+    return { ...base, status: "error", summary: "could not start the command", details: output };
+  }
+  return undefined;
+}
+
+/** `go mod download`: the only step allowed on the network; builds and tests then run offline. */
+export async function downloadModules(ctx: CheckContext): Promise<Check> {
+  const name = "go mod download";
+  const res = await ctx.toolchain.go(["mod", "download"], runOptions(ctx, { network: true }));
+  const stopped = interrupted(name, name, res, ctx);
+  if (stopped) return { ...stopped, status: "error" };
+  if (res.exitCode === 0) {
+    return {
+      name,
+      command: name,
+      status: "pass",
+      summary: "modules downloaded",
+      details: "",
+      durationMs: res.durationMs,
+    };
+  }
+  return {
+    name,
+    command: name,
+    status: "error",
+    summary: "could not download modules; the offline build and tests may fail because of it",
+    details: trimTail(res.stderr, DETAIL_LIMITS),
+    durationMs: res.durationMs,
+  };
+}
+
+/** `gofmt -l` on the given .go files (absolute paths inside ctx.dir). */
+export async function gofmtCheck(ctx: CheckContext, files: string[] | "all"): Promise<Check> {
+  const name = "gofmt";
+  const targets = files === "all" ? [ctx.dir] : files;
+  const command = files === "all" ? "gofmt -l ." : `gofmt -l <${files.length} changed files>`;
+  if (targets.length === 0) {
+    return { name, command, status: "skipped", summary: "no changed .go files", details: "" };
+  }
+  // Absolute paths: a file named like a flag ("-w") can never be read as one.
+  const res = await ctx.toolchain.gofmt(["-l", ...targets], runOptions(ctx));
+  const stopped = interrupted(name, command, res, ctx);
+  if (stopped) return stopped;
+  const rel = (p: string) => relative(ctx.dir, resolve(ctx.dir, p)) || ".";
+  const dirty = res.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map(rel)
+    .filter((p) => files !== "all" || !/(^|\/)(vendor|testdata)\//.test(p));
+  if (res.exitCode !== 0 && res.stderr.trim()) {
+    return {
+      name,
+      command,
+      status: "fail",
+      summary: "gofmt could not parse a file",
+      details: trimTail(res.stderr, DETAIL_LIMITS),
+      durationMs: res.durationMs,
+    };
+  }
+  if (dirty.length === 0) {
+    const n = files === "all" ? "all" : `${files.length}`;
+    return {
+      name,
+      command,
+      status: "pass",
+      summary: `${n} .go files formatted`,
+      details: "",
+      durationMs: res.durationMs,
+    };
+  }
+  const diff = await ctx.toolchain.gofmt(["-d", ...dirty.map((p) => resolve(ctx.dir, p))], runOptions(ctx));
+  return {
+    name,
+    command,
+    status: "fail",
+    summary: `${dirty.length} file${dirty.length === 1 ? " needs" : "s need"} gofmt: ${dirty.join(", ")}`,
+    details: trimHead(diff.stdout.split(`${ctx.dir}/`).join(""), DETAIL_LIMITS),
+    durationMs: res.durationMs,
+  };
+}
+
+/** What a test that tried to reach the network prints inside the sandbox. */
+const OFFLINE_ERROR = /network is unreachable|no such host|dial (tcp|udp)[^\n]*: connect:/;
+
+const FINDING = /^\s*(vet: )?\S+\.go:\d+(:\d+)?: /;
+
+export async function vetCheck(ctx: CheckContext): Promise<Check> {
+  const name = "go vet";
+  const command = "go vet ./...";
+  const res = await ctx.toolchain.go(["vet", "./..."], runOptions(ctx));
+  const stopped = interrupted(name, command, res, ctx);
+  if (stopped) return stopped;
+  if (res.exitCode === 0) {
+    return { name, command, status: "pass", summary: "no findings", details: "", durationMs: res.durationMs };
+  }
+  const findings = res.stderr.split("\n").filter((l) => FINDING.test(l)).length;
+  return {
+    name,
+    command,
+    status: findings > 0 ? "fail" : "error",
+    summary: findings > 0 ? `${findings} finding${findings === 1 ? "" : "s"}` : "go vet failed",
+    details: trimTail(res.stderr, DETAIL_LIMITS),
+    durationMs: res.durationMs,
+  };
+}
+
+export async function buildCheck(ctx: CheckContext): Promise<Check> {
+  const name = "go build";
+  const command = "go build ./...";
+  // -o /dev/null: a lone main package would otherwise leave its binary in the checkout.
+  const res = await ctx.toolchain.go(["build", "-o", "/dev/null", "./..."], runOptions(ctx));
+  const stopped = interrupted(name, command, res, ctx);
+  if (stopped) return stopped;
+  if (res.exitCode === 0) {
+    return {
+      name,
+      command,
+      status: "pass",
+      summary: "all packages build",
+      details: "",
+      durationMs: res.durationMs,
+    };
+  }
+  const { blocks, loose } = parseBuildStderr(res.stderr);
+  const broken = [...blocks.keys()];
+  return {
+    name,
+    command,
+    status: broken.length ? "fail" : "error",
+    summary: broken.length
+      ? `${broken.length} package${broken.length === 1 ? "" : "s"} failed to build: ${broken.join(", ")}`
+      : `go build failed: ${loose[0] ?? `exit ${res.exitCode}`}`,
+    details: trimTail(res.stderr, DETAIL_LIMITS),
+    durationMs: res.durationMs,
+  };
+}
+
+/** go's own -timeout fires first (naming the hung test); the kill at timeoutMs is the backstop. */
+export function innerTestTimeoutMs(timeoutMs: number): number {
+  return Math.max(1000, timeoutMs - Math.min(60_000, Math.floor(timeoutMs / 2)));
+}
+
+export async function testCheck(ctx: CheckContext): Promise<{ check: Check; report: TestRunReport }> {
+  const name = "go test";
+  const inner = `${Math.floor(innerTestTimeoutMs(ctx.timeoutMs) / 1000)}s`;
+  const command = `go test -json -timeout=${inner} ./...`;
+  const res = await ctx.toolchain.go(["test", "-json", `-timeout=${inner}`, "./..."], runOptions(ctx));
+  const report = parseTestJson(res.stdout, res.stderr);
+  const base = { name, command, durationMs: res.durationMs };
+  const details = testDetails(report);
+  const stopped = interrupted(name, command, res, ctx);
+  if (stopped) {
+    const running = report.packages.flatMap((p) =>
+      p.failedTests.filter((t) => t.reason !== "failed").map((t) => t.name),
+    );
+    const which = running.length ? `; still running: ${running.join(", ")}` : "";
+    return {
+      check: { ...stopped, summary: `${stopped.summary}${which}`, details: details || stopped.details },
+      report,
+    };
+  }
+  const t = report.totals;
+  const counts = `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${t.packages} package${t.packages === 1 ? "" : "s"}`;
+  if (res.exitCode === 0) return { check: { ...base, status: "pass", summary: counts, details: "" }, report };
+  const timedOut = report.packages.filter((p) => p.timedOut);
+  if (timedOut.length) {
+    const hung = timedOut.flatMap((p) =>
+      p.failedTests.filter((f) => f.reason === "timed out").map((f) => f.name),
+    );
+    return {
+      check: {
+        ...base,
+        status: "fail",
+        timedOut: true,
+        summary: `timed out after ${inner}${hung.length ? `: ${hung.join(", ")}` : ""}; ${counts}`,
+        details,
+      },
+      report,
+    };
+  }
+  const buildFailed = report.packages.filter((p) => p.status === "build-fail");
+  if (buildFailed.length || t.failed || report.packages.some((p) => p.status === "fail")) {
+    const parts: string[] = [];
+    if (buildFailed.length)
+      parts.push(`${buildFailed.length} package${buildFailed.length === 1 ? "" : "s"} failed to build`);
+    parts.push(counts);
+    if (ctx.toolchain.isolation === "bubblewrap" && OFFLINE_ERROR.test(details)) {
+      parts.push("tests run without network in the sandbox");
+    }
+    return { check: { ...base, status: "fail", summary: parts.join("; "), details }, report };
+  }
+  return {
+    check: {
+      ...base,
+      status: "error",
+      summary: `go test failed: ${report.errors[0] ?? `exit ${res.exitCode}`}`,
+      details: trimTail([...report.errors, res.stderr].join("\n"), DETAIL_LIMITS),
+    },
+    report,
+  };
+}
+
+function packageDetails(p: PackageResult): string {
+  const head = `${p.status === "build-fail" ? "BUILD FAILED" : "FAIL"} ${p.name}${p.elapsedSec !== undefined ? ` (${p.elapsedSec}s)` : ""}`;
+  const parts = [head];
+  if (p.buildOutput) parts.push(p.buildOutput);
+  for (const t of p.failedTests) {
+    parts.push(`--- ${t.name} ${t.reason}${t.elapsedSec !== undefined ? ` (${t.elapsedSec}s)` : ""}`);
+    if (t.output) parts.push(t.output.replace(/^/gm, "    "));
+  }
+  if (p.output && p.failedTests.length === 0) parts.push(p.output);
+  return parts.join("\n");
+}
+
+function testDetails(report: TestRunReport): string {
+  const failing = report.packages.filter((p) => p.status !== "pass" && p.status !== "skip");
+  const text = [...failing.map(packageDetails), ...report.errors].join("\n\n");
+  return trimHead(text, DETAIL_LIMITS);
+}

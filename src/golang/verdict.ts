@@ -1,0 +1,65 @@
+// The bot's own verdict on a change: what it checked and what it found. Plain data (JSON-
+// serialisable), so a job can store it and the renderers can turn it into a PR table or
+// Check Run output.
+import type { TestRunReport } from "./test-json.js";
+
+export type CheckStatus = "pass" | "fail" | "error" | "skipped";
+
+export interface Check {
+  /** "gofmt", "go vet", "go build", "go test", "go mod download", or a repository command. */
+  name: string;
+  /** fail: the change is at fault; error: the check could not run (network, toolchain, abort). */
+  status: CheckStatus;
+  /** One line for a table cell. */
+  summary: string;
+  /** Plain text (compiler output, failing tests, a diff), already trimmed; "" when nothing to add. */
+  details: string;
+  /** The command as run, for reproducing it locally. */
+  command?: string;
+  durationMs?: number;
+  /** The check was stopped at its time limit. */
+  timedOut?: boolean;
+}
+
+export interface Verdict {
+  overall: CheckStatus;
+  /** One line: "all 4 checks passed", "go test failed", "not a Go module — checks skipped". */
+  summary: string;
+  checks: Check[];
+  /** The parsed `go test -json` run, when tests ran. */
+  tests?: TestRunReport;
+  isolation: "bubblewrap" | "none";
+  goVersion?: string;
+  durationMs: number;
+}
+
+/** fail beats error (something is definitely wrong), error beats pass, all skipped is skipped. */
+export function overallStatus(checks: Check[]): CheckStatus {
+  if (checks.some((c) => c.status === "fail")) return "fail";
+  if (checks.some((c) => c.status === "error")) return "error";
+  if (checks.some((c) => c.status === "pass")) return "pass";
+  return "skipped";
+}
+
+export function overallSummary(checks: Check[]): string {
+  const names = (status: CheckStatus) => checks.filter((c) => c.status === status).map((c) => c.name);
+  const failed = names("fail");
+  const errored = names("error");
+  const passed = names("pass");
+  if (failed.length) {
+    const extra = errored.length ? `; ${errored.join(", ")} could not run` : "";
+    return `${failed.join(", ")} failed${extra}`;
+  }
+  if (errored.length) return `${errored.join(", ")} could not run`;
+  if (passed.length) {
+    return passed.length === 1 ? `${passed[0]} passed` : `all ${passed.length} checks passed`;
+  }
+  return "checks skipped";
+}
+
+export function skippedVerdict(
+  reason: string,
+  meta: { isolation: "bubblewrap" | "none"; goVersion?: string },
+): Verdict {
+  return { overall: "skipped", summary: reason, checks: [], durationMs: 0, ...meta };
+}

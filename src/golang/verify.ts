@@ -1,0 +1,121 @@
+// Verification: the bot's own checks on a change, run after the agent and before anything
+// is published. Modules are downloaded first (the one step with network); gofmt on the
+// changed files, go vet, go build and go test -json then run offline in the sandbox.
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
+import type { TestRunReport } from "./test-json.js";
+import type { Toolchain } from "./toolchain.js";
+import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
+
+export type BuiltinCheck = "gofmt" | "vet" | "build" | "test";
+
+/** Room for repository-configured commands (e.g. `make test`) later; run after the built-ins. */
+export interface CustomCheck {
+  name: string;
+  run(ctx: CheckContext): Promise<Check>;
+}
+
+export interface VerifyOptions {
+  /** The module directory: holds go.mod. */
+  dir: string;
+  /** The checkout root when dir is a subdirectory of it; writable in the sandbox. Default dir. */
+  root?: string;
+  /**
+   * Files the change touched, relative to root (or absolute). Decides whether there is any
+   * Go to check and which files gofmt looks at. Omit to check the whole module.
+   */
+  changedFiles?: string[];
+  /** Limit for each command, go test included. Default 10 minutes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Which built-in checks run, in this order. Default all four. */
+  checks?: BuiltinCheck[];
+  extraChecks?: CustomCheck[];
+}
+
+export const NOT_A_GO_MODULE = "not a Go module — checks skipped";
+export const NO_GO_CHANGE = "no Go change — checks skipped";
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const ALL_CHECKS: BuiltinCheck[] = ["gofmt", "vet", "build", "test"];
+
+/** A change "has Go in it" when it touches Go source, module files, or test data. */
+export function isGoRelevant(path: string): boolean {
+  const p = path.replace(/\\/g, "/");
+  return p.endsWith(".go") || /(^|\/)go\.(mod|sum|work|work\.sum)$/.test(p) || /(^|\/)testdata\//.test(p);
+}
+
+function insideDir(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise<Verdict> {
+  const started = Date.now();
+  const dir = resolve(opts.dir);
+  const root = resolve(opts.root ?? dir);
+  const meta = {
+    isolation: toolchain.isolation,
+    goVersion: "goVersion" in toolchain ? String(toolchain.goVersion) : undefined,
+  };
+  if (!existsSync(join(dir, "go.mod"))) return skippedVerdict(NOT_A_GO_MODULE, meta);
+
+  const changed = opts.changedFiles?.map((f) => resolve(root, f)).filter((f) => insideDir(dir, f));
+  if (changed && !changed.some((f) => isGoRelevant(relative(dir, f)))) {
+    return skippedVerdict(NO_GO_CHANGE, meta);
+  }
+  const goFiles = changed?.filter(
+    (f) => f.endsWith(".go") && existsSync(f) && !/(^|\/)vendor\//.test(relative(dir, f)),
+  );
+
+  const ctx: CheckContext = {
+    toolchain,
+    dir,
+    root,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: opts.signal,
+  };
+  const checks: Check[] = [];
+  let tests: TestRunReport | undefined;
+
+  // Vendored modules need no download; otherwise fetch before the offline steps.
+  if (!existsSync(join(dir, "vendor", "modules.txt"))) {
+    const download = await downloadModules(ctx);
+    // Shown only when it went wrong: a reviewer cares about the four checks.
+    if (download.status !== "pass") checks.push(download);
+  }
+  for (const step of opts.checks ?? ALL_CHECKS) {
+    if (ctx.signal?.aborted) {
+      checks.push({ name: stepName(step), status: "error", summary: "aborted", details: "" });
+      continue;
+    }
+    if (step === "gofmt") checks.push(await gofmtCheck(ctx, goFiles ?? "all"));
+    if (step === "vet") checks.push(await vetCheck(ctx));
+    if (step === "build") checks.push(await buildCheck(ctx));
+    if (step === "test") {
+      const result = await testCheck(ctx);
+      checks.push(result.check);
+      tests = result.report;
+    }
+  }
+  for (const extra of opts.extraChecks ?? []) {
+    try {
+      checks.push(await extra.run(ctx));
+    } catch (err) {
+      checks.push({ name: extra.name, status: "error", summary: (err as Error).message, details: "" });
+    }
+  }
+  return {
+    overall: overallStatus(checks),
+    summary: overallSummary(checks),
+    checks,
+    tests,
+    ...meta,
+    durationMs: Date.now() - started,
+  };
+}
+
+function stepName(step: BuiltinCheck): string {
+  return step === "gofmt" ? "gofmt" : `go ${step}`;
+}
