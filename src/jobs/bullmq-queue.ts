@@ -1,0 +1,247 @@
+// The scale-out JobQueue: BullMQ on Redis. Any number of processes on any number of
+// machines run workers against one Redis. BullMQ gives durable jobs, concurrency,
+// exponential retries and stalled-job recovery (a dead worker's lock expires and the job
+// runs again); per-target serialisation is ours: each target has a FIFO in Redis, and a
+// job that is not at its front goes back to delayed until it is.
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { errorSummary } from "./errors.js";
+import type { JobRecord, JobRecordPatch, JobStats } from "./job-record.js";
+import { cleanPatch, jobIdFor } from "./job-record.js";
+import {
+  type EnqueueResult,
+  type JobHandler,
+  type JobQueue,
+  type JobQueueOptions,
+  type ListOptions,
+  listLimit,
+  type ResolvedOptions,
+  resolveOptions,
+  type StartOptions,
+} from "./queue.js";
+import { RedisJobRecords, targetOf } from "./redis-records.js";
+import type { TaskRequest } from "./task.js";
+import { type AttemptResult, backoffDelay, RunningAttempts, runAttempt, shouldRetry } from "./worker.js";
+
+const DAY_MS = 86_400_000;
+
+export interface BullMqConnection {
+  url: string;
+  /** BullMQ queue name. Default "jobs". */
+  queueName?: string;
+  /** Redis key prefix. Default "bull". */
+  prefix?: string;
+}
+
+export class BullMqJobQueue implements JobQueue {
+  readonly kind = "bullmq" as const;
+  private readonly opts: ResolvedOptions;
+  private readonly redis: Redis;
+  private readonly queue: Queue<TaskRequest>;
+  private readonly records: RedisJobRecords;
+  private readonly running = new RunningAttempts();
+  private readonly queueName: string;
+  private readonly prefix: string;
+  private worker: Worker<TaskRequest> | undefined;
+  private handler: JobHandler | undefined;
+  private stopping = false;
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly conn: BullMqConnection,
+    opts?: JobQueueOptions,
+  ) {
+    this.opts = resolveOptions(opts);
+    this.queueName = conn.queueName ?? "jobs";
+    this.prefix = conn.prefix ?? "bull";
+    // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for them.
+    this.redis = new Redis(conn.url, { maxRetriesPerRequest: null });
+    this.queue = new Queue<TaskRequest>(this.queueName, {
+      connection: { url: conn.url, maxRetriesPerRequest: null },
+      prefix: this.prefix,
+    });
+    this.queue.on("error", (err) => this.opts.logger?.error({ err }, "job queue: Redis error"));
+    this.records = new RedisJobRecords(this.redis, `${this.prefix}:${this.queueName}:gha`);
+  }
+
+  async enqueue(task: TaskRequest): Promise<EnqueueResult> {
+    const jobId = jobIdFor(task.deliveryId);
+    // The BullMQ job first (adding an existing id is a no-op), then the record: a crash
+    // in between leaves a job that its worker completes the record for.
+    const job = await this.queue.add("task", task, {
+      jobId,
+      attempts: this.opts.maxAttempts,
+      backoff: { type: "exponential", delay: this.opts.backoffMs },
+    });
+    const created = await this.records.ensure(task, job.timestamp, true);
+    return { jobId, created };
+  }
+
+  start(handler: JobHandler, opts: StartOptions): void {
+    if (this.handler) throw new Error("BullMqJobQueue.start was already called");
+    if (!(Number.isInteger(opts.concurrency) && opts.concurrency > 0)) {
+      throw new RangeError(`concurrency must be a whole number > 0, got ${opts.concurrency}`);
+    }
+    this.handler = handler;
+    this.worker = new Worker<TaskRequest>(
+      this.queueName,
+      (job, token, signal) => this.process(job, token, signal),
+      {
+        connection: { url: this.conn.url, maxRetriesPerRequest: null },
+        prefix: this.prefix,
+        concurrency: opts.concurrency,
+        lockDuration: this.opts.leaseMs,
+        stalledInterval: Math.max(50, Math.floor(this.opts.leaseMs / 2)),
+        maxStalledCount: this.opts.maxRestarts,
+        drainDelay: 1,
+      },
+    );
+    this.worker.on("error", (err) => this.opts.logger?.error({ err }, "job queue: worker error"));
+    this.worker.on("lockRenewalFailed", (ids) => {
+      for (const id of ids) this.running.abort(id, "lost the job's lock");
+    });
+    // BullMQ fails a job that stalled too often without calling us: record it.
+    this.worker.on("failed", (job, err) => {
+      if (job?.id) void this.failedOutsideProcessor(job, err).catch(() => {});
+    });
+    this.purgeTimer = setInterval(() => void this.purge().catch(() => {}), DAY_MS / 24);
+    this.purgeTimer.unref();
+    void this.purge().catch((err) => this.opts.logger?.error({ err }, "job queue: purge failed"));
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    if (!this.worker || this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.purgeTimer);
+    // close() stops fetching at once and waits for the active jobs.
+    const closing = this.worker.close();
+    const left = await this.running.drain(graceMs);
+    if (left.length === 0) {
+      await closing;
+      return;
+    }
+    // Handlers that ignored their abort signal: stop renewing their locks so the stalled
+    // check on another (or the next) worker resumes them, and don't wait for them.
+    this.opts.logger?.warn({ jobIds: left }, "job queue: jobs still running after shutdown grace");
+    await this.worker.close(true).catch(() => {});
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    return this.records.get(jobId);
+  }
+
+  async list(opts?: ListOptions): Promise<JobRecord[]> {
+    return this.records.list(listLimit(opts), opts?.status);
+  }
+
+  async stats(): Promise<JobStats> {
+    return this.records.stats();
+  }
+
+  async update(jobId: string, patch: JobRecordPatch): Promise<void> {
+    await this.records.update(jobId, cleanPatch(patch), Date.now());
+  }
+
+  async purge(olderThanDays = this.opts.retentionDays): Promise<number> {
+    const ids = await this.records.purge(Date.now() - olderThanDays * DAY_MS);
+    // The BullMQ job goes with its record, so a later redelivery is a new job in both adapters.
+    for (const id of ids) await this.queue.remove(id).catch(() => 0);
+    return ids.length;
+  }
+
+  async close(): Promise<void> {
+    await this.stop(0);
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+
+  private async process(job: Job<TaskRequest>, token?: string, signal?: AbortSignal): Promise<void> {
+    const id = job.id as string;
+    const task = job.data;
+    const target = targetOf(task);
+    await this.records.ensure(task, job.timestamp, false);
+    if (this.stopping || !(await this.atFront(target, id))) {
+      // Not this job's turn (or this worker is closing): back to delayed, no attempt spent.
+      await job.moveToDelayed(Date.now() + (this.stopping ? 0 : this.opts.pollMs), token);
+      throw new DelayedError();
+    }
+    const start = await this.records.start(id, Date.now());
+    const record = await this.records.get(id);
+    if (start.attempts === 1 && record)
+      this.opts.observer?.jobStarted(record, (Date.now() - start.createdAt) / 1000);
+    const result = await this.running.track(id, (sig) => {
+      signal?.addEventListener("abort", () => this.running.abort(id, "job cancelled"), { once: true });
+      return runAttempt(this.handler!, task, {
+        jobId: id,
+        attempt: start.attempts,
+        restarted: start.restarted,
+        signal: sig,
+      });
+    });
+    await this.settle(job, token, target, result);
+  }
+
+  private async settle(
+    job: Job<TaskRequest>,
+    token: string | undefined,
+    target: string,
+    result: AttemptResult,
+  ) {
+    const id = job.id as string;
+    const now = Date.now();
+    if (result.kind === "interrupted") {
+      await this.records.transition(id, "interrupted", { updatedAt: now, error: result.error });
+      await job.moveToDelayed(now, token);
+      throw new DelayedError();
+    }
+    if (result.kind === "failed" && shouldRetry(result, job.attemptsMade, this.opts.maxAttempts)) {
+      const nextRunAt = now + backoffDelay(this.opts.backoffMs, job.attemptsMade + 1);
+      await this.records.transition(id, "retrying", { updatedAt: now, error: result.error, nextRunAt });
+      throw new Error(result.error);
+    }
+    if (result.kind === "succeeded") {
+      await this.records.transition(id, "succeeded", { ...result.patch, updatedAt: now, finishedAt: now }, [
+        "error",
+      ]);
+    } else {
+      await this.records.transition(id, "failed", { updatedAt: now, finishedAt: now, error: result.error });
+    }
+    await this.leave(target, id);
+    const fin = await this.records.get(id);
+    if (fin) this.opts.observer?.jobFinished(fin, (now - (fin.startedAt ?? now)) / 1000);
+    if (result.kind === "failed") throw new UnrecoverableError(result.error);
+  }
+
+  /** Whether the job is at the front of its target's line, dropping finished or vanished jobs ahead of it. */
+  private async atFront(target: string, id: string): Promise<boolean> {
+    for (;;) {
+      const head = await this.records.head(target);
+      if (head === undefined || head === id) return true;
+      const state = await this.queue.getJobState(head);
+      if (state !== "completed" && state !== "failed" && state !== "unknown") return false;
+      await this.records.leaveTarget(target, head);
+    }
+  }
+
+  /** Leaves the target's line and wakes the next job in it instead of letting it poll. */
+  private async leave(target: string, id: string): Promise<void> {
+    await this.records.leaveTarget(target, id);
+    const next = await this.records.head(target);
+    if (!next) return;
+    const job = await this.queue.getJob(next);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+  }
+
+  private async failedOutsideProcessor(job: Job<TaskRequest>, err: Error): Promise<void> {
+    const id = job.id as string;
+    const rec = await this.records.get(id);
+    if (rec?.status !== "running") return;
+    const now = Date.now();
+    await this.records.transition(id, "failed", {
+      updatedAt: now,
+      finishedAt: now,
+      error: errorSummary(err),
+    });
+    await this.leave(targetOf(job.data), id);
+  }
+}
