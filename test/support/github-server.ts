@@ -1,0 +1,311 @@
+// A stateful stand-in for GitHub (Enterprise) on 127.0.0.1: the REST API under /api/v3 that
+// a Probot app with GHE_HOST=127.0.0.1:<port> and GHE_PROTOCOL=http calls, and real git
+// over smart HTTP under /git/<owner>/<repo>.git on the same port, accepting exactly the
+// installation tokens the API issued. Every request is logged; state is plain objects.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GitBackend } from "./git-server.js";
+import { issueRoutes } from "./github-api-issues.js";
+import { repoRoutes } from "./github-api-repos.js";
+import { cloneUrl, type Urls } from "./github-json.js";
+import { HttpError, match, type Reply, type StandInEnv } from "./github-routes.js";
+import {
+  type CommentState,
+  GitHubState,
+  type InstallationToken,
+  type IssueState,
+  type Permission,
+  type RepoState,
+  type RequestLogEntry,
+  type UserRef,
+} from "./github-state.js";
+
+const ROUTES = [...issueRoutes, ...repoRoutes];
+
+export interface GitHubStandInOptions {
+  app?: { id: number; slug: string; name: string };
+}
+
+export interface InjectedFailure {
+  method: string;
+  path: RegExp;
+  status: number;
+  /** How many matching requests fail before the route answers normally again. */
+  times: number;
+}
+
+export interface GitHubStandIn {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** http://127.0.0.1:<port>/api/v3 — Octokit's baseUrl. */
+  apiUrl: string;
+  /** 127.0.0.1:<port> — the app's GHE_HOST (with GHE_PROTOCOL=http). */
+  host: string;
+  state: GitHubState;
+  git: GitBackend;
+  app: { id: number; slug: string; name: string };
+  /** The user the installation acts as: `<slug>[bot]`. */
+  bot: UserRef;
+  failures: InjectedFailure[];
+  createRepo(owner: string, repo: string, opts?: CreateRepoOptions): Promise<RepoState>;
+  cloneUrl(owner: string, repo: string): string;
+  setPermission(owner: string, repo: string, login: string, permission: Permission): void;
+  createIssue(
+    owner: string,
+    repo: string,
+    issue: { title: string; body?: string; user?: string; labels?: string[] },
+  ): IssueState;
+  /** A comment written by a person (not through the API), e.g. before a webhook about it. */
+  addComment(owner: string, repo: string, number: number, body: string, user: string): CommentState;
+  /** Accepts a fixed token as an installation token (for apps given `githubToken`). */
+  acceptToken(token: string, installationId?: number): void;
+  /** Requests that matched no route. */
+  unknownRequests(): RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+export interface CreateRepoOptions {
+  fromDir?: string;
+  installationId?: number;
+  defaultPermission?: Permission;
+  private?: boolean;
+}
+
+export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promise<GitHubStandIn> {
+  const root = await mkdtemp(join(tmpdir(), "github-standin-"));
+  const git = new GitBackend(root);
+  const state = new GitHubState();
+  const app = opts.app ?? { id: 4242, slug: "backend-go-agent", name: "backend-go-agent" };
+  const bot = state.user(`${app.slug}[bot]`, "Bot");
+  const failures: InjectedFailure[] = [];
+  const urls: Urls = { web: "", api: "" };
+
+  function issueToken(installationId: number): InstallationToken {
+    const t = {
+      token: `ghs_${randomBytes(18).toString("hex")}`,
+      installationId,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    };
+    state.tokens.push(t);
+    git.acceptToken(t.token);
+    return t;
+  }
+  const env: StandInEnv = { urls, state, git, app, bot, issueToken };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ message: String(err) }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith("/git/")) {
+      git.handle(req, res, decodeURIComponent(url.pathname.slice("/git".length)), url.search.slice(1));
+      return;
+    }
+    const raw = await readBody(req);
+    const contentType = req.headers["content-type"] ?? "";
+    let body: unknown = raw.length ? raw.toString("utf8") : undefined;
+    if (raw.length && contentType.includes("json")) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        body = raw.toString("utf8");
+      }
+    }
+    const method = req.method ?? "GET";
+    // REST lives under /api/v3; GitHub Enterprise's GraphQL endpoint is /api/graphql.
+    const path =
+      url.pathname
+        .replace(/^\/api\/v3(?=\/)/, "")
+        .replace(/^\/api\/graphql$/, "/graphql")
+        .replace(/\/+$/, "") || "/";
+    const auth = authKind(req.headers.authorization);
+    const entry: RequestLogEntry = { method, path, query: url.search.slice(1), body, status: 0, auth };
+    state.requests.push(entry);
+
+    let reply: Reply;
+    const found = match(ROUTES, method, path);
+    const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    if (failure) {
+      failure.times--;
+      reply = { status: failure.status, body: { message: "Injected failure" } };
+    } else if (!found) {
+      reply = {
+        status: 404,
+        body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" },
+      };
+    } else if (found.route.appAuth ? auth !== "jwt" : auth !== "token") {
+      reply = {
+        status: 401,
+        body: {
+          message: found.route.appAuth
+            ? "A JSON web token could not be decoded"
+            : "Bad credentials: an installation token is required",
+        },
+      };
+    } else {
+      try {
+        reply = await found.route.handler({
+          params: found.params,
+          query: url.searchParams,
+          body,
+          accept: req.headers.accept ?? "",
+          env,
+        });
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        reply = {
+          status: err.status,
+          body: { message: err.message, ...(err.errors ? { errors: err.errors } : {}) },
+        };
+      }
+    }
+    entry.status = reply.status;
+    send(res, reply);
+  }
+
+  function authKind(header: string | undefined): RequestLogEntry["auth"] {
+    if (!header) return "none";
+    const m = /^(token|bearer)\s+(\S+)$/i.exec(header);
+    if (!m) return "invalid";
+    const value = m[2]!;
+    if (state.tokens.some((t) => t.token === value && Date.parse(t.expiresAt) > Date.now())) return "token";
+    // An App JWT: three base64url parts whose header names RS256.
+    const parts = value.split(".");
+    if (parts.length === 3) {
+      try {
+        const head = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
+        if (head.alg === "RS256") return "jwt";
+      } catch {
+        return "invalid";
+      }
+    }
+    return "invalid";
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  urls.web = `http://127.0.0.1:${port}`;
+  urls.api = `${urls.web}/api/v3`;
+
+  return {
+    url: urls.web,
+    apiUrl: urls.api,
+    host: `127.0.0.1:${port}`,
+    state,
+    git,
+    app,
+    bot,
+    failures,
+    async createRepo(owner, repo, o = {}) {
+      await git.createBareRepo(`${owner}/${repo}`, o.fromDir);
+      state.user(owner, "Organization");
+      const r: RepoState = {
+        id: state.nextId(),
+        owner,
+        name: repo,
+        defaultBranch: "main",
+        private: o.private ?? true,
+        installationId: o.installationId ?? 7,
+        permissions: new Map(),
+        defaultPermission: o.defaultPermission ?? "none",
+        labels: new Map(),
+        nextNumber: 1,
+      };
+      state.repos.set(`${owner}/${repo}`.toLowerCase(), r);
+      return r;
+    },
+    cloneUrl: (owner, repo) => cloneUrl(urls, owner, repo),
+    setPermission(owner, repo, login, permission) {
+      const r = state.repo(owner, repo);
+      if (!r) throw new Error(`no repository ${owner}/${repo}`);
+      r.permissions.set(login.toLowerCase(), permission);
+    },
+    createIssue(owner, repo, issue) {
+      const r = state.repo(owner, repo);
+      if (!r) throw new Error(`no repository ${owner}/${repo}`);
+      const at = new Date().toISOString();
+      const created: IssueState = {
+        id: state.nextId(),
+        number: r.nextNumber++,
+        owner,
+        repo,
+        title: issue.title,
+        body: issue.body ?? null,
+        state: "open",
+        user: state.user(issue.user ?? "alice"),
+        labels: [...(issue.labels ?? [])],
+        createdAt: at,
+        updatedAt: at,
+      };
+      state.issues.push(created);
+      return created;
+    },
+    addComment(owner, repo, number, body, user) {
+      const at = new Date().toISOString();
+      const c: CommentState = {
+        id: state.nextId(),
+        owner,
+        repo,
+        issueNumber: number,
+        body,
+        user: state.user(user),
+        history: [body],
+        createdAt: at,
+        updatedAt: at,
+      };
+      state.comments.push(c);
+      return c;
+    },
+    acceptToken(token, installationId = 7) {
+      state.tokens.push({
+        token,
+        installationId,
+        expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      });
+      git.acceptToken(token);
+    },
+    unknownRequests: () => state.requests.filter((r) => r.status === 404 && !match(ROUTES, r.method, r.path)),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.raw) {
+    res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/octet-stream" });
+    res.end(reply.raw);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status);
+    res.end();
+    return;
+  }
+  res.writeHead(reply.status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "X-GitHub-Media-Type": "github.v3; format=json",
+    "X-RateLimit-Limit": "5000",
+    "X-RateLimit-Remaining": "4999",
+  });
+  res.end(JSON.stringify(reply.body));
+}

@@ -1,0 +1,158 @@
+// The GitHub stand-in's state: plain objects tests can read (and seed) directly.
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface UserRef {
+  login: string;
+  id: number;
+  type: "User" | "Bot" | "Organization";
+}
+
+export interface RepoState {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  private: boolean;
+  installationId: number;
+  /** Collaborator permission per login; absent logins get `defaultPermission`. */
+  permissions: Map<string, Permission>;
+  defaultPermission: Permission;
+  labels: Map<string, { id: number; name: string; color: string; description: string | null }>;
+  nextNumber: number;
+}
+
+export interface IssueState {
+  id: number;
+  number: number;
+  owner: string;
+  repo: string;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  user: UserRef;
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** Set when this number is a pull request (GitHub's issues and pulls share numbers). */
+  pull?: PullState;
+}
+
+export interface PullState {
+  head: string;
+  base: string;
+  draft: boolean;
+  merged: boolean;
+  requestedReviewers: string[];
+  nodeId: string;
+}
+
+export interface CommentState {
+  id: number;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  user: UserRef;
+  /** Every body the comment has had, oldest first; the last equals `body`. */
+  history: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewCommentState {
+  id: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  body: string;
+  path: string;
+  line: number | null;
+  diffHunk: string;
+  commitId: string;
+  user: UserRef;
+}
+
+export interface CheckRunState {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  output: Record<string, unknown> | null;
+  detailsUrl: string | null;
+  /** The request bodies that created and updated it, in order. */
+  history: Record<string, unknown>[];
+}
+
+export interface ReactionState {
+  id: number;
+  owner: string;
+  repo: string;
+  subject: "issue" | "issue_comment" | "pull_comment";
+  subjectId: number;
+  content: string;
+  user: UserRef;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string;
+  body: unknown;
+  status: number;
+  auth: "jwt" | "token" | "none" | "invalid";
+}
+
+export interface InstallationToken {
+  token: string;
+  installationId: number;
+  expiresAt: string;
+}
+
+export class GitHubState {
+  readonly repos = new Map<string, RepoState>();
+  readonly issues: IssueState[] = [];
+  readonly comments: CommentState[] = [];
+  readonly reviewComments: ReviewCommentState[] = [];
+  readonly checkRuns: CheckRunState[] = [];
+  readonly reactions: ReactionState[] = [];
+  readonly requests: RequestLogEntry[] = [];
+  readonly tokens: InstallationToken[] = [];
+  readonly users = new Map<string, UserRef>();
+  #nextId = 1000;
+
+  nextId(): number {
+    return this.#nextId++;
+  }
+
+  user(login: string, type: UserRef["type"] = login.endsWith("[bot]") ? "Bot" : "User"): UserRef {
+    let user = this.users.get(login);
+    if (!user) {
+      user = { login, id: this.nextId(), type };
+      this.users.set(login, user);
+    }
+    return user;
+  }
+
+  repo(owner: string, name: string): RepoState | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  issue(owner: string, repo: string, number: number): IssueState | undefined {
+    return this.issues.find((i) => i.owner === owner && i.repo === repo && i.number === number);
+  }
+
+  pulls(owner: string, repo: string): IssueState[] {
+    return this.issues.filter((i) => i.owner === owner && i.repo === repo && i.pull);
+  }
+
+  commentsOn(owner: string, repo: string, number: number): CommentState[] {
+    return this.comments.filter((c) => c.owner === owner && c.repo === repo && c.issueNumber === number);
+  }
+
+  labelsOf(owner: string, repo: string, number: number): string[] {
+    return this.issue(owner, repo, number)?.labels ?? [];
+  }
+}
