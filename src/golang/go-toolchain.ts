@@ -193,7 +193,7 @@ interface SandboxContext {
   outputCap: number | undefined;
 }
 
-function runSandboxed(
+async function runSandboxed(
   bwrap: string,
   binary: string,
   args: string[],

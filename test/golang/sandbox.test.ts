@@ -1,0 +1,76 @@
+// The bubblewrap sandbox, seen from inside by real Go tests. CI installs bubblewrap; these
+// tests fail (rather than skip) where it does not work, because that is worth knowing.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "@jest/globals";
+import { createGoToolchain, type GoToolchain } from "../../src/golang/go-toolchain.js";
+import { parseTestJson } from "../../src/golang/test-json.js";
+import { checkoutFixture, TEST_DATA_DIR, testToolchain } from "./support.js";
+
+describe("the bubblewrap sandbox", () => {
+  let tc: GoToolchain;
+  beforeAll(async () => {
+    tc = await testToolchain({ sandbox: "auto" });
+  });
+
+  it("is in use here", () => {
+    expect(tc.isolation).toBe("bubblewrap");
+  });
+
+  it("lets a test write its checkout but not the system, hides the app's files, and keeps /tmp private", async () => {
+    const { dir, cleanup } = await checkoutFixture("go-verify-sandbox");
+    // Stands for the app's .env or another job's checkout: a file the sandbox must not show.
+    const secretDir = join(TEST_DATA_DIR, `app-secrets-${process.pid}`);
+    mkdirSync(secretDir, { recursive: true });
+    const hidden = join(secretDir, ".env");
+    writeFileSync(hidden, "ANTHROPIC_API_KEY=sentinel\n");
+    const marker = `bga-private-tmp-${process.pid}`;
+    try {
+      const res = await tc.go(["test", "-count=1", "-json", "./..."], {
+        cwd: dir,
+        env: { PROBE_HIDDEN: hidden, PROBE_READONLY: "/usr", PROBE_TMP_MARKER: marker },
+      });
+      const report = parseTestJson(res.stdout, res.stderr);
+      const failures = report.packages.flatMap((p) => p.failedTests.map((t) => `${t.name}: ${t.output}`));
+      expect(failures).toEqual([]);
+      expect(report.totals.passed).toBe(5);
+      expect(existsSync(join(dir, "probe", "written-by-test.txt"))).toBe(true);
+      expect(existsSync(join("/tmp", marker))).toBe(false);
+    } finally {
+      await cleanup();
+      await rm(secretDir, { recursive: true, force: true });
+    }
+  });
+
+  it("has no network for builds and tests, and network for a run that asks for it", async () => {
+    const { dir, cleanup } = await checkoutFixture("go-verify-network");
+    try {
+      const offline = await tc.go(["test", "-count=1", "./..."], { cwd: dir });
+      expect(offline.exitCode).toBe(1);
+      expect(offline.stdout).toMatch(/network is unreachable|no such host/);
+      // Only module downloads should ask for this; here it shows the switch is per run.
+      const online = await tc.go(["test", "-count=1", "./..."], { cwd: dir, network: true });
+      expect(online.exitCode).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("fails an offline build clearly when a module was not downloaded", async () => {
+    const { dir, cleanup } = await checkoutFixture("go-verify-green");
+    const empty = await mkdtemp(join(tmpdir(), "bga-empty-cache-"));
+    try {
+      // Empty caches: go-cmp was never downloaded for this toolchain.
+      const fresh = await createGoToolchain({ dataDir: empty, goflags: "-modcacherw" });
+      expect(fresh.isolation).toBe("bubblewrap");
+      const res = await fresh.go(["list", "-test", "-deps", "./..."], { cwd: dir });
+      expect(res.exitCode).toBe(1);
+      expect(res.stderr).toContain("module lookup disabled by GOPROXY=off");
+    } finally {
+      await cleanup();
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
