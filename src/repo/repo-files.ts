@@ -1,0 +1,116 @@
+// Read-only access to a repository's files as of one ref, for material the bot itself
+// relies on (instructions, agent files). The app reads through the GitHub contents API at
+// the default branch — on pull requests at the base branch — rather than from the job's
+// checkout: the checkout holds the PR's head (the very content a PR author controls), its
+// base may not even be fetched, and the agent writes into it during the run. The CLI, which
+// has no GitHub, reads a ref of a local repository with git instead.
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { type GitHubClient, type RepoRef, statusOf } from "../github/client.js";
+
+export interface RepoFiles {
+  /** For messages and labels: `owner/repo@ref`. */
+  readonly where: string;
+  /** The text of a file, or null when there is no such file. */
+  read(path: string): Promise<string | null>;
+  /** Names of the files (not folders) directly in a folder; empty when there is none. */
+  list(dir: string): Promise<string[]>;
+}
+
+export class RepoFilesError extends Error {
+  override name = "RepoFilesError";
+}
+
+/** Reads files at `ref` through the GitHub contents API. */
+export function githubRepoFiles(gh: GitHubClient, repo: RepoRef & { ref: string }): RepoFiles {
+  const { owner, repo: name, ref } = repo;
+  return {
+    where: `${owner}/${name}@${ref}`,
+    async read(path) {
+      try {
+        const res = await gh.rest.repos.getContent({
+          owner,
+          repo: name,
+          path,
+          ref,
+          mediaType: { format: "raw" },
+        });
+        const data: unknown = res.data;
+        if (typeof data === "string") return data;
+        // Octokit hands back bytes when the raw response's content type names no charset.
+        if (data instanceof ArrayBuffer || ArrayBuffer.isView(data))
+          return Buffer.from(data as ArrayBuffer).toString("utf8");
+        // A folder comes back as a JSON listing even when raw is asked for.
+        return null;
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+    },
+    async list(dir) {
+      try {
+        const res = await gh.rest.repos.getContent({ owner, repo: name, path: dir, ref });
+        return Array.isArray(res.data) ? res.data.filter((e) => e.type === "file").map((e) => e.name) : [];
+      } catch (err) {
+        if (statusOf(err) === 404) return [];
+        throw err;
+      }
+    },
+  };
+}
+
+const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
+
+function git(dir: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      ["-C", dir, ...args],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+        // Nothing of the operator's environment or git config: this only reads objects.
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: tmpdir(),
+          GIT_CONFIG_NOSYSTEM: "1",
+          LC_ALL: "C",
+        },
+      },
+      (err, stdout) => {
+        if (err && typeof err.code !== "number") reject(err);
+        else resolve({ code: err ? Number(err.code) : 0, stdout });
+      },
+    );
+  });
+}
+
+/** Reads files at `ref` of a local repository (`git cat-file`), for the CLI. */
+export async function localGitRepoFiles(dir: string, ref: string): Promise<RepoFiles> {
+  if (!SAFE_REF.test(ref) || ref.startsWith("-") || ref.includes("..")) {
+    throw new RepoFilesError(`"${ref}" is not a ref this tool reads`);
+  }
+  const commit = await git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  if (commit.code !== 0) throw new RepoFilesError(`${dir} has no commit "${ref}"`);
+  const sha = commit.stdout.trim();
+  const clean = (p: string) => p.replace(/^\/+|\/+$/g, "");
+  return {
+    where: `${dir}@${ref}`,
+    async read(path) {
+      const type = await git(dir, ["cat-file", "-t", `${sha}:${clean(path)}`]);
+      if (type.code !== 0 || type.stdout.trim() !== "blob") return null;
+      const blob = await git(dir, ["cat-file", "blob", `${sha}:${clean(path)}`]);
+      return blob.code === 0 ? blob.stdout : null;
+    },
+    async list(d) {
+      const tree = clean(d);
+      const res = await git(dir, ["ls-tree", "-z", `${sha}:${tree}`]);
+      if (res.code !== 0) return [];
+      return res.stdout
+        .split("\0")
+        .filter(Boolean)
+        .map((line) => /^\d+ (\w+) [0-9a-f]+\t(.*)$/s.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null && m[1] === "blob")
+        .map((m) => m[2]!);
+    },
+  };
+}
