@@ -3,7 +3,7 @@
 // it restarted, and the job completes exactly once. Runs the compiled dist/ in children.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -17,15 +17,12 @@ const root = process.cwd();
 const workerScript = join(root, "test/support/queue-crash-worker.mjs");
 const OPTS: JobQueueOptions = { leaseMs: 600, pollMs: 25, backoffMs: 50 };
 
-/** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/. */
+/** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/jobs. */
 function ensureBuilt(): void {
-  const built = ["sqlite-queue", "bullmq-queue"].map((m) => join(root, `dist/jobs/${m}.js`));
-  const stale = built.some(
-    (f, i) =>
-      !existsSync(f) ||
-      statSync(f).mtimeMs <
-        statSync(join(root, `src/jobs/${["sqlite-queue", "bullmq-queue"][i]}.ts`)).mtimeMs,
-  );
+  const built = ["sqlite-queue", "bullmq-queue", "shutdown"].map((m) => join(root, `dist/jobs/${m}.js`));
+  const srcDir = join(root, "src/jobs");
+  const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
+  const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSrc);
   if (stale) spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
   for (const f of built) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build`);
 }

@@ -27,8 +27,5 @@ queue.start(
 );
 log(`ready pid=${process.pid}`);
 
-process.on("SIGTERM", async () => {
-  await queue.stop(5_000);
-  await queue.close();
-  process.exit(0);
-});
+const { installGracefulShutdown } = await import("../../dist/jobs/shutdown.js");
+installGracefulShutdown(queue, { graceMs: 5_000 });

@@ -1,0 +1,28 @@
+// The operational routes, for Probot's addHandler:
+//   for (const h of opsHandlers({ queue, registry: metrics.registry, sandbox })) addHandler(h);
+import type { Registry } from "prom-client";
+import type { JobQueue } from "../jobs/queue.js";
+import { type HealthDeps, healthHandler } from "./health.js";
+import { jobsHandler } from "./jobs-route.js";
+import { metricsHandler } from "./metrics-route.js";
+import type { HttpHandler } from "./respond.js";
+
+export type { HttpHandler } from "./respond.js";
+export { healthHandler, jobsHandler, metricsHandler };
+
+export interface OpsDeps {
+  queue: JobQueue;
+  registry: Registry;
+  sandbox?: HealthDeps["sandbox"];
+  /** Bearer token required by /jobs; unset leaves it open (bind to a private network then). */
+  jobsToken?: string;
+  startedAt?: number;
+}
+
+export function opsHandlers(deps: OpsDeps): HttpHandler[] {
+  return [
+    healthHandler({ queue: deps.queue, sandbox: deps.sandbox, startedAt: deps.startedAt }),
+    metricsHandler(deps.registry),
+    jobsHandler({ queue: deps.queue, token: deps.jobsToken }),
+  ];
+}
