@@ -1,0 +1,192 @@
+// The local runner: the same runJob the GitHub app uses, with a local checkout as the
+// workspace and the terminal as the code host (report on stdout, progress on stderr).
+//   backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
+//                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
+// Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir, userInfo } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createAnthropicModelClient } from "./agent/anthropic-client.js";
+import type { Budgets } from "./agent/budget.js";
+import { loadAgentDefinition } from "./agent/definition.js";
+import { resolveModel } from "./agent/models.js";
+import type { AgentProgress } from "./agent/outcome.js";
+import { loadConfig } from "./config/env.js";
+import { createGoToolchain } from "./golang/go-toolchain.js";
+import type { CodeHost, JobResult, JobStage } from "./jobs/ports.js";
+import { runJob } from "./jobs/run-job.js";
+import type { TaskRequest } from "./jobs/task.js";
+import { createLocalWorkspace } from "./workspace/local-workspace.js";
+
+export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
+const DEFAULT_AGENT = "backend-engineer-golang";
+const AGENTS_DIR = fileURLToPath(new URL("../agents/", import.meta.url));
+
+const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
+                            [--agent <name|file.md>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
+
+Runs the agent on a local git checkout, commits its changes on a new branch
+backend-go/cli-<timestamp>, prints the report to stdout and progress to stderr.
+Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES and DATA_DIR from the environment.
+Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.`;
+
+class UsageError extends Error {}
+
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+const fmt = new Intl.NumberFormat("en-US");
+
+function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? "whole " : ""}number, got "${raw}"`);
+  }
+  return n;
+}
+
+function agentFile(name: string): string {
+  if (name.endsWith(".md")) return resolve(name);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`--agent "${name}" is not an agent name`);
+  const file = join(AGENTS_DIR, `${name}.md`);
+  if (!existsSync(file)) throw new UsageError(`no agent named "${name}" in ${AGENTS_DIR}`);
+  return file;
+}
+
+function terminalHost(maxTurns: number): CodeHost {
+  return {
+    reportProgress(stage: JobStage, detail: string, p?: AgentProgress) {
+      if (!p) return err(`▸ ${stage}: ${detail}`);
+      const turn = `[turn ${p.turn}/${maxTurns}]`;
+      if (p.event === "model_call") {
+        err(`${turn} model replied · ${fmt.format(p.tokens)} tokens · $${p.costUsd.toFixed(4)}`);
+      } else {
+        err(`${turn}   ${p.tool}${p.detail ? ` ${p.detail}` : ""}${p.isError ? "  (error)" : ""}`);
+      }
+    },
+    async publish(result: JobResult) {
+      const { outcome, commit, verdict } = result;
+      const spend = `${outcome.turns} turns · ${fmt.format(
+        outcome.usage.input_tokens +
+          outcome.usage.cache_creation_input_tokens +
+          outcome.usage.cache_read_input_tokens,
+      )} input / ${fmt.format(outcome.usage.output_tokens)} output tokens · $${outcome.costUsd.toFixed(4)}`;
+      if (outcome.kind === "completed") {
+        process.stdout.write(`${outcome.report}\n`);
+        err(`✓ completed: ${spend}`);
+        if (verdict)
+          err(
+            `  verification: ${verdict.ok ? "passed" : "FAILED"}${verdict.summary ? ` (${verdict.summary})` : ""}`,
+          );
+        if (commit?.sha)
+          err(
+            `  committed ${commit.sha.slice(0, 12)} on branch ${commit.branch} (from ${commit.baseSha.slice(0, 12)})`,
+          );
+        else err(`  no files changed; branch ${commit?.branch ?? "?"} has no new commit`);
+      } else if (outcome.kind === "needs_clarification") {
+        process.stdout.write(
+          `The agent needs answers before it can go on:\n${outcome.questions.map((q, i) => `${i + 1}. ${q}`).join("\n")}\n`,
+        );
+        err(`? needs clarification: ${spend}. Re-run with the answers in --task.`);
+      } else {
+        err(`✗ failed: ${outcome.reason}`);
+        err(`  ${spend}${commit ? `; nothing committed (branch ${commit.branch})` : ""}`);
+      }
+    },
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      repo: { type: "string" },
+      task: { type: "string" },
+      "task-file": { type: "string" },
+      agent: { type: "string" },
+      model: { type: "string" },
+      "max-turns": { type: "string" },
+      "max-cost-usd": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.completed;
+  }
+  if (!values.repo) throw new UsageError("--repo is required");
+  if (!values.task === !values["task-file"])
+    throw new UsageError("give exactly one of --task or --task-file");
+  const text = (values.task ?? readFileSync(values["task-file"]!, "utf8")).trim();
+  if (!text) throw new UsageError("the task is empty");
+  const budgets: Partial<Budgets> = {};
+  const maxTurns = positive("max-turns", values["max-turns"], true);
+  const maxCost = positive("max-cost-usd", values["max-cost-usd"], false);
+  if (maxTurns) budgets.maxTurns = maxTurns;
+  if (maxCost) budgets.maxCostUsd = maxCost;
+  const agentPath = agentFile(values.agent ?? DEFAULT_AGENT);
+
+  const config = loadConfig(process.env);
+  if (!config.anthropicApiKey) throw new UsageError("ANTHROPIC_API_KEY is not set");
+  const dataDir = process.env.DATA_DIR ? config.dataDir : join(homedir(), ".cache", "backend-go-agent");
+  const repo = resolve(values.repo);
+  const task: TaskRequest = {
+    deliveryId: `cli-${Date.now()}`,
+    target: { owner: "local", repo: basename(repo), number: 0, kind: "issue" },
+    trigger: {
+      kind: "cli",
+      actor: userInfo().username || "you",
+      instruction: text,
+      at: new Date().toISOString(),
+    },
+    context: { title: "", body: "", comments: [] },
+    repository: { cloneUrl: repo, defaultBranch: "" },
+  };
+  const controller = new AbortController();
+  process.once("SIGINT", () => {
+    err("interrupted; stopping…");
+    controller.abort();
+  });
+  const toolchain = await createGoToolchain({ dataDir, log: (m) => err(m) });
+  const result = await runJob(task, {
+    workspace: createLocalWorkspace({ repoDir: repo }),
+    codeHost: terminalHost(budgets.maxTurns ?? 60),
+    modelClient: createAnthropicModelClient({
+      apiKey: config.anthropicApiKey,
+      baseURL: config.anthropicBaseUrl,
+    }),
+    toolchain,
+    loadAgent: () => loadAgentDefinition(agentPath),
+    resolveModel: (m) => resolveModel(m, config.modelAliases),
+    ...(values.model ? { modelOverride: resolveModel(values.model, config.modelAliases) } : {}),
+    budgets,
+    author: { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" },
+    signal: controller.signal,
+  });
+  return EXIT[result.outcome.kind];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "run") return await run(rest);
+    if (command === "--help" || command === "-h" || command === "help") {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.completed;
+    }
+    throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      err(`backend-go-agent: ${(e as Error).message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    err(`backend-go-agent: ${(e as Error).message}`);
+    return EXIT.failed;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

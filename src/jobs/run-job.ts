@@ -1,0 +1,101 @@
+// The one pipeline every job walks, from the CLI or the GitHub app: prepare the workspace,
+// load the agent, run it, verify, commit and push, publish. A run that does not complete
+// commits nothing, so nothing half-made is pushed.
+import { ZERO_USAGE } from "../agent/model-client.js";
+import type { AgentOutcome } from "../agent/outcome.js";
+import { runAgent } from "../agent/run-agent.js";
+import { commitMessage } from "../github/pr-body.js";
+import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, VerdictLike } from "./ports.js";
+import type { TaskRequest } from "./task.js";
+
+/** Subject when the report has no usable Summary line. */
+function fallbackSubject(task: TaskRequest): string {
+  return (
+    task.context.title || task.trigger.instruction.split("\n")[0]?.trim() || "Changes by backend-go-agent"
+  );
+}
+
+function failed(reason: string, after: AgentOutcome | undefined, model: string): AgentOutcome {
+  const facts = after ?? { usage: ZERO_USAGE, costUsd: 0, turns: 0, model, transcript: [], changedFiles: [] };
+  return {
+    kind: "failed",
+    reason,
+    usage: facts.usage,
+    costUsd: facts.costUsd,
+    turns: facts.turns,
+    model: facts.model,
+    transcript: facts.transcript,
+    changedFiles: facts.changedFiles,
+  };
+}
+
+export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResult> {
+  const started = Date.now();
+  const { codeHost, workspace } = deps;
+  let agent = { name: task.agent ?? "default", version: "" };
+  let prepared: PreparedWorkspace | undefined;
+  let outcome: AgentOutcome | undefined;
+  let verdict: VerdictLike | undefined;
+  let commit: CommitInfo | undefined;
+  try {
+    await codeHost.reportProgress("cloning", "preparing the workspace");
+    prepared = await workspace.prepare(deps.signal);
+    const definition = await deps.loadAgent(task.agent, prepared.dir);
+    agent = { name: definition.name, version: definition.version };
+    const model = deps.modelOverride ?? deps.resolveModel(definition.model);
+    const extraContext = deps.extraContext ? await deps.extraContext(prepared.dir) : undefined;
+    await codeHost.reportProgress("agent", `${definition.name}@${definition.version} on ${model}`);
+    outcome = await runAgent({
+      definition,
+      model,
+      task,
+      checkoutDir: prepared.dir,
+      modelClient: deps.modelClient,
+      toolchain: deps.toolchain,
+      budgets: deps.budgets,
+      signal: deps.signal,
+      protectedGlobs: deps.protectedGlobs,
+      extraContext,
+      onProgress: (p) => {
+        const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
+        void codeHost.reportProgress("agent", what, p);
+      },
+    });
+    if (outcome.kind === "completed") {
+      // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
+      const changed = await workspace.changedFiles();
+      outcome = { ...outcome, changedFiles: changed };
+      if (deps.verify && changed.length > 0) {
+        await codeHost.reportProgress("verifying", `${changed.length} changed files`);
+        verdict = await deps.verify(prepared.dir, changed, deps.signal);
+      }
+      const sha =
+        changed.length > 0
+          ? await workspace.commit(
+              commitMessage(outcome.sections, fallbackSubject(task)),
+              deps.author,
+              deps.coAuthor,
+            )
+          : null;
+      commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha, pushed: false };
+      if (sha) {
+        await codeHost.reportProgress("pushing", prepared.branch);
+        commit.pushed = (await workspace.push(deps.signal)).pushed;
+      }
+    }
+  } catch (err) {
+    // Infrastructure failures (clone, git, the verifier) end the job with their reason.
+    outcome = failed(`the job failed: ${(err as Error).message}`, outcome, deps.modelOverride ?? "");
+    if (prepared) commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha: null, pushed: false };
+  }
+  const result: JobResult = {
+    task,
+    agent,
+    outcome,
+    ...(verdict ? { verdict } : {}),
+    ...(commit ? { commit } : {}),
+    durationMs: Date.now() - started,
+  };
+  await codeHost.publish(result);
+  return result;
+}

@@ -1,0 +1,124 @@
+// The Workspace adapter for the CLI: an existing local git checkout. The job gets its own
+// branch (backend-go/cli-<timestamp>) and commits there; nothing is pushed. Git runs with
+// a minimal environment (no API keys), and never runs the repository's hooks: a hooks path
+// could point at files the agent just wrote.
+import { runProcess } from "../golang/process-runner.js";
+import type { GitIdentity, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+
+export class WorkspaceError extends Error {
+  override name = "WorkspaceError";
+}
+
+export interface LocalWorkspaceOptions {
+  repoDir: string;
+  /** Branch to create; default backend-go/cli-<UTC timestamp>. */
+  branch?: string;
+  now?: () => Date;
+}
+
+function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LANG: "C.UTF-8",
+    GIT_TERMINAL_PROMPT: "0",
+  };
+  // HOME keeps the user's git settings (safe.directory, identity); nothing else is passed on.
+  if (process.env.HOME) env.HOME = process.env.HOME;
+  return { ...env, ...extra };
+}
+
+export function cliBranchName(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `backend-go/cli-${stamp}`;
+}
+
+/** Parses `git status --porcelain=v1 -z` into paths. */
+export function parsePorcelain(out: string): string[] {
+  const fields = out.split("\0");
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    // A rename or copy is followed by its source path.
+    if (entry[0] === "R" || entry[0] === "C") paths.push(fields[++i]!);
+  }
+  return [...new Set(paths)].sort();
+}
+
+export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace {
+  let dir = options.repoDir;
+  let prepared: PreparedWorkspace | undefined;
+
+  async function git(args: string[], extraEnv?: Record<string, string>, allowFail = false) {
+    const res = await runProcess(
+      { command: "git", args, env: gitEnv(extraEnv) },
+      { cwd: dir, timeoutMs: 120_000 },
+    );
+    if (res.exitCode !== 0 && !allowFail) {
+      const what = res.stderr.trim().split("\n")[0] || `exit ${res.exitCode}`;
+      throw new WorkspaceError(`git ${args[0]} failed in ${dir}: ${what}`);
+    }
+    return res;
+  }
+
+  return {
+    async prepare() {
+      const top = await git(["rev-parse", "--show-toplevel"], undefined, true);
+      if (top.exitCode !== 0)
+        throw new WorkspaceError(`${options.repoDir} is not a git repository; run git init first`);
+      dir = top.stdout.trim();
+      const head = await git(["rev-parse", "--verify", "HEAD"], undefined, true);
+      if (head.exitCode !== 0) throw new WorkspaceError(`${dir} has no commits yet; commit something first`);
+      const status = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+      if (parsePorcelain(status.stdout).length > 0) {
+        throw new WorkspaceError(
+          `${dir} has uncommitted changes; commit or stash them first, so the agent's commit holds only its own work`,
+        );
+      }
+      const branch = options.branch ?? cliBranchName((options.now ?? (() => new Date()))());
+      const valid = await git(["check-ref-format", "--branch", branch], undefined, true);
+      if (valid.exitCode !== 0) throw new WorkspaceError(`"${branch}" is not a valid branch name`);
+      await git(["switch", "-c", branch]);
+      prepared = { dir, branch, baseSha: head.stdout.trim() };
+      return prepared;
+    },
+
+    async changedFiles() {
+      const status = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+      return parsePorcelain(status.stdout);
+    },
+
+    async commit(message: string, author: GitIdentity, coAuthor?: GitIdentity) {
+      await git(["add", "-A"]);
+      const staged = await git(["diff", "--cached", "--quiet"], undefined, true);
+      if (staged.exitCode === 0) return null;
+      const trailer = coAuthor ? `\nCo-authored-by: ${coAuthor.name} <${coAuthor.email}>\n` : "";
+      const identity = {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+      };
+      await git(
+        [
+          "-c",
+          "core.hooksPath=/dev/null",
+          "-c",
+          "commit.gpgsign=false",
+          "commit",
+          "--no-verify",
+          "-q",
+          "-m",
+          `${message.trimEnd()}\n${trailer}`,
+        ],
+        identity,
+      );
+      return (await git(["rev-parse", "HEAD"])).stdout.trim();
+    },
+
+    async push() {
+      return { pushed: false };
+    },
+  };
+}
