@@ -124,8 +124,25 @@ export class GitWorkspace {
     await mkdir(join(this.#options.dataDir, "work"), { recursive: true });
     const home = await createGitHome(tmpdir(), cloneUrl.protocol === "http:" ? "http" : "https");
     this.#home = home;
-    const token = await this.#token();
+    try {
+      return await this.#prepareIn({ ...options, cloneUrl, baseBranch, branch, cacheDir, dir, home });
+    } catch (err) {
+      await this.dispose();
+      throw err;
+    }
+  }
 
+  async #prepareIn(o: {
+    cloneUrl: URL;
+    baseBranch: string;
+    branch: string;
+    existingBranch?: boolean;
+    cacheDir: string;
+    dir: string;
+    home: string;
+  }): Promise<PreparedWorkspace> {
+    const { cloneUrl, baseBranch, branch, cacheDir, dir, home } = o;
+    const token = await this.#token();
     const prepared = await withRepoLock(cacheDir, async () => {
       const fresh = !(await exists(join(cacheDir, "HEAD")));
       if (fresh) {
@@ -149,7 +166,7 @@ export class GitWorkspace {
       const remoteWork = await this.#resolve(cache, `refs/remotes/origin/${branch}`);
       let startSha = remoteWork;
       if (!startSha) {
-        if (options.existingBranch) {
+        if (o.existingBranch) {
           throw new GitWorkspaceError(
             "branch-missing",
             `The branch "${branch}" does not exist on the remote; it may have been deleted or renamed.`,
@@ -282,8 +299,14 @@ export class GitWorkspace {
   }
 
   async #resolve(git: SimpleGit, ref: string): Promise<string | undefined> {
-    const out = await this.#run(git, ["for-each-ref", "--format=%(objectname)", ref]);
-    return out.trim().split("\n")[0] || undefined;
+    // for-each-ref also matches on a prefix up to a slash ("origin/a" finds "origin/a/b"),
+    // so only the exact refname counts.
+    const out = await this.#run(git, ["for-each-ref", "--format=%(objectname) %(refname)", ref]);
+    for (const line of out.split("\n")) {
+      const [sha, name] = line.split(" ");
+      if (name === ref && sha) return sha;
+    }
+    return undefined;
   }
 
   /** A crashed job may have left a worktree in our directory or holding our branch. */

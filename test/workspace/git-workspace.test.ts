@@ -167,6 +167,13 @@ describe("GitWorkspace against a real git http-backend", () => {
     expect(prep).toMatchObject({ branch: "feature/wallet", baseSha: head, startedFrom: "remote-branch" });
     await ws.dispose();
 
+    // "feature/deleted" is gone; "feature/deleted/v2" (a longer name) must not stand in for it.
+    await fx.server.backend.commitFiles(
+      REPO,
+      "feature/deleted/v2",
+      { "v2.go": "package ledger\n" },
+      { from: "main" },
+    );
     const gone = workspace("job-pr-gone");
     await expect(
       gone.prepare({
