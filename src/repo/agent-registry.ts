@@ -165,6 +165,16 @@ export async function loadAgentRegistry(
   return buildAgentRegistry(app, repository);
 }
 
+/** A Markdown note for the tracking comment about refused repository agent files; "" when none. */
+export function renderAgentProblems(problems: readonly AgentProblem[]): string {
+  if (problems.length === 0) return "";
+  const lines = problems.map(
+    (p) =>
+      `- \`${p.file}\`: ${p.message.startsWith(p.file) ? p.message.slice(p.file.length).replace(/^[:\s]+/, "") : p.message}`,
+  );
+  return ["**Repository agent files that were not loaded:**", ...lines].join("\n");
+}
+
 export interface AgentRequest {
   registry: AgentRegistry;
   /** From `/agent @name …`. */

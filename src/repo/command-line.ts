@@ -26,7 +26,8 @@ export function splitCommandLine(line: string): string[] {
     }
     if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === "$" || c === "`") throw new CommandLineError(`"${c}" inside double quotes: ${NO_SHELL}`);
+      else if (c === "$" || c === "`")
+        throw new CommandLineError(`contains "${c}" inside double quotes; ${NO_SHELL}`);
       else if (c === "\\" && i + 1 < line.length && '"\\'.includes(line[i + 1]!)) word += line[++i];
       else word += c;
       continue;
@@ -43,9 +44,9 @@ export function splitCommandLine(line: string): string[] {
       word = "";
       inWord = false;
     } else if (c === "\n" || c === "\r") {
-      throw new CommandLineError(`spans several lines: ${NO_SHELL}`);
+      throw new CommandLineError(`spans several lines; ${NO_SHELL}`);
     } else if (SHELL_ONLY.has(c)) {
-      throw new CommandLineError(`"${c}": ${NO_SHELL}`);
+      throw new CommandLineError(`contains "${c}"; ${NO_SHELL}`);
     } else {
       word += c;
       inWord = true;

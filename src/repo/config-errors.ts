@@ -124,11 +124,29 @@ export function problemsFromIssues(
     // One problem per key: zod may report several refinements of the same value.
     if (out.some((p) => p.key === keyPath(issue.path))) continue;
     const value = valueAt(input, issue.path);
-    const problem =
-      issue.code === "invalid_type" && value === undefined
-        ? "is required"
-        : issue.message.replace(/^Invalid input: /, "");
-    out.push({ key: keyPath(issue.path), problem, value });
+    out.push({ key: keyPath(issue.path), problem: plainProblem(issue, value), value });
   }
   return out;
+}
+
+const kindOf = (v: unknown) =>
+  v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : `a ${typeof v}`;
+const KINDS: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  int: "a whole number",
+};
+
+function plainProblem(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === "invalid_value")
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "invalid_type") {
+    if (value === undefined) return "is required";
+    return `must be ${KINDS[issue.expected] ?? `a ${issue.expected}`}, not ${kindOf(value)}`;
+  }
+  if (issue.code === "invalid_union" && issue.path.at(-2) === "commands") {
+    return "must be a command: one string, or a list of words";
+  }
+  return issue.message.replace(/^Invalid input: /, "");
 }

@@ -13,6 +13,7 @@ export {
   loadAppAgents,
   loadRepositoryAgents,
   type RegisteredAgent,
+  renderAgentProblems,
   resolveAgent,
 } from "./agent-registry.js";
 export { type ConfigProblem, RepoConfigError } from "./config-errors.js";

@@ -8,6 +8,7 @@ import {
   buildAgentRegistry,
   loadAgentRegistry,
   loadAppAgents,
+  renderAgentProblems,
   resolveAgent,
 } from "../../src/repo/agent-registry.js";
 import { parseRepoConfig } from "../../src/repo/repo-config.js";
@@ -173,6 +174,9 @@ describe("agent selection", () => {
     expect((globalThis as Record<string, unknown>).__agentFileRan).toBeUndefined();
     expect(registry.problems).toHaveLength(1);
     expect(registry.problems[0]!.message).toContain('front matter language "js" is not allowed; use YAML');
+    expect(renderAgentProblems(registry.problems)).toBe(
+      '**Repository agent files that were not loaded:**\n- `.github/agents/evil.md (acme/ledger@main)`: front matter language "js" is not allowed; use YAML',
+    );
     const err = selectionError(() =>
       resolveAgent({ registry, requested: "evil", config: parseRepoConfig({}, "f") }),
     );

@@ -52,7 +52,7 @@ describe("repository configuration schema", () => {
     expect(err.message).toMatch(
       /^acme\/ledger:\.github\/backend-go-agent\.yml: key "trigger\.min_permission": /,
     );
-    expect(err.message).toContain('"write"');
+    expect(err.message).toContain('must be one of "triage", "write", "maintain", "admin"');
     expect(err.key).toBe("trigger.min_permission");
     const md = err.render();
     expect(md).toContain("`acme/ledger:.github/backend-go-agent.yml`");
@@ -108,15 +108,30 @@ describe("repository configuration schema", () => {
     }
   });
 
-  it("rejects wrong types and bad branch names with their keys", () => {
+  it("rejects wrong types and bad branch names with their keys, in plain words", () => {
     const err = configError(() =>
-      parseRepoConfig({ budgets: { max_usd: "ten", max_turns: 2.5 }, base_branch: "--upload-pack=x" }, "f"),
+      parseRepoConfig(
+        {
+          budgets: { max_usd: "ten", max_turns: 2.5 },
+          base_branch: "--upload-pack=x",
+          verify: { commands: [42] },
+          pull_request: "yes",
+        },
+        "f",
+      ),
     );
-    expect(err.problems.map((p) => p.key).sort()).toEqual([
+    const problems = Object.fromEntries(err.problems.map((p) => [p.key, p.problem]));
+    expect(Object.keys(problems).sort()).toEqual([
       "base_branch",
       "budgets.max_turns",
       "budgets.max_usd",
+      "pull_request",
+      "verify.commands[0]",
     ]);
+    expect(problems["budgets.max_usd"]).toBe("must be a number, not a string");
+    expect(problems.pull_request).toBe("must be a mapping, not a string");
+    expect(problems["verify.commands[0]"]).toBe("must be a command: one string, or a list of words");
+    expect(err.message).toContain("(and 4 more problems)");
   });
 
   it("applies budgets over the app's and lists every trigger label", () => {
@@ -194,6 +209,16 @@ describe("loading the configuration from GitHub", () => {
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as Error).message).toContain("acme/ledger:.github/backend-go-agent.yml");
     expect((err as Error).message).toContain("invalid YAML");
+  });
+
+  it("refuses an _extends loop, naming the file", async () => {
+    const scope = nock(API);
+    serveFile(scope, "acme", "ledger", CONFIG_PATH, "_extends: shared\n");
+    serveFile(scope, "acme", "shared", CONFIG_PATH, "_extends: ledger\n");
+    const err = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RepoConfigError);
+    expect((err as Error).message).toContain("Recursion detected");
+    expect((err as Error).message).toContain("acme/ledger:.github/backend-go-agent.yml");
   });
 
   it("lets a GitHub outage through as itself, not as a configuration error", async () => {
