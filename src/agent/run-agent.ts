@@ -30,7 +30,7 @@ import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
 import { checkReport } from "./report.js";
 import { buildRequest, cachedSystem, cachedTools } from "./request.js";
 import { runToolBatch } from "./tool-batch.js";
-import { toolSchemas } from "./tools/registry.js";
+import { TOOLS, toolSchemas } from "./tools/registry.js";
 import type { ToolContext } from "./tools/types.js";
 import { truncateMiddle } from "./truncate.js";
 
@@ -51,6 +51,8 @@ export interface RunAgentOptions {
   extraContext?: string;
   goTimeoutMs?: number;
   maxFileBytes?: number;
+  /** Restricts the tools (e.g. from the definition's `tools` field); default all. */
+  allowedTools?: readonly string[];
 }
 
 const MAX_CONTINUATIONS = 3;
@@ -89,9 +91,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     goTimeoutMs: options.goTimeoutMs ?? 5 * 60_000,
     maxFileBytes: options.maxFileBytes ?? 512 * 1024,
     touched: new Set(),
+    ...(options.allowedTools ? { allowedTools: new Set(options.allowedTools) } : {}),
   };
   const system = cachedSystem(buildSystemPrompt(definition));
-  const tools = cachedTools(toolSchemas());
+  const tools = cachedTools(
+    toolSchemas(TOOLS.filter((t) => !ctx.allowedTools || ctx.allowedTools.has(t.name))),
+  );
   const messages: MessageParam[] = [
     { role: "user", content: [{ type: "text", text: buildTaskMessage(options.task, options.extraContext) }] },
   ];

@@ -86,6 +86,8 @@ export interface JobDeps {
   verify?: Verify;
   budgets?: Partial<Budgets>;
   protectedGlobs?: string[];
+  /** The tools the agent may use (see src/repo/tool-restriction.ts); default all. */
+  allowedTools?(definition: AgentDefinition): readonly string[];
   /** More untrusted material for the model (a PR diff, repository instructions). */
   extraContext?(checkoutDir: string): Promise<string>;
   /** Who commits; the person who triggered the job is added as co-author when known. */

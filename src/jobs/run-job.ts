@@ -55,6 +55,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       budgets: deps.budgets,
       signal: deps.signal,
       protectedGlobs: deps.protectedGlobs,
+      ...(deps.allowedTools ? { allowedTools: deps.allowedTools(definition) } : {}),
       extraContext,
       onProgress: (p) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";

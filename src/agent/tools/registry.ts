@@ -39,8 +39,10 @@ export function toolSchemas(tools: readonly Tool[] = TOOLS): ToolSchema[] {
 /** Runs one call. Anything the model got wrong comes back as an is_error result, never a throw. */
 export async function runTool(name: string, input: unknown, ctx: ToolContext): Promise<ToolResult> {
   const tool = toolByName(name);
-  if (!tool)
-    return { content: `There is no tool named "${name}". Tools: ${TOOL_NAMES.join(", ")}.`, isError: true };
+  const allowed = ctx.allowedTools ? TOOL_NAMES.filter((n) => ctx.allowedTools!.has(n)) : TOOL_NAMES;
+  if (!tool || !allowed.includes(name)) {
+    return { content: `There is no tool named "${name}" here. Tools: ${allowed.join(", ")}.`, isError: true };
+  }
   const parsed = tool.input.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");

@@ -16,6 +16,8 @@ export interface ToolContext {
   maxFileBytes: number;
   /** Paths (relative, `/`-separated) the tools created, changed or deleted. */
   touched: Set<string>;
+  /** The tools this agent may use; absent means all. */
+  allowedTools?: ReadonlySet<string>;
 }
 
 export interface ToolResult {
