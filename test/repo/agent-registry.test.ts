@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import {
   type AgentRegistry,
@@ -17,6 +17,7 @@ import { parseAgentCommand } from "../../src/triggers/command.js";
 import { API, octokit } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
 // The agent runtime's tool names.

@@ -2,13 +2,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { foldersOf, instructionsRef, loadRepoInstructions } from "../../src/repo/instructions.js";
 import { githubRepoFiles, localGitRepoFiles, type RepoFiles } from "../../src/repo/repo-files.js";
 import { API, octokit } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
 /** Files held in memory; records what was read. */

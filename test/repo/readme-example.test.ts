@@ -1,12 +1,13 @@
 // The README's example configuration must stay a file the app accepts.
 import { readFileSync } from "node:fs";
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
 import { loadRepoConfig, protectedPaths, triggerLabels } from "../../src/repo/repo-config.js";
 import { API, octokit, serveFile } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
 function readmeExample(): string {

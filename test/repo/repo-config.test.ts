@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { DEFAULT_BUDGETS } from "../../src/agent/budget.js";
 import { RepoConfigError } from "../../src/repo/config-errors.js";
@@ -13,6 +13,7 @@ import {
 import { API, missingFile, octokit, serveFile } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
