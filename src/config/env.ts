@@ -25,6 +25,18 @@ export interface AppConfig {
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   /** Model alias overrides, e.g. MODEL_ALIASES="opus=claude-opus-4-5,sonnet=claude-sonnet-4-5". */
   modelAliases: Record<string, string>;
+  /** Settings for Go runs; spread into createGoToolchain's options. */
+  go?: GoSettings;
+}
+
+export interface GoSettings {
+  /** GOPROXY for module downloads (the only Go step with network). */
+  goproxy?: string;
+  goflags?: string;
+  goprivate?: string;
+  gonosumdb?: string;
+  /** GO_SANDBOX: "auto" (bubblewrap where it works) or "off". */
+  sandbox: "auto" | "off";
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +86,20 @@ function readPrivateKey(env: Env): string | undefined {
   }
 }
 
+function readGoSettings(env: Env): GoSettings {
+  const sandbox = nonEmpty(env.GO_SANDBOX) ?? "auto";
+  if (sandbox !== "auto" && sandbox !== "off") {
+    throw new ConfigError(`GO_SANDBOX must be "auto" or "off", got "${sandbox}".`);
+  }
+  return {
+    goproxy: nonEmpty(env.GOPROXY),
+    goflags: nonEmpty(env.GOFLAGS),
+    goprivate: nonEmpty(env.GOPRIVATE),
+    gonosumdb: nonEmpty(env.GONOSUMDB),
+    sandbox,
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const appId = nonEmpty(env.APP_ID);
   const webhookSecret = nonEmpty(env.WEBHOOK_SECRET);
@@ -107,5 +133,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: nonEmpty(env.HOST) ?? "localhost",
     logLevel,
     modelAliases: parseModelAliases(env.MODEL_ALIASES),
+    go: readGoSettings(env),
   };
 }
