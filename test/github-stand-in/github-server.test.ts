@@ -175,6 +175,47 @@ describe("GitHub stand-in through @octokit/rest", () => {
     ).toBeDefined();
   });
 
+  it("shows a pull request's files and diff from git, its branch, and its review comments", async () => {
+    await gh.git.commitFiles(
+      "acme/ledger",
+      "feature/diff",
+      { "d.go": "package d\n", "go.mod": null },
+      { from: "main" },
+    );
+    const opened = await octokit.rest.pulls.create({
+      ...repo,
+      title: "Diff",
+      head: "feature/diff",
+      base: "main",
+    });
+    const n = opened.data.number;
+    const files = await octokit.rest.pulls.listFiles({ ...repo, pull_number: n });
+    expect(files.data.map((f) => [f.filename, f.status])).toEqual([
+      ["d.go", "added"],
+      ["go.mod", "removed"],
+    ]);
+    expect(files.data[0]?.patch).toContain("+package d");
+    const diff = await octokit.rest.pulls.get({ ...repo, pull_number: n, mediaType: { format: "diff" } });
+    expect(String(diff.data)).toContain("diff --git a/d.go b/d.go");
+    const branch = await octokit.rest.repos.getBranch({ ...repo, branch: "feature/diff" });
+    expect(branch.data.commit.sha).toBe(await gh.git.revParse("acme/ledger", "feature/diff"));
+    await expect(octokit.rest.repos.getBranch({ ...repo, branch: "feature/none" })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect((await octokit.rest.pulls.listReviewComments({ ...repo, pull_number: n })).data).toEqual([]);
+  });
+
+  it("pages long comment lists with Link headers, as octokit.paginate expects", async () => {
+    const issue = gh.createIssue("acme", "ledger", { title: "chatty" });
+    for (let i = 0; i < 7; i++) gh.addComment("acme", "ledger", issue.number, `comment ${i}`, "alice");
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      ...repo,
+      issue_number: issue.number,
+      per_page: 3,
+    });
+    expect(all.map((c) => c.body)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `comment ${i}`));
+  });
+
   it("records check runs with their updates", async () => {
     const run = await octokit.rest.checks.create({
       ...repo,

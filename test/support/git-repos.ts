@@ -87,7 +87,8 @@ export async function commitFiles(
     if (parent) await g(["read-tree", parent]);
     for (const [path, change] of Object.entries(files)) {
       if (change === null) {
-        await g(["update-index", "--force-remove", "--", path]);
+        // Mode 0 removes the entry; --force-remove would need a work tree.
+        await g(["update-index", "--index-info"], `0 ${"0".repeat(40)}\t${path}\n`);
       } else if (typeof change === "object" && "gitlink" in change) {
         await g(["update-index", "--add", "--cacheinfo", `160000,${change.gitlink},${path}`]);
       } else {
@@ -160,4 +161,31 @@ export async function readPath(
       return { type: kind, sha, size: Number(size) || 0, path: prefix ? `${prefix}/${name}` : name };
     });
   return { type: "dir", entries };
+}
+
+export interface DiffFile {
+  filename: string;
+  status: "added" | "modified" | "removed";
+  patch: string;
+}
+
+/** Files changed on `head` since it left `base` (three-dot, as GitHub's PR files list). */
+export async function diffFiles(gitDir: string, base: string, head: string): Promise<DiffFile[]> {
+  const range = `${base}...${head}`;
+  const listing = await out(["--git-dir", gitDir, "diff", "--name-status", "--no-renames", "-z", range]);
+  const fields = listing.split("\0").filter(Boolean);
+  const files: DiffFile[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const code = fields[i]!;
+    const filename = fields[i + 1]!;
+    const patch = await out(["--git-dir", gitDir, "diff", range, "--", filename]);
+    const status = code === "A" ? "added" : code === "D" ? "removed" : "modified";
+    files.push({ filename, status, patch: patch.slice(patch.indexOf("@@")) });
+  }
+  return files;
+}
+
+/** The unified diff of `head` since it left `base`. */
+export async function diffText(gitDir: string, base: string, head: string): Promise<string> {
+  return (await git(["--git-dir", gitDir, "diff", `${base}...${head}`])).toString("utf8");
 }

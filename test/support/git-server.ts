@@ -10,7 +10,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { commitFiles, type FileChange, initBareRepo, readFixture, readPath, revParse } from "./git-repos.js";
+import {
+  commitFiles,
+  diffFiles,
+  diffText,
+  type FileChange,
+  initBareRepo,
+  readFixture,
+  readPath,
+  revParse,
+} from "./git-repos.js";
 
 export const HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
 
@@ -68,6 +77,14 @@ export class GitBackend {
 
   revParse(name: string, ref: string): Promise<string | undefined> {
     return revParse(this.gitDir(name), ref);
+  }
+
+  diffFiles(name: string, base: string, head: string) {
+    return diffFiles(this.gitDir(name), base, head);
+  }
+
+  diffText(name: string, base: string, head: string) {
+    return diffText(this.gitDir(name), base, head);
   }
 
   readPath(name: string, ref: string, path: string) {

@@ -89,9 +89,16 @@ export const issueRoutes: Route[] = [
   route("GET", "/repos/:owner/:repo/issues/:number/comments", (ctx) => {
     const issue = needIssue(ctx);
     const all = ctx.env.state.commentsOn(issue.owner, issue.repo, issue.number);
-    const perPage = Number(ctx.query.get("per_page") ?? 30);
+    const perPage = Math.min(Number(ctx.query.get("per_page") ?? 30), 100);
     const page = Number(ctx.query.get("page") ?? 1);
-    return ok(all.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(ctx.env.urls, c)));
+    const reply = ok(
+      all.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(ctx.env.urls, c)),
+    );
+    if (page * perPage < all.length) {
+      const next = `${ctx.env.urls.api}/repos/${issue.owner}/${issue.repo}/issues/${issue.number}/comments?per_page=${perPage}&page=${page + 1}`;
+      reply.headers = { Link: `<${next}>; rel="next"` };
+    }
+    return reply;
   }),
   route("POST", "/repos/:owner/:repo/issues/:number/comments", (ctx) => {
     const issue = needIssue(ctx);

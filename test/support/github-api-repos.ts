@@ -1,6 +1,6 @@
 // Stand-in endpoints for the App, repositories, collaborators, pulls, check runs, contents,
 // rate limits and the two GraphQL mutations that toggle a pull request's draft state.
-import { checkRunJson, pullJson, repoJson, userJson } from "./github-json.js";
+import { checkRunJson, pullJson, repoJson, reviewCommentJson, userJson } from "./github-json.js";
 import {
   HttpError,
   needIssue,
@@ -149,7 +149,41 @@ export const repoRoutes: Route[] = [
     });
     return ok(await Promise.all(found.map((i) => pull(ctx, i))));
   }),
-  route("GET", "/repos/:owner/:repo/pulls/:number", async (ctx) => ok(await pull(ctx, needIssue(ctx)))),
+  route("GET", "/repos/:owner/:repo/pulls/:number", async (ctx) => {
+    const issue = needIssue(ctx);
+    if (issue.pull && /\.diff\b/.test(ctx.accept)) {
+      const diff = await ctx.env.git.diffText(
+        `${issue.owner}/${issue.repo}`,
+        issue.pull.base,
+        issue.pull.head,
+      );
+      return { status: 200, raw: Buffer.from(diff), contentType: "text/plain; charset=utf-8" };
+    }
+    return ok(await pull(ctx, issue));
+  }),
+  route("GET", "/repos/:owner/:repo/pulls/:number/files", async (ctx) => {
+    const issue = needIssue(ctx);
+    if (!issue.pull) throw new HttpError(404, "Not Found");
+    const files = await ctx.env.git.diffFiles(
+      `${issue.owner}/${issue.repo}`,
+      issue.pull.base,
+      issue.pull.head,
+    );
+    return ok(files.map((f) => ({ ...f, additions: 0, deletions: 0, changes: 0 })));
+  }),
+  route("GET", "/repos/:owner/:repo/pulls/:number/comments", (ctx) => {
+    const issue = needIssue(ctx);
+    const mine = ctx.env.state.reviewComments.filter(
+      (c) => c.owner === issue.owner && c.repo === issue.repo && c.pullNumber === issue.number,
+    );
+    return ok(mine.map((c) => reviewCommentJson(ctx.env.urls, c)));
+  }),
+  route("GET", "/repos/:owner/:repo/branches/:branch*", async (ctx) => {
+    const repo = needRepo(ctx);
+    const sha = await ctx.env.git.revParse(`${repo.owner}/${repo.name}`, `refs/heads/${ctx.params.branch}`);
+    if (!sha) throw new HttpError(404, "Branch not found");
+    return ok({ name: ctx.params.branch, commit: { sha }, protected: false });
+  }),
   route("POST", "/repos/:owner/:repo/pulls", async (ctx) => {
     const repo = needRepo(ctx);
     const title = needString(ctx.body, "title");

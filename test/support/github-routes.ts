@@ -29,6 +29,7 @@ export interface Reply {
   /** Sent as-is (e.g. raw file contents) instead of JSON. */
   raw?: Buffer;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Route {

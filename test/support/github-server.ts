@@ -302,6 +302,7 @@ function send(res: ServerResponse, reply: Reply): void {
     return;
   }
   res.writeHead(reply.status, {
+    ...reply.headers,
     "Content-Type": "application/json; charset=utf-8",
     "X-GitHub-Media-Type": "github.v3; format=json",
     "X-RateLimit-Limit": "5000",
