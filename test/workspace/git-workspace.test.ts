@@ -121,6 +121,23 @@ describe("GitWorkspace against a real git http-backend", () => {
     await ws.dispose();
   });
 
+  it("refuses a clone with a bad token, with the token scrubbed, and leaves no worktree behind", async () => {
+    const wrong = "ghs_anotherWrongTokenForTheClone000001";
+    const ws = workspace("job-bad-clone", async () => wrong);
+    const err = await ws
+      .prepare({ cloneUrl: fx.cloneUrl, baseBranch: "main", workBranch: "backend-go/issue-10" })
+      .then(
+        () => undefined,
+        (e: unknown) => e as GitWorkspaceError,
+      );
+    expect(err).toMatchObject({ code: "auth-failed" });
+    expect(`${err?.message}\n${err?.stack}`).not.toContain(basicAuthValue(wrong));
+    expect(`${err?.message}\n${err?.stack}`).not.toContain(wrong);
+    expect(fx.server.backend.requests.map((r) => r.status)).toContain(401);
+    await expect(access(join(fx.dataDir, "work", "job-bad-clone"))).rejects.toThrow();
+    expect(await filesContainingToken(fx.dataDir, wrong)).toEqual([]);
+  });
+
   it("continues an issue branch that exists on the remote, and fast-forwards it", async () => {
     const existing = await fx.server.backend.commitFiles(
       REPO,
