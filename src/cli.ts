@@ -15,6 +15,7 @@ import { resolveModel } from "./agent/models.js";
 import type { AgentProgress } from "./agent/outcome.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
+import { verify } from "./golang/verify.js";
 import type { CodeHost, JobResult, JobStage } from "./jobs/ports.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
@@ -77,10 +78,7 @@ function terminalHost(maxTurns: number): CodeHost {
       if (outcome.kind === "completed") {
         process.stdout.write(`${outcome.report}\n`);
         err(`✓ completed: ${spend}`);
-        if (verdict)
-          err(
-            `  verification: ${verdict.ok ? "passed" : "FAILED"}${verdict.summary ? ` (${verdict.summary})` : ""}`,
-          );
+        if (verdict) err(`  verification: ${verdict.overall} (${verdict.summary})`);
         if (commit?.sha)
           err(
             `  committed ${commit.sha.slice(0, 12)} on branch ${commit.branch} (from ${commit.baseSha.slice(0, 12)})`,
@@ -160,6 +158,7 @@ async function run(argv: string[]): Promise<number> {
       baseURL: config.anthropicBaseUrl,
     }),
     toolchain,
+    verify: (dir, changedFiles, signal) => verify(toolchain, { dir, changedFiles, signal }),
     loadAgent: () => loadAgentDefinition(agentPath),
     resolveModel: (m) => resolveModel(m, config.modelAliases),
     ...(values.model ? { modelOverride: resolveModel(values.model, config.modelAliases) } : {}),

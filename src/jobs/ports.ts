@@ -5,7 +5,10 @@ import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import type { Verdict } from "../golang/verdict.js";
 import type { TaskRequest } from "./task.js";
+
+export type { Verdict };
 
 export interface PreparedWorkspace {
   /** The checkout the agent works in. */
@@ -35,19 +38,8 @@ export interface Workspace {
 /** Stages a job moves through, named like the tracking comment's. */
 export type JobStage = "cloning" | "agent" | "verifying" | "pushing";
 
-/** What the verifier concluded; the Go verifier's verdict fits this shape. */
-export interface VerdictLike {
-  ok: boolean;
-  /** One line for people, e.g. "gofmt ok, vet ok, build ok, test 2 failures". */
-  summary?: string;
-  [key: string]: unknown;
-}
-
-export type Verify = (
-  checkoutDir: string,
-  changedFiles: string[],
-  signal?: AbortSignal,
-) => Promise<VerdictLike>;
+/** The bot's own checks (src/golang/verify.ts, bound to a toolchain). */
+export type Verify = (checkoutDir: string, changedFiles: string[], signal?: AbortSignal) => Promise<Verdict>;
 
 export interface CommitInfo {
   branch: string;
@@ -61,7 +53,7 @@ export interface JobResult {
   task: TaskRequest;
   agent: { name: string; version: string };
   outcome: AgentOutcome;
-  verdict?: VerdictLike;
+  verdict?: Verdict;
   commit?: CommitInfo;
   durationMs: number;
 }

@@ -5,7 +5,7 @@ import { ZERO_USAGE } from "../agent/model-client.js";
 import type { AgentOutcome } from "../agent/outcome.js";
 import { runAgent } from "../agent/run-agent.js";
 import { commitMessage } from "../github/pr-body.js";
-import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, VerdictLike } from "./ports.js";
+import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
 import type { TaskRequest } from "./task.js";
 
 /** Subject when the report has no usable Summary line. */
@@ -35,7 +35,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   let agent = { name: task.agent ?? "default", version: "" };
   let prepared: PreparedWorkspace | undefined;
   let outcome: AgentOutcome | undefined;
-  let verdict: VerdictLike | undefined;
+  let verdict: Verdict | undefined;
   let commit: CommitInfo | undefined;
   try {
     await codeHost.reportProgress("cloning", "preparing the workspace");
