@@ -192,7 +192,8 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
   const res = await ctx.toolchain.go(["test", "-json", `-timeout=${inner}`, "./..."], runOptions(ctx));
   const report = parseTestJson(res.stdout, res.stderr);
   const base = { name, command, durationMs: res.durationMs };
-  const details = testDetails(report);
+  // Stack traces name files by absolute path; the checkout's own location is noise.
+  const details = testDetails(report).split(`${ctx.dir}/`).join("");
   const stopped = interrupted(name, command, res, ctx);
   if (stopped) {
     const running = report.packages.flatMap((p) =>

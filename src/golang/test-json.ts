@@ -105,6 +105,20 @@ export function parseBuildStderr(stderr: string): { blocks: Map<string, string>;
   return { blocks, loose };
 }
 
+/**
+ * The panic of go's -timeout dumps every goroutine. Keep its head (which names the running
+ * tests) and the goroutines of the hung test itself; drop the testing framework's own.
+ */
+export function condenseTimeoutDump(text: string, test: string): string {
+  const blocks = text.split(/\n(?=goroutine \d+ \[)/);
+  const head = blocks.shift() ?? "";
+  const frame = `.${test.split("/")[0]}(`;
+  const own = blocks.filter((b) => b.includes(frame));
+  const dropped = blocks.length - own.length;
+  const note = dropped > 0 ? `\n… ${dropped} other goroutine${dropped === 1 ? "" : "s"} omitted …\n` : "";
+  return [head.trimEnd(), note, ...own].join("\n");
+}
+
 function tidy(lines: string[]): string {
   return trimTail(lines.filter((l) => !NOISE.test(l)).join(""), OUTPUT_LIMITS);
 }
@@ -213,12 +227,15 @@ function toResult(
     );
     if (failingChild) continue;
     const text = t.lines.join("");
-    failedTests.push({
-      name,
-      reason: t.status === "fail" ? "failed" : TIMEOUT_PANIC.test(text) ? "timed out" : "did not finish",
-      output: tidy(t.lines),
-      elapsedSec: t.elapsed,
-    });
+    const reason = t.status === "fail" ? "failed" : TIMEOUT_PANIC.test(text) ? "timed out" : "did not finish";
+    const output =
+      reason === "timed out"
+        ? trimTail(
+            condenseTimeoutDump(text.replace(/^\s*=== (RUN|PAUSE|CONT|NAME)\b.*\n/gm, ""), name),
+            OUTPUT_LIMITS,
+          )
+        : tidy(t.lines);
+    failedTests.push({ name, reason, output, elapsedSec: t.elapsed });
   }
 
   let build: string | undefined;

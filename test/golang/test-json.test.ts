@@ -70,6 +70,12 @@ describe("parseTestJson", () => {
     expect(slow?.timedOut).toBe(true);
     expect(slow?.failedTests.map((t) => [t.name, t.reason])).toEqual([["TestSleepsForever", "timed out"]]);
     expect(slow?.passed).toBe(1);
+    // The dump keeps the hung test's own stack and drops the testing framework's goroutines.
+    const output = slow?.failedTests[0]?.output ?? "";
+    expect(output).toContain("panic: test timed out after 2s");
+    expect(output).toContain("slow_test.go:");
+    expect(output).toMatch(/other goroutines? omitted/);
+    expect(output).not.toContain("testing.(*M).startAlarm");
   });
 
   it("names the test that was still running when the whole run was killed", async () => {
