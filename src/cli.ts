@@ -3,26 +3,35 @@
 //   backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
 //                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
 // Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createAnthropicModelClient } from "./agent/anthropic-client.js";
 import type { Budgets } from "./agent/budget.js";
-import { loadAgentDefinition } from "./agent/definition.js";
+import { type AgentDefinition, loadAgentDefinition } from "./agent/definition.js";
 import { resolveModel } from "./agent/models.js";
 import type { AgentProgress } from "./agent/outcome.js";
+import { TOOL_NAMES } from "./agent/tools/registry.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { verify } from "./golang/verify.js";
 import type { CodeHost, JobResult, JobStage } from "./jobs/ports.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
+import {
+  allowedTools,
+  defaultRepoConfig,
+  loadAgentRegistry,
+  loadRepoInstructions,
+  localGitRepoFiles,
+  protectedPaths,
+  resolveAgent,
+} from "./repo/index.js";
 import { createLocalWorkspace } from "./workspace/local-workspace.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
-const DEFAULT_AGENT = "backend-engineer-golang";
 const AGENTS_DIR = fileURLToPath(new URL("../agents/", import.meta.url));
 
 const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
@@ -49,12 +58,18 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
   return n;
 }
 
-function agentFile(name: string): string {
-  if (name.endsWith(".md")) return resolve(name);
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`--agent "${name}" is not an agent name`);
-  const file = join(AGENTS_DIR, `${name}.md`);
-  if (!existsSync(file)) throw new UsageError(`no agent named "${name}" in ${AGENTS_DIR}`);
-  return file;
+/** An agent file given by path, or a name looked up among the app's and the repository's agents. */
+async function loadAgent(requested: string | undefined, checkoutDir: string): Promise<AgentDefinition> {
+  if (requested?.endsWith(".md")) return loadAgentDefinition(resolve(requested));
+  // Read at HEAD, which is the base commit here: before the agent changed anything.
+  const files = await localGitRepoFiles(checkoutDir, "HEAD");
+  const registry = await loadAgentRegistry({ files, appAgentsDir: AGENTS_DIR });
+  for (const problem of registry.problems) err(`warning: ${problem.file}: ${problem.message}`);
+  return resolveAgent({ registry, requested, config: defaultRepoConfig() });
+}
+
+async function repoInstructions(checkoutDir: string): Promise<string> {
+  return (await loadRepoInstructions(await localGitRepoFiles(checkoutDir, "HEAD"))).text;
 }
 
 function terminalHost(maxTurns: number): CodeHost {
@@ -126,7 +141,6 @@ async function run(argv: string[]): Promise<number> {
   const maxCost = positive("max-cost-usd", values["max-cost-usd"], false);
   if (maxTurns) budgets.maxTurns = maxTurns;
   if (maxCost) budgets.maxCostUsd = maxCost;
-  const agentPath = agentFile(values.agent ?? DEFAULT_AGENT);
 
   const config = loadConfig(process.env);
   if (!config.anthropicApiKey) throw new UsageError("ANTHROPIC_API_KEY is not set");
@@ -143,6 +157,7 @@ async function run(argv: string[]): Promise<number> {
     },
     context: { title: "", body: "", comments: [] },
     repository: { cloneUrl: repo, defaultBranch: "" },
+    ...(values.agent ? { agent: values.agent } : {}),
   };
   const controller = new AbortController();
   process.once("SIGINT", () => {
@@ -159,7 +174,10 @@ async function run(argv: string[]): Promise<number> {
     }),
     toolchain,
     verify: (dir, changedFiles, signal) => verify(toolchain, { dir, changedFiles, signal }),
-    loadAgent: () => loadAgentDefinition(agentPath),
+    loadAgent: (name, dir) => loadAgent(name, dir),
+    extraContext: repoInstructions,
+    allowedTools: (definition) => allowedTools(definition, TOOL_NAMES),
+    protectedGlobs: protectedPaths(defaultRepoConfig()),
     resolveModel: (m) => resolveModel(m, config.modelAliases),
     ...(values.model ? { modelOverride: resolveModel(values.model, config.modelAliases) } : {}),
     budgets,

@@ -127,8 +127,9 @@ describe("list_files and search_code", () => {
     const res = await call("list_files", {});
     expect(res.content).toBe(
       [
-        "Repository root: 8 files",
+        "Repository root: 9 files",
         ".gitignore",
+        "AGENTS.md",
         "README.md",
         "api/",
         "  new.go",

@@ -135,6 +135,8 @@ describe("backend-go-agent run", () => {
     expect(result.code).toBe(0);
     const first = server!.requests[0]!.messages[0].content[0].text as string;
     expect(first).toContain("A tiny stdlib-only ledger");
+    // The repository's AGENTS.md travels with the task, as repository material.
+    expect(first).toContain("never use float64 for amounts");
     // Leave a change behind: a second run must refuse to mix it into its commit.
     writeFileSync(join(checkout.dir, "scratch.txt"), "mine\n");
     await server?.close();
@@ -143,6 +145,13 @@ describe("backend-go-agent run", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/uncommitted changes; commit or stash them first/);
     expect(readFileSync(join(checkout.dir, "scratch.txt"), "utf8")).toBe("mine\n");
+  });
+
+  it("exits 1 naming the agents when --agent names none of them", async () => {
+    const result = await cli([say(FULL_REPORT)], ["--task", "x", "--agent", "frontend-wizard"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/failed: the job failed: .*frontend-wizard.*@backend-engineer-golang/);
+    expect(server!.requests).toHaveLength(0);
   });
 
   it("exits 64 with the usage on bad arguments", async () => {
