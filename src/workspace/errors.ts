@@ -10,6 +10,7 @@ export type GitWorkspaceErrorCode =
   | "auth-failed"
   | "push-rejected"
   | "not-prepared"
+  | "unsafe-environment"
   | "git-failed";
 
 export class GitWorkspaceError extends Error {

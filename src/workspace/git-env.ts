@@ -95,3 +95,24 @@ export function scrubSecrets(text: string, tokens: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * Whether the `debug` package would print simple-git's logs, which include every command's
+ * arguments — and so the per-command auth header. Mirrors debug's matching of DEBUG
+ * (comma/space separated, `*` wildcards, `-name` to skip).
+ */
+export function simpleGitLogsEnabled(debugSetting: string | undefined = process.env.DEBUG): boolean {
+  const sample = "simple-git:task:push:1";
+  let enabled = false;
+  for (const raw of (debugSetting ?? "").split(/[\s,]+/)) {
+    if (!raw) continue;
+    const skip = raw.startsWith("-");
+    const pattern = new RegExp(
+      `^${(skip ? raw.slice(1) : raw).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`,
+    );
+    if (!pattern.test(sample)) continue;
+    if (skip) return false;
+    enabled = true;
+  }
+  return enabled;
+}

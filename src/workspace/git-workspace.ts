@@ -23,6 +23,7 @@ import {
   gitEnv,
   removeGitHome,
   scrubSecrets,
+  simpleGitLogsEnabled,
 } from "./git-env.js";
 import { withRepoLock } from "./repo-lock.js";
 
@@ -114,6 +115,7 @@ export class GitWorkspace {
   async prepare(options: PrepareOptions): Promise<PreparedWorkspace> {
     if (this.#prepared)
       throw new GitWorkspaceError("invalid-argument", "This workspace is already prepared.");
+    refuseLoggedArguments();
     const cloneUrl = parseCloneUrl(options.cloneUrl);
     const baseBranch = validateBranchName(options.baseBranch);
     const branch = validateBranchName(options.workBranch);
@@ -263,6 +265,7 @@ export class GitWorkspace {
   }
 
   async #token(): Promise<string> {
+    refuseLoggedArguments();
     const token = await this.#options.token();
     if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
       throw new GitWorkspaceError("auth-failed", "The token provider returned no usable token.");
@@ -327,6 +330,15 @@ export class GitWorkspace {
 /** The bot identity GitHub shows for an App's commits. */
 export function botIdentity(slug: string, appUserId: number): GitPerson {
   return { name: `${slug}[bot]`, email: `${appUserId}+${slug}[bot]@users.noreply.github.com` };
+}
+
+function refuseLoggedArguments(): void {
+  if (simpleGitLogsEnabled()) {
+    throw new GitWorkspaceError(
+      "unsafe-environment",
+      'DEBUG enables simple-git\'s logging, which prints git arguments including the auth header. Unset DEBUG or add "-simple-git*" to it.',
+    );
+  }
 }
 
 function classify(command: string, text: string): GitWorkspaceError {
