@@ -85,8 +85,12 @@ export function buildGoEnv(
   };
   if (settings.goprivate) env.GOPRIVATE = settings.goprivate;
   if (settings.gonosumdb) env.GONOSUMDB = settings.gonosumdb;
-  const flags = [settings.goflags?.trim(), run.extra?.GOFLAGS?.trim()].filter(Boolean).join(" ");
-  if (flags) env.GOFLAGS = flags;
+  // -buildvcs=false: verification ships no binary, and stamping would run git on a .git
+  // that the sandbox mounts read-only (or that a worktree keeps outside the checkout).
+  // Later flags win, so the operator's GOFLAGS and the run's can still turn it back on.
+  env.GOFLAGS = ["-buildvcs=false", settings.goflags?.trim(), run.extra?.GOFLAGS?.trim()]
+    .filter(Boolean)
+    .join(" ");
   for (const [key, value] of Object.entries(run.extra ?? {})) {
     if (key === "GOFLAGS") continue;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {

@@ -2,7 +2,7 @@
 // shared caches under DATA_DIR, a timeout that kills the process group, capped output, and
 // (where it works) the bubblewrap sandbox. Whether the sandbox is usable is probed once;
 // if not, runs go unsandboxed and the caller's log gets one clear warning.
-import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -212,7 +212,9 @@ async function runSandboxed(
     // GOPROXY=off, and a read-only cache turns "module lookup disabled" into a confusing
     // "read-only file system".
     writable: [root, ctx.caches.gopath, ctx.caches.gocache],
-    readOnly: [ctx.caches.config],
+    // .git read-only: code under test must not plant hooks or config (core.hooksPath,
+    // core.fsmonitor) that the app's next git command would run outside the sandbox.
+    readOnly: [ctx.caches.config, ...[join(root, ".git")].filter((p) => existsSync(p))],
     cwd: resolve(opts.cwd),
     network,
   };

@@ -1,6 +1,6 @@
 // The bubblewrap sandbox, seen from inside by real Go tests. CI installs bubblewrap; these
 // tests fail (rather than skip) where it does not work, because that is worth knowing.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,8 @@ describe("the bubblewrap sandbox", () => {
     const hidden = join(secretDir, ".env");
     writeFileSync(hidden, "ANTHROPIC_API_KEY=sentinel\n");
     const marker = `bga-private-tmp-${process.pid}`;
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, ".git", "config"), "[core]\n\tbare = false\n");
     try {
       const res = await tc.go(["test", "-count=1", "-json", "./..."], {
         cwd: dir,
@@ -35,7 +37,8 @@ describe("the bubblewrap sandbox", () => {
       const report = parseTestJson(res.stdout, res.stderr);
       const failures = report.packages.flatMap((p) => p.failedTests.map((t) => `${t.name}: ${t.output}`));
       expect(failures).toEqual([]);
-      expect(report.totals.passed).toBe(5);
+      expect(report.totals.passed).toBe(6);
+      expect(readFileSync(join(dir, ".git", "config"), "utf8")).toBe("[core]\n\tbare = false\n");
       expect(existsSync(join(dir, "probe", "written-by-test.txt"))).toBe(true);
       expect(existsSync(join("/tmp", marker))).toBe(false);
     } finally {

@@ -1,4 +1,5 @@
 // verify() on real fixture modules with the real Go toolchain, in the sandbox.
+import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { Check, Verdict } from "../../src/golang/verdict.js";
@@ -38,6 +39,25 @@ describe("verify", () => {
     const greet = v.tests?.packages.find((p) => p.name === "example.com/greenfixture/greet");
     expect(greet?.status).toBe("pass");
     expect(v.tests?.packages.find((p) => p.name.endsWith("/cmd/greeter"))?.status).toBe("skip");
+  });
+
+  it("verifies a git checkout, whose .git the sandbox mounts read-only", async () => {
+    const { dir, cleanup } = await checkoutFixture("go-verify-green");
+    try {
+      const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+          cwd: dir,
+          env: { PATH: "/usr/bin:/bin" },
+        });
+      git("init", "-q");
+      git("add", "-A");
+      git("commit", "-qm", "fixture");
+      const v = await verify(tc, { dir, changedFiles: ["greet/greet.go"] });
+      expect(v.overall).toBe("pass");
+      expect(git("status", "--porcelain").toString()).toBe("");
+    } finally {
+      await cleanup();
+    }
   });
 
   it("reports a failing test with its package, name and output", async () => {
