@@ -72,10 +72,18 @@ async function repoInstructions(checkoutDir: string): Promise<string> {
   return (await loadRepoInstructions(await localGitRepoFiles(checkoutDir, "HEAD"))).text;
 }
 
+/** The terminal's words for the stages: nothing is cloned or pushed here. */
+const STAGE_LABELS: Record<JobStage, string> = {
+  cloning: "preparing",
+  agent: "agent",
+  verifying: "verifying",
+  pushing: "committing",
+};
+
 function terminalHost(maxTurns: number): CodeHost {
   return {
     reportProgress(stage: JobStage, detail: string, p?: AgentProgress) {
-      if (!p) return err(`▸ ${stage}: ${detail}`);
+      if (!p) return err(`▸ ${STAGE_LABELS[stage]}: ${detail}`);
       const turn = `[turn ${p.turn}/${maxTurns}]`;
       if (p.event === "model_call") {
         err(`${turn} model replied · ${fmt.format(p.tokens)} tokens · $${p.costUsd.toFixed(4)}`);
