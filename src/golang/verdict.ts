@@ -31,6 +31,11 @@ export interface Verdict {
   isolation: "bubblewrap" | "none";
   goVersion?: string;
   durationMs: number;
+  /**
+   * Files under the checkout root that verification itself created, changed or removed
+   * (tests writing files): not the agent's work, so not for the commit.
+   */
+  leftovers?: string[];
 }
 
 /** fail beats error (something is definitely wrong), error beats pass, all skipped is skipped. */

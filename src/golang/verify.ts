@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
 import type { TestRunReport } from "./test-json.js";
 import type { Toolchain } from "./toolchain.js";
+import { diffSnapshots, snapshotTree } from "./tree-snapshot.js";
 import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
 
 export type BuiltinCheck = "gofmt" | "vet" | "build" | "test";
@@ -78,6 +79,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
   };
   const checks: Check[] = [];
   let tests: TestRunReport | undefined;
+  const before = await snapshotTree(root);
 
   // Vendored modules need no download; otherwise fetch before the offline steps.
   if (!existsSync(join(dir, "vendor", "modules.txt"))) {
@@ -106,6 +108,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       checks.push({ name: extra.name, status: "error", summary: (err as Error).message, details: "" });
     }
   }
+  const leftovers = diffSnapshots(before, await snapshotTree(root));
   return {
     overall: overallStatus(checks),
     summary: overallSummary(checks),
@@ -113,6 +116,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     tests,
     ...meta,
     durationMs: Date.now() - started,
+    ...(leftovers.length ? { leftovers } : {}),
   };
 }
 

@@ -39,6 +39,13 @@ describe("verify", () => {
     const greet = v.tests?.packages.find((p) => p.name === "example.com/greenfixture/greet");
     expect(greet?.status).toBe("pass");
     expect(v.tests?.packages.find((p) => p.name.endsWith("/cmd/greeter"))?.status).toBe("skip");
+    expect(v.leftovers).toBeUndefined();
+  });
+
+  it("lists the files that tests wrote into the checkout, so they are not committed", async () => {
+    // The probe fixture's TestWritesCheckout writes probe/written-by-test.txt.
+    const v = await verifyFixture("go-verify-sandbox", { checks: ["test"] });
+    expect(v.leftovers).toEqual(["probe/written-by-test.txt"]);
   });
 
   it("verifies a git checkout, whose .git the sandbox mounts read-only", async () => {
