@@ -21,8 +21,8 @@ export interface GoToolchainOptions {
   goflags?: string;
   goprivate?: string;
   gonosumdb?: string;
-  /** Receives the one startup line about isolation (a warning when the sandbox is missing). */
-  log?: (msg: string) => void;
+  /** Receives the one startup line about isolation; level "warn" when runs are not sandboxed. */
+  log?: (msg: string, level: "info" | "warn") => void;
   /** Bytes kept of stdout and of stderr per run. */
   outputCap?: number;
   /** PATH searched for `go` and `bwrap`; only this value is read, never the rest of the env. */
@@ -126,13 +126,17 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
         `WARNING: Go runs are NOT sandboxed (${problem}). Tests from repositories run as this user with ` +
           "a scrubbed environment but can read the filesystem and reach the network. Install bubblewrap " +
           "(apt-get install bubblewrap) and allow unprivileged user namespaces to sandbox them.",
+        "warn",
       );
       bwrap = undefined;
     } else {
-      log(`Go runs are sandboxed with bubblewrap (${goVersion}, no network except module downloads).`);
+      log(
+        `Go runs are sandboxed with bubblewrap (${goVersion}, no network except module downloads).`,
+        "info",
+      );
     }
   } else {
-    log(`Go runs are not sandboxed (sandbox: "off"); ${goVersion} with a scrubbed environment.`);
+    log(`Go runs are not sandboxed (sandbox: "off"); ${goVersion} with a scrubbed environment.`, "warn");
   }
 
   const run = (binary: string, args: string[], opts: RunOptions): Promise<RunResult> =>
