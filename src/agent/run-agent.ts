@@ -27,6 +27,7 @@ import {
 import type { AgentOutcome, AgentProgress, TranscriptEntry } from "./outcome.js";
 import { costUsd } from "./pricing.js";
 import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
+import { redactSecrets } from "./redact.js";
 import { checkReport } from "./report.js";
 import { buildRequest, cachedSystem, cachedTools } from "./request.js";
 import { runToolBatch } from "./tool-batch.js";
@@ -149,7 +150,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
         if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
         const message =
           err instanceof ModelCallError ? err.message : `model call failed: ${(err as Error).message}`;
-        return fail(`the model API failed and retries did not help: ${message}`);
+        return fail(`the model API failed and retries did not help: ${redactSecrets(message)}`);
       }
       turns++;
       usage = addUsage(usage, response.usage);

@@ -3,6 +3,7 @@
 // commits nothing, so nothing half-made is pushed.
 import { ZERO_USAGE } from "../agent/model-client.js";
 import type { AgentOutcome } from "../agent/outcome.js";
+import { redactSecrets } from "../agent/redact.js";
 import { runAgent } from "../agent/run-agent.js";
 import { commitMessage } from "../github/pr-body.js";
 import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
@@ -86,7 +87,11 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     }
   } catch (err) {
     // Infrastructure failures (clone, git, the verifier) end the job with their reason.
-    outcome = failed(`the job failed: ${(err as Error).message}`, outcome, deps.modelOverride ?? "");
+    outcome = failed(
+      `the job failed: ${redactSecrets((err as Error).message)}`,
+      outcome,
+      deps.modelOverride ?? "",
+    );
     if (prepared) commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha: null, pushed: false };
   }
   const result: JobResult = {

@@ -49,7 +49,12 @@ afterEach(async () => {
 
 async function run(
   script: ScriptStep[],
-  options: { budgets?: Partial<Budgets>; maxRetries?: number; instruction?: string } = {},
+  options: {
+    budgets?: Partial<Budgets>;
+    maxRetries?: number;
+    instruction?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<AgentOutcome> {
   checkout = await ledgerCheckout();
   server = await startScriptedModel({ script });
@@ -65,6 +70,7 @@ async function run(
     }),
     toolchain,
     budgets: options.budgets,
+    signal: options.signal,
   });
 }
 
@@ -301,5 +307,27 @@ describe("runAgent", () => {
     expect(outcome.kind).toBe("failed");
     if (outcome.kind !== "failed") return;
     expect(outcome.reason).toMatch(/declined/);
+  });
+
+  it("stops with the reason when the run is cancelled", async () => {
+    const controller = new AbortController();
+    const outcome = await run(
+      [
+        tool("list_files", {}),
+        () => {
+          controller.abort();
+          return tool("list_files", {});
+        },
+        say(FULL_REPORT),
+      ],
+      { signal: controller.signal },
+    );
+    expect(outcome).toMatchObject({ kind: "failed", budget: "aborted", reason: "the run was cancelled" });
+  });
+
+  it("sends a paused turn back so the model can continue", async () => {
+    const outcome = await run([say("Still thinking", "pause_turn"), say(FULL_REPORT)]);
+    expect(outcome.kind).toBe("completed");
+    expect(server!.requests[1]!.messages.at(-1).role).toBe("assistant");
   });
 });

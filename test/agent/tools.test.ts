@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { redactSecrets } from "../../src/agent/redact.js";
 import { runTool } from "../../src/agent/tools/registry.js";
 import type { ToolContext } from "../../src/agent/tools/types.js";
 import { truncateMiddle } from "../../src/agent/truncate.js";
@@ -219,5 +220,12 @@ describe("output limits", () => {
     expect(globToRegExp("**/*.pem").test("a/b/key.pem")).toBe(true);
     expect(globToRegExp("**/*.pem").test("key.pem")).toBe(true);
     expect(globToRegExp("*.go").test("a/b.go")).toBe(false);
+  });
+
+  it("redacts credentials from error text", () => {
+    expect(
+      redactSecrets("fatal: unable to access 'https://x-access-token:ghs_abc123@github.com/o/r.git/'"),
+    ).toBe("fatal: unable to access 'https://***@github.com/o/r.git/'");
+    expect(redactSecrets("bad key sk-ant-api03-XYZ_1 and ghp_0123")).toBe("bad key sk-ant-*** and ghp_***");
   });
 });

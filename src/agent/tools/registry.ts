@@ -54,12 +54,10 @@ export async function runTool(name: string, input: unknown, ctx: ToolContext): P
     if (err instanceof ToolInputError || err instanceof PathRefusedError) {
       return { content: `${name} refused: ${err.message}`, isError: true };
     }
+    // Anything else (a filesystem race, the toolchain refusing a run) is still the model's to
+    // read and work around; the run goes on.
     const code = (err as NodeJS.ErrnoException).code;
-    if (code)
-      return {
-        content: `${name} failed: ${code} ${(err as Error).message.replace(ctx.root, "<repo>")}`,
-        isError: true,
-      };
-    throw err;
+    const message = (err as Error).message.split(ctx.root).join("<repo>");
+    return { content: `${name} failed: ${code ? `${code} ` : ""}${message}`, isError: true };
   }
 }
