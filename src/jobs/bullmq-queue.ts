@@ -54,10 +54,13 @@ export class BullMqJobQueue implements JobQueue {
     this.opts = resolveOptions(opts);
     this.queueName = conn.queueName ?? "jobs";
     this.prefix = conn.prefix ?? "bull";
-    // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for them.
-    this.redis = new Redis(conn.url, { maxRetriesPerRequest: null });
+    // Enqueue, /health and /jobs fail after a few reconnect tries instead of hanging while
+    // Redis is down (the webhook must be answered within 10 s). Only the Worker's own
+    // blocking connections need maxRetriesPerRequest: null.
+    this.redis = new Redis(conn.url, { maxRetriesPerRequest: 3 });
+    this.redis.on("error", (err) => this.opts.logger?.error({ err }, "job queue: Redis error"));
     this.queue = new Queue<TaskRequest>(this.queueName, {
-      connection: { url: conn.url, maxRetriesPerRequest: null },
+      connection: { url: conn.url, maxRetriesPerRequest: 3 },
       prefix: this.prefix,
     });
     this.queue.on("error", (err) => this.opts.logger?.error({ err }, "job queue: Redis error"));
@@ -235,7 +238,7 @@ export class BullMqJobQueue implements JobQueue {
   private async failedOutsideProcessor(job: Job<TaskRequest>, err: Error): Promise<void> {
     const id = job.id as string;
     const rec = await this.records.get(id);
-    if (rec?.status !== "running") return;
+    if (rec?.status !== "running" || !(await job.isFailed())) return;
     const now = Date.now();
     await this.records.transition(id, "failed", {
       updatedAt: now,

@@ -101,11 +101,17 @@ export const DEFAULTS = {
   retentionDays: 30,
 } as const;
 
-export type ResolvedOptions = Required<Omit<JobQueueOptions, "observer" | "logger">> &
-  Pick<JobQueueOptions, "observer" | "logger">;
+export type ResolvedOptions = Required<Omit<JobQueueOptions, "observer">> & Pick<JobQueueOptions, "observer">;
+
+/** Without a logger, problems still reach stderr rather than vanishing. */
+const stderrLogger: QueueLogger = {
+  info() {},
+  warn: (obj, msg) => console.error(msg ?? "job queue warning", obj),
+  error: (obj, msg) => console.error(msg ?? "job queue error", obj),
+};
 
 export function resolveOptions(opts: JobQueueOptions = {}): ResolvedOptions {
-  const o = { ...DEFAULTS, ...opts };
+  const o = { ...DEFAULTS, logger: stderrLogger, ...opts };
   for (const key of ["maxAttempts", "backoffMs", "leaseMs", "pollMs", "retentionDays"] as const) {
     if (!(Number.isFinite(o[key]) && o[key] > 0)) {
       throw new RangeError(`JobQueue option ${key} must be a positive number, got ${o[key]}.`);

@@ -114,7 +114,9 @@ export class SqliteJobQueue implements JobQueue {
     try {
       while (this.running.size < this.concurrency) {
         const token = randomUUID();
-        const claimed = this.store.claim(token, Date.now(), this.opts.leaseMs, this.opts.maxRestarts);
+        const claimed = this.store.claim(token, Date.now(), this.opts.leaseMs, this.opts.maxRestarts, [
+          ...this.tokens.keys(),
+        ]);
         if (!claimed) break;
         this.launch(claimed.row, token, claimed.restarted);
       }

@@ -163,17 +163,20 @@ export class SqliteJobStore {
     now: number,
     leaseMs: number,
     maxRestarts: number,
+    /** Jobs this process runs: never reclaimed here, even when a stalled event loop let their lease lapse. */
+    localIds: string[] = [],
   ): { row: JobRow; restarted: boolean } | null {
     const pick = this.db.prepare(
       `SELECT j.* FROM jobs j
        WHERE ((j.status IN ('queued','retrying','interrupted') AND j.run_at <= @now)
               OR (j.status = 'running' AND j.lease_expires_at < @now))
          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.target = j.target AND e.seq < j.seq AND e.status IN ${UNFINISHED})
+         AND j.id NOT IN (SELECT value FROM json_each(@local))
        ORDER BY j.seq LIMIT 1`,
     );
     const tx = this.db.transaction((): { row: JobRow; restarted: boolean } | null => {
       for (;;) {
-        const row = pick.get({ now }) as JobRow | undefined;
+        const row = pick.get({ now, local: JSON.stringify(localIds) }) as JobRow | undefined;
         if (!row) return null;
         const stalled = row.status === "running";
         const restarted = stalled || row.status === "interrupted";

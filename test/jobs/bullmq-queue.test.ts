@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BullMqJobQueue } from "../../src/jobs/bullmq-queue.js";
+import { makeTask } from "../support/queue-task.js";
 import { type RedisServer, startRedis } from "../support/redis-server.js";
 import { queueContract } from "./queue-contract.js";
 
@@ -17,4 +18,23 @@ queueContract("BullMQ", {
     const queueName = `contract-${n++}`;
     return { open: async (opts) => new BullMqJobQueue({ url: redis.url, queueName }, opts) };
   },
+});
+
+describe("BullMQ adapter when Redis is down", () => {
+  it("rejects enqueue and stats instead of hanging, so webhooks and /health can answer", async () => {
+    const own = await startRedis();
+    const logged: string[] = [];
+    const logger = { info() {}, warn() {}, error: (_o: object, msg?: string) => void logged.push(msg ?? "") };
+    const q = new BullMqJobQueue({ url: own.url, queueName: "down" }, { logger });
+    try {
+      await q.enqueue(makeTask("down-1"));
+      await own.stop();
+      await expect(q.enqueue(makeTask("down-2"))).rejects.toThrow();
+      await expect(q.stats()).rejects.toThrow();
+      expect(logged).toContain("job queue: Redis error");
+    } finally {
+      await q.close().catch(() => {});
+      await own.stop();
+    }
+  });
 });

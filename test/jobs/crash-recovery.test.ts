@@ -15,7 +15,7 @@ import { type RedisServer, startRedis } from "../support/redis-server.js";
 
 const root = process.cwd();
 const workerScript = join(root, "test/support/queue-crash-worker.mjs");
-const OPTS: JobQueueOptions = { leaseMs: 600, pollMs: 25, backoffMs: 50 };
+const OPTS: JobQueueOptions = { leaseMs: 600, pollMs: 25, backoffMs: 50, maxRestarts: 1 };
 
 /** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/jobs. */
 function ensureBuilt(): void {
@@ -113,6 +113,33 @@ describe.each(adapters().map((a) => [a.name, a] as const))("crash recovery: %s",
       expect(lines[2]).toContain(`pid=${second.pid}`);
       expect(rec).toMatchObject({ attempts: 2, restarts: 1, prUrl: "https://github.com/acme/svc/pull/1" });
       expect(code).toBe(0);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it("fails a job that kills its worker more than maxRestarts times, without running it again", async () => {
+    const logFile = join(dir, `${a.name}-poison.log`);
+    const q = a.open();
+    try {
+      const { jobId } = await q.enqueue(makeTask(`poison-${a.name}`, { number: 2 }));
+      const starts = () => logLines(logFile).filter((l) => l.startsWith(`start ${jobId}`)).length;
+      // OPTS.maxRestarts is 1: one restart is allowed, the second death fails the job.
+      for (let run = 1; run <= 2; run++) {
+        const w = spawnWorker(a, logFile, true);
+        await until(() => starts() === run, `run ${run} of the job to start`);
+        w.kill("SIGKILL");
+        await once(w, "exit");
+      }
+      const third = spawnWorker(a, logFile, true);
+      const rec = await until(async () => {
+        const r = await q.get(jobId);
+        return r?.status === "failed" ? r : undefined;
+      }, "the job to be failed");
+      expect(starts()).toBe(2);
+      expect(rec.error).toMatch(/stopped|stalled/);
+      third.kill("SIGKILL");
+      await once(third, "exit");
     } finally {
       await q.close();
     }

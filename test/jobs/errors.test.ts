@@ -3,32 +3,32 @@ import { classifyError, errorSummary, PermanentError, TransientError } from "../
 
 describe("classifyError", () => {
   it.each([
-    ["a TransientError", new TransientError("model overloaded"), "transient"],
-    ["a PermanentError", new PermanentError("archived"), "permanent"],
-    ["GitHub 502", Object.assign(new Error("bad gateway"), { status: 502 }), "transient"],
-    ["model overloaded 529", Object.assign(new Error("overloaded"), { status: 529 }), "transient"],
-    ["rate limited 429", Object.assign(new Error("slow down"), { status: 429 }), "transient"],
-    ["GitHub 404", Object.assign(new Error("not found"), { status: 404 }), "permanent"],
-    ["GitHub 422", Object.assign(new Error("validation failed"), { status: 422 }), "permanent"],
-    ["a reset socket", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), "transient"],
+    ["a TransientError", "transient", new TransientError("model overloaded")],
+    ["a PermanentError", "permanent", new PermanentError("archived")],
+    ["GitHub 502", "transient", Object.assign(new Error("bad gateway"), { status: 502 })],
+    ["model overloaded 529", "transient", Object.assign(new Error("overloaded"), { status: 529 })],
+    ["rate limited 429", "transient", Object.assign(new Error("slow down"), { status: 429 })],
+    ["GitHub 404", "permanent", Object.assign(new Error("not found"), { status: 404 })],
+    ["GitHub 422", "permanent", Object.assign(new Error("validation failed"), { status: 422 })],
+    ["a reset socket", "transient", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
     [
       "fetch failed with a network cause",
-      new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "UND_ERR_SOCKET" }) }),
       "transient",
+      new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "UND_ERR_SOCKET" }) }),
     ],
     [
       "the SDK's connection error",
-      Object.assign(new Error("conn"), { name: "APIConnectionError" }),
       "transient",
+      Object.assign(new Error("conn"), { name: "APIConnectionError" }),
     ],
-    ["a bug", new TypeError("cannot read properties of undefined"), "permanent"],
-    ["a thrown string", "boom", "permanent"],
+    ["a bug", "permanent", new TypeError("cannot read properties of undefined")],
+    ["a thrown string", "permanent", "boom"],
     [
       "a PermanentError wrapping a network error",
-      new PermanentError("no", { cause: new TransientError("x") }),
       "permanent",
+      new PermanentError("no", { cause: new TransientError("x") }),
     ],
-  ])("%s is %s", (_what, err, kind) => {
+  ])("%s is %s", (_what, kind, err) => {
     expect(classifyError(err)).toBe(kind);
   });
 });
