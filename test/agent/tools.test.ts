@@ -162,6 +162,12 @@ describe("go", () => {
   it("runs allowed subcommands and refuses the rest with a message", async () => {
     const vet = await call("go", { args: ["vet", "./..."] });
     expect(vet).toEqual({ content: "$ go vet ./...\nexit code 0\n(no output)", isError: false });
+    writeFileSync(join(checkout.dir, "ledger/messy.go"), "package ledger\nconst  messy = 1\n");
+    const fmt = await call("go", { args: ["fmt", "./..."] });
+    expect(fmt).toEqual({ content: "$ go fmt ./...\nexit code 0\nledger/messy.go", isError: false });
+    expect(readFileSync(join(checkout.dir, "ledger/messy.go"), "utf8")).toBe(
+      "package ledger\n\nconst messy = 1\n",
+    );
     for (const [args, pattern] of [
       [["run", "."], /"go run \." is not allowed/],
       [["mod", "edit", "-replace=x=y"], /"go mod edit" is not allowed/],

@@ -56,7 +56,14 @@ export const goTool = defineTool({
       network: args[0] === "mod",
     });
     const command = `$ go ${args.join(" ")}`;
-    const output = truncateMiddle(orEmpty([res.stdout, res.stderr].filter((s) => s.trim()).join("\n")));
+    const output = truncateMiddle(
+      orEmpty(
+        [res.stdout, res.stderr]
+          .map((s) => s.trimEnd())
+          .filter(Boolean)
+          .join("\n"),
+      ),
+    );
     if (res.timedOut) {
       return {
         content: `${command}\ntimed out after ${Math.round(ctx.goTimeoutMs / 1000)} s and was killed\n${output}`,
