@@ -1,5 +1,5 @@
 // Parses `git diff --name-status -z` and `git ls-files --others -z` into one sorted list.
-import type { ChangedFile } from "./git-workspace.js";
+import type { ChangedFile } from "./git-workspace-types.js";
 
 export function parseChangedFiles(nameStatusZ: string, untrackedZ: string): ChangedFile[] {
   const byPath = new Map<string, ChangedFile["status"]>();

@@ -23,72 +23,36 @@ import {
   gitEnv,
   removeGitHome,
   scrubSecrets,
-  simpleGitLogsEnabled,
 } from "./git-env.js";
+import { classify, refuseLoggedArguments } from "./git-failures.js";
+import { checkPerson, isSafeSegment, parseCloneUrl, repoSegments } from "./git-inputs.js";
+import type {
+  ChangedFile,
+  CommitOptions,
+  GitWorkspaceOptions,
+  PreparedWorkspace,
+  PrepareOptions,
+  PushResult,
+} from "./git-workspace-types.js";
 import { withRepoLock } from "./repo-lock.js";
 
-export type TokenProvider = () => Promise<string>;
-
-export interface GitWorkspaceOptions {
-  dataDir: string;
-  /** Names the job's worktree directory; letters, digits, ".", "_" and "-" only. */
-  jobId: string;
-  /** Returns a valid installation token; called before every fetch and push. */
-  token: TokenProvider;
-  /** A git command is killed after this long without output. Default 5 minutes. */
-  idleTimeoutMs?: number;
-}
-
-export interface PrepareOptions {
-  /** The repository's clone_url (http or https, no credentials in it). */
-  cloneUrl: string;
-  /** Where a new branch starts (the default branch for an issue job). */
-  baseBranch: string;
-  /** The branch the job commits on, e.g. `backend-go/issue-42` or a PR's head ref. */
-  workBranch: string;
-  /** True for a PR job: the branch must already exist on the remote. */
-  existingBranch?: boolean;
-}
-
-export interface PreparedWorkspace {
-  /** The job's worktree: the only directory the agent reads and writes. */
-  dir: string;
-  branch: string;
-  /** The commit the worktree started from; `changedFiles` compares against it. */
-  baseSha: string;
-  /** Whether the job continues the remote branch or starts it fresh from baseBranch. */
-  startedFrom: "remote-branch" | "base-branch";
-}
-
-export interface GitPerson {
-  name: string;
-  email: string;
-}
-
-export interface CommitOptions {
-  message: string;
-  author: GitPerson;
-  /** The person who triggered the job; added as a `Co-authored-by:` trailer. */
-  coAuthor?: GitPerson;
-}
-
-export interface ChangedFile {
-  path: string;
-  status: "added" | "modified" | "deleted";
-}
-
-export interface PushResult {
-  branch: string;
-  sha: string;
-}
+export { botIdentity } from "./git-inputs.js";
+export type {
+  ChangedFile,
+  CommitOptions,
+  GitPerson,
+  GitWorkspaceOptions,
+  PreparedWorkspace,
+  PrepareOptions,
+  PushResult,
+  TokenProvider,
+} from "./git-workspace-types.js";
 
 interface Prepared extends PreparedWorkspace {
   cloneUrl: URL;
   cacheDir: string;
   home: string;
 }
-
-const SAFE_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 
 export class GitWorkspace {
   readonly #options: GitWorkspaceOptions;
@@ -98,7 +62,7 @@ export class GitWorkspace {
   #home: string | undefined;
 
   constructor(options: GitWorkspaceOptions) {
-    if (!SAFE_SEGMENT.test(options.jobId) || options.jobId.startsWith(".")) {
+    if (!isSafeSegment(options.jobId)) {
       throw new GitWorkspaceError(
         "invalid-argument",
         `The job id "${printable(options.jobId)}" is not usable.`,
@@ -325,86 +289,6 @@ export class GitWorkspace {
     }
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The bot identity GitHub shows for an App's commits. */
-export function botIdentity(slug: string, appUserId: number): GitPerson {
-  return { name: `${slug}[bot]`, email: `${appUserId}+${slug}[bot]@users.noreply.github.com` };
-}
-
-function refuseLoggedArguments(): void {
-  if (simpleGitLogsEnabled()) {
-    throw new GitWorkspaceError(
-      "unsafe-environment",
-      'DEBUG enables simple-git\'s logging, which prints git arguments including the auth header. Unset DEBUG or add "-simple-git*" to it.',
-    );
-  }
-}
-
-function classify(command: string, text: string): GitWorkspaceError {
-  const detail = text || "git gave no message";
-  if (/Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]/i.test(text)) {
-    return new GitWorkspaceError(
-      "auth-failed",
-      `git ${command} was refused by the server (authentication). Check the App's installation and its permissions. ${detail}`,
-    );
-  }
-  if (command === "push" && /\[rejected\]|non-fast-forward|fetch first|stale info/i.test(text)) {
-    return new GitWorkspaceError(
-      "push-rejected",
-      `The push was rejected because the branch moved on the remote meanwhile; re-run the job. ${detail}`,
-    );
-  }
-  return new GitWorkspaceError("git-failed", `git ${command} failed: ${detail}`);
-}
-
-function parseCloneUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new GitWorkspaceError("invalid-url", `"${printable(raw)}" is not a URL.`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new GitWorkspaceError(
-      "invalid-url",
-      `Only http and https clone URLs are supported, got ${url.protocol}`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new GitWorkspaceError("invalid-url", "A clone URL must not carry credentials.");
-  }
-  if (url.search || url.hash) {
-    throw new GitWorkspaceError("invalid-url", "A clone URL must not have a query or fragment.");
-  }
-  return url;
-}
-
-/** owner and repo from the URL's last two path segments (`…/owner/repo.git`). */
-function repoSegments(url: URL): { owner: string; repo: string } {
-  const parts = url.pathname.split("/").filter(Boolean);
-  const repo = parts.at(-1)?.replace(/\.git$/, "");
-  const owner = parts.at(-2);
-  for (const part of [owner, repo]) {
-    if (!part || !SAFE_SEGMENT.test(part) || part.startsWith(".")) {
-      throw new GitWorkspaceError("invalid-url", `Cannot tell owner and repository from ${url.pathname}.`);
-    }
-  }
-  return { owner: owner!, repo: repo! };
-}
-
-function checkPerson(person: GitPerson, role: string): GitPerson {
-  const name = person.name.trim();
-  const email = person.email.trim();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
-  const bad = /[<>\u0000-\u001f\u007f]/;
-  if (!name || !email || bad.test(name) || bad.test(email)) {
-    throw new GitWorkspaceError(
-      "invalid-argument",
-      `The ${role} "${printable(name)}" <${printable(email)}> is not usable.`,
-    );
-  }
-  return { name, email };
 }
 
 async function exists(path: string): Promise<boolean> {

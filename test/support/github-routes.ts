@@ -1,5 +1,6 @@
 // A tiny router for the stand-in: "/repos/:owner/:repo/issues/:number" patterns, a typed
 // context, and GitHub-style error replies.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GitBackend } from "./git-server.js";
 import type { Urls } from "./github-json.js";
 import type { GitHubState, InstallationToken, IssueState, RepoState, UserRef } from "./github-state.js";
@@ -113,4 +114,34 @@ export function needString(body: Record<string, unknown> | undefined, field: str
 
 export function now(): string {
   return new Date().toISOString();
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function sendReply(res: ServerResponse, reply: Reply): void {
+  if (reply.raw) {
+    res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/octet-stream" });
+    res.end(reply.raw);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status);
+    res.end();
+    return;
+  }
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "X-GitHub-Media-Type": "github.v3; format=json",
+    "X-RateLimit-Limit": "5000",
+    "X-RateLimit-Remaining": "4999",
+  });
+  res.end(JSON.stringify(reply.body));
 }

@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitBackend } from "./git-server.js";
 import { issueRoutes } from "./github-api-issues.js";
+import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
 import { cloneUrl, type Urls } from "./github-json.js";
-import { HttpError, match, type Reply, type StandInEnv } from "./github-routes.js";
+import { HttpError, match, type Reply, readBody, type StandInEnv, sendReply } from "./github-routes.js";
 import {
   type CommentState,
   GitHubState,
@@ -24,7 +25,7 @@ import {
   type UserRef,
 } from "./github-state.js";
 
-const ROUTES = [...issueRoutes, ...repoRoutes];
+const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes];
 
 export interface GitHubStandInOptions {
   app?: { id: number; slug: string; name: string };
@@ -168,7 +169,7 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
       }
     }
     entry.status = reply.status;
-    send(res, reply);
+    sendReply(res, reply);
   }
 
   function authKind(header: string | undefined): RequestLogEntry["auth"] {
@@ -279,34 +280,4 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  if (reply.raw) {
-    res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/octet-stream" });
-    res.end(reply.raw);
-    return;
-  }
-  if (reply.body === undefined) {
-    res.writeHead(reply.status);
-    res.end();
-    return;
-  }
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    "Content-Type": "application/json; charset=utf-8",
-    "X-GitHub-Media-Type": "github.v3; format=json",
-    "X-RateLimit-Limit": "5000",
-    "X-RateLimit-Remaining": "4999",
-  });
-  res.end(JSON.stringify(reply.body));
 }

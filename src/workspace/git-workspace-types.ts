@@ -1,0 +1,56 @@
+// The git workspace's public shapes: what a job passes in and gets back.
+
+export type TokenProvider = () => Promise<string>;
+
+export interface GitWorkspaceOptions {
+  dataDir: string;
+  /** Names the job's worktree directory; letters, digits, ".", "_" and "-" only. */
+  jobId: string;
+  /** Returns a valid installation token; called before every fetch and push. */
+  token: TokenProvider;
+  /** A git command is killed after this long without output. Default 5 minutes. */
+  idleTimeoutMs?: number;
+}
+
+export interface PrepareOptions {
+  /** The repository's clone_url (http or https, no credentials in it). */
+  cloneUrl: string;
+  /** Where a new branch starts (the default branch for an issue job). */
+  baseBranch: string;
+  /** The branch the job commits on, e.g. `backend-go/issue-42` or a PR's head ref. */
+  workBranch: string;
+  /** True for a PR job: the branch must already exist on the remote. */
+  existingBranch?: boolean;
+}
+
+export interface PreparedWorkspace {
+  /** The job's worktree: the only directory the agent reads and writes. */
+  dir: string;
+  branch: string;
+  /** The commit the worktree started from; `changedFiles` compares against it. */
+  baseSha: string;
+  /** Whether the job continues the remote branch or starts it fresh from baseBranch. */
+  startedFrom: "remote-branch" | "base-branch";
+}
+
+export interface GitPerson {
+  name: string;
+  email: string;
+}
+
+export interface CommitOptions {
+  message: string;
+  author: GitPerson;
+  /** The person who triggered the job; added as a `Co-authored-by:` trailer. */
+  coAuthor?: GitPerson;
+}
+
+export interface ChangedFile {
+  path: string;
+  status: "added" | "modified" | "deleted";
+}
+
+export interface PushResult {
+  branch: string;
+  sha: string;
+}
