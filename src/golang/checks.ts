@@ -17,6 +17,7 @@ export interface CheckContext {
 }
 
 const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
+const TEST_OUTPUT_CAP = 64 * 1024 * 1024;
 
 function runOptions(ctx: CheckContext, extra: Partial<RunOptions> = {}): RunOptions {
   return { cwd: ctx.dir, root: ctx.root, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...extra };
@@ -189,7 +190,11 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
   const name = "go test";
   const inner = `${Math.floor(innerTestTimeoutMs(ctx.timeoutMs) / 1000)}s`;
   const command = `go test -json -timeout=${inner} ./...`;
-  const res = await ctx.toolchain.go(["test", "-json", `-timeout=${inner}`, "./..."], runOptions(ctx));
+  const res = await ctx.toolchain.go(
+    ["test", "-json", `-timeout=${inner}`, "./..."],
+    // -json repeats every output line as an event: a cut stream would lose packages.
+    runOptions(ctx, { outputCap: TEST_OUTPUT_CAP }),
+  );
   const report = parseTestJson(res.stdout, res.stderr);
   const base = { name, command, durationMs: res.durationMs };
   // Stack traces name files by absolute path; the checkout's own location is noise.
@@ -206,7 +211,8 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
     };
   }
   const t = report.totals;
-  const counts = `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${t.packages} package${t.packages === 1 ? "" : "s"}`;
+  const cut = res.truncated ? ` (output cut at ${TEST_OUTPUT_CAP / 1024 / 1024} MiB: counts incomplete)` : "";
+  const counts = `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${t.packages} package${t.packages === 1 ? "" : "s"}${cut}`;
   if (res.exitCode === 0) return { check: { ...base, status: "pass", summary: counts, details: "" }, report };
   const timedOut = report.packages.filter((p) => p.timedOut);
   if (timedOut.length) {

@@ -184,7 +184,7 @@ async function runPlain(
       { ...settings, home, tmpDir: tmp },
       { network: opts.network ?? false, extra: opts.env },
     );
-    return await runProcess({ command: binary, args, env, outputCap }, opts);
+    return await runProcess({ command: binary, args, env, outputCap: opts.outputCap ?? outputCap }, opts);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -223,7 +223,12 @@ async function runSandboxed(
     network,
   };
   return runProcess(
-    { command: bwrap, args: bwrapArgs(spec, binary, args), env, outputCap: ctx.outputCap },
+    {
+      command: bwrap,
+      args: bwrapArgs(spec, binary, args),
+      env,
+      outputCap: opts.outputCap ?? ctx.outputCap,
+    },
     opts,
   );
 }

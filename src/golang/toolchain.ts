@@ -19,6 +19,8 @@ export interface RunOptions {
    * a clear error (run `go mod download` with network: true first).
    */
   network?: boolean;
+  /** Bytes kept of stdout and of stderr for this run; defaults to the toolchain's cap. */
+  outputCap?: number;
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
   env?: Record<string, string>;
 }
