@@ -30,9 +30,19 @@ export interface Workspace {
   /** Paths (relative, `/`-separated) that differ from the base: changed, added or deleted. */
   changedFiles(): Promise<string[]>;
   /** Commits every change; null when there was nothing to commit. */
-  commit(message: string, author: GitIdentity, coAuthor?: GitIdentity): Promise<string | null>;
+  commit(options: CommitRequest): Promise<string | null>;
   /** Publishes the branch; a local checkout has nowhere to push and says so. */
-  push(signal?: AbortSignal): Promise<{ pushed: boolean; remoteRef?: string }>;
+  push(signal?: AbortSignal): Promise<{ pushed: boolean }>;
+  /** Removes what prepare made (a job worktree); runJob calls it after publishing. */
+  dispose?(): Promise<void>;
+}
+
+/** Same shape as the git workspace's CommitOptions. */
+export interface CommitRequest {
+  message: string;
+  author: GitIdentity;
+  /** Added as a `Co-authored-by:` trailer. */
+  coAuthor?: GitIdentity;
 }
 
 /** Stages a job moves through, named like the tracking comment's. */

@@ -73,11 +73,11 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       }
       const sha =
         changed.length > 0
-          ? await workspace.commit(
-              commitMessage(outcome.sections, fallbackSubject(task)),
-              deps.author,
-              deps.coAuthor,
-            )
+          ? await workspace.commit({
+              message: commitMessage(outcome.sections, fallbackSubject(task)),
+              author: deps.author,
+              ...(deps.coAuthor ? { coAuthor: deps.coAuthor } : {}),
+            })
           : null;
       commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha, pushed: false };
       if (sha) {
@@ -102,6 +102,10 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     ...(commit ? { commit } : {}),
     durationMs: Date.now() - started,
   };
-  await codeHost.publish(result);
+  try {
+    await codeHost.publish(result);
+  } finally {
+    if (prepared) await workspace.dispose?.();
+  }
   return result;
 }

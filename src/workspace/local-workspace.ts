@@ -3,7 +3,7 @@
 // a minimal environment (no API keys), and never runs the repository's hooks: a hooks path
 // could point at files the agent just wrote.
 import { runProcess } from "../golang/process-runner.js";
-import type { GitIdentity, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import type { CommitRequest, PreparedWorkspace, Workspace } from "../jobs/ports.js";
 
 export class WorkspaceError extends Error {
   override name = "WorkspaceError";
@@ -89,7 +89,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
       return parsePorcelain(status.stdout);
     },
 
-    async commit(message: string, author: GitIdentity, coAuthor?: GitIdentity) {
+    async commit({ message, author, coAuthor }: CommitRequest) {
       await git(["add", "-A"]);
       const staged = await git(["diff", "--cached", "--quiet"], undefined, true);
       if (staged.exitCode === 0) return null;
