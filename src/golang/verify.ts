@@ -41,10 +41,15 @@ export const NO_GO_CHANGE = "no Go change — checks skipped";
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const ALL_CHECKS: BuiltinCheck[] = ["gofmt", "vet", "build", "test"];
 
-/** A change "has Go in it" when it touches Go source, module files, or test data. */
+/** A change "has Go in it" when it touches Go or assembly source, module files, or test data. */
 export function isGoRelevant(path: string): boolean {
   const p = path.replace(/\\/g, "/");
-  return p.endsWith(".go") || /(^|\/)go\.(mod|sum|work|work\.sum)$/.test(p) || /(^|\/)testdata\//.test(p);
+  return (
+    p.endsWith(".go") ||
+    p.endsWith(".s") ||
+    /(^|\/)go\.(mod|sum|work|work\.sum)$/.test(p) ||
+    /(^|\/)testdata\//.test(p)
+  );
 }
 
 function insideDir(dir: string, file: string): boolean {
