@@ -35,10 +35,11 @@ function isMidStreamTransient(err: unknown): boolean {
   if (err instanceof Anthropic.APIUserAbortError) return false;
   if (err instanceof Anthropic.APIConnectionError) return true;
   // An `event: error` inside a stream arrives as an APIError without an HTTP status.
-  if (err instanceof Anthropic.APIError && err.status === undefined) {
-    return /overloaded|api_error|rate_limit/i.test(err.message);
+  if (err instanceof Anthropic.APIError) {
+    return err.status === undefined && /overloaded|api_error|rate_limit/i.test(err.message);
   }
-  return false;
+  // A body cut off mid-stream surfaces as the fetch stream's own error ("terminated", a reset).
+  return err instanceof Error;
 }
 
 function describe(err: unknown): ModelCallError {

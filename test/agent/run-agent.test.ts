@@ -251,6 +251,16 @@ describe("runAgent", () => {
     expect(outcome.turns).toBe(1);
   });
 
+  it("retries a connection reset before the answer and a stream cut half-way", async () => {
+    const outcome = await run([
+      { disconnect: "before" },
+      { ...say(FULL_REPORT), disconnect: "mid-stream" },
+      say(FULL_REPORT),
+    ]);
+    expect(outcome.kind).toBe("completed");
+    expect(server!.requests).toHaveLength(3);
+  });
+
   it("ends with a clear reason when the API stays overloaded", async () => {
     const outcome = await run([httpError(529, "Overloaded"), httpError(529, "Overloaded")], {
       maxRetries: 1,

@@ -13,6 +13,8 @@ export type ScriptedBlock =
 
 export interface ScriptedMessage {
   content: ScriptedBlock[];
+  /** Drop the connection half-way through the stream. */
+  disconnect?: "mid-stream";
   stop_reason?: string;
   usage?: ScriptedUsage;
 }
@@ -24,13 +26,17 @@ export interface ScriptedError {
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are whatever the client sent
 export type RecordedRequest = Record<string, any>;
 
+export interface ScriptedDisconnect {
+  disconnect: "before";
+}
+
+export type ScriptedResponse = ScriptedMessage | ScriptedError | ScriptedDisconnect;
+
 export type ScriptStep =
   | ScriptedMessage
   | ScriptedError
-  | ((
-      request: RecordedRequest,
-      index: number,
-    ) => ScriptedMessage | ScriptedError | Promise<ScriptedMessage | ScriptedError>);
+  | ScriptedDisconnect
+  | ((request: RecordedRequest, index: number) => ScriptedResponse | Promise<ScriptedResponse>);
 
 export interface ScriptedModelServer {
   url: string;

@@ -9,6 +9,8 @@
 // A script is a list of steps, each one of
 //   { content: [...blocks], stop_reason?, usage? }   a canned assistant message
 //   { error: { status, type?, message?, headers? } } an HTTP error with Anthropic's error JSON
+//   { disconnect: "before" }                          the connection drops before any answer
+//   { content, disconnect: "mid-stream" }             the stream drops half-way through
 //   (request, index) => step | Promise<step>          computed from the received request body
 import { appendFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -176,10 +178,20 @@ export async function startScriptedModel({ script, port = 0, host = "127.0.0.1",
           sendError(res, step.error);
           return;
         }
+        if (step.disconnect === "before") {
+          req.socket.destroy();
+          return;
+        }
         const message = toMessage(step, body, index);
         if (body.stream) {
           res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-          for (const event of toEvents(message)) res.write(event);
+          const events = toEvents(message);
+          if (step.disconnect === "mid-stream") {
+            // Half a message, then the connection drops, as a reset would.
+            res.write(events.slice(0, Math.ceil(events.length / 2)).join(""), () => res.socket?.destroy());
+            return;
+          }
+          for (const event of events) res.write(event);
           res.end();
         } else {
           res.writeHead(200, { "content-type": "application/json" });
