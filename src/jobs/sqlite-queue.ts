@@ -16,7 +16,8 @@ import {
   resolveOptions,
   type StartOptions,
 } from "./queue.js";
-import { type Finish, type JobRow, rowToRecord, SqliteJobStore } from "./sqlite-store.js";
+import { type JobRow, rowToRecord } from "./sqlite-schema.js";
+import { type Finish, SqliteJobStore } from "./sqlite-store.js";
 import type { TaskRequest } from "./task.js";
 import { type AttemptResult, backoffDelay, RunningAttempts, runAttempt, shouldRetry } from "./worker.js";
 
