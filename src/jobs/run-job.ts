@@ -33,19 +33,27 @@ function failed(reason: string, after: AgentOutcome | undefined, model: string):
 export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResult> {
   const started = Date.now();
   const { codeHost, workspace } = deps;
+  // Progress is a courtesy: a failed update (a rate-limited comment edit) never fails the job.
+  const progress = async (...args: Parameters<typeof codeHost.reportProgress>) => {
+    try {
+      await codeHost.reportProgress(...args);
+    } catch {
+      // the next update or the final publish says where the job stands
+    }
+  };
   let agent = { name: task.agent ?? "default", version: "" };
   let prepared: PreparedWorkspace | undefined;
   let outcome: AgentOutcome | undefined;
   let verdict: Verdict | undefined;
   let commit: CommitInfo | undefined;
   try {
-    await codeHost.reportProgress("cloning", "preparing the workspace");
+    await progress("cloning", "preparing the workspace");
     prepared = await workspace.prepare(deps.signal);
     const definition = await deps.loadAgent(task.agent, prepared.dir);
     agent = { name: definition.name, version: definition.version };
     const model = deps.modelOverride ?? deps.resolveModel(definition.model);
     const extraContext = deps.extraContext ? await deps.extraContext(prepared.dir) : undefined;
-    await codeHost.reportProgress("agent", `${definition.name}@${definition.version} on ${model}`);
+    await progress("agent", `${definition.name}@${definition.version} on ${model}`);
     outcome = await runAgent({
       definition,
       model,
@@ -60,7 +68,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       extraContext,
       onProgress: (p) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
-        void codeHost.reportProgress("agent", what, p);
+        void progress("agent", what, p);
       },
     });
     if (outcome.kind === "completed") {
@@ -68,7 +76,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       const changed = await workspace.changedFiles();
       outcome = { ...outcome, changedFiles: changed };
       if (deps.verify && changed.length > 0) {
-        await codeHost.reportProgress("verifying", `${changed.length} changed files`);
+        await progress("verifying", `${changed.length} changed files`);
         verdict = await deps.verify(prepared.dir, changed, deps.signal);
       }
       const sha =
@@ -81,7 +89,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           : null;
       commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha, pushed: false };
       if (sha) {
-        await codeHost.reportProgress("pushing", prepared.branch);
+        await progress("pushing", prepared.branch);
         commit.pushed = (await workspace.push(deps.signal)).pushed;
       }
     }

@@ -144,4 +144,16 @@ describe("runJob", () => {
     expect(result.outcome.reason).toMatch(/uncommitted changes; commit or stash them first/);
     expect(server.requests).toHaveLength(0);
   });
+
+  it("keeps going when a progress update fails", async () => {
+    const rec = recordingHost();
+    const { result } = await job([say(REPORT)], {
+      codeHost: {
+        reportProgress: () => Promise.reject(new Error("comment edit rate-limited")),
+        publish: rec.host.publish,
+      },
+    });
+    expect(result.outcome.kind).toBe("completed");
+    expect(rec.published).toEqual([result]);
+  });
 });
