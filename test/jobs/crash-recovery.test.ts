@@ -15,7 +15,7 @@ import { type RedisServer, startRedis } from "../support/redis-server.js";
 
 const root = process.cwd();
 const workerScript = join(root, "test/support/queue-crash-worker.mjs");
-const OPTS: JobQueueOptions = { leaseMs: 600, pollMs: 25, backoffMs: 50, maxRestarts: 1 };
+const OPTS: JobQueueOptions = { leaseMs: 1_000, pollMs: 25, backoffMs: 50, maxRestarts: 1 };
 
 /** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/jobs. */
 function ensureBuilt(): void {

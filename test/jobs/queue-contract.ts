@@ -104,8 +104,11 @@ export function queueContract(name: string, harness: QueueHarness): void {
       expect(rec.startedAt).toBeGreaterThanOrEqual(rec.createdAt);
       expect(rec.finishedAt).toBeGreaterThanOrEqual(rec.startedAt as number);
       expect(contexts.map((c) => [c.attempt, c.restarted])).toEqual([[1, false]]);
+      // A redelivery after the job finished is still the same job, and it does not run again.
+      expect(await q.enqueue(makeTask("rec-a", { number: 1 }))).toEqual({ jobId: a.jobId, created: false });
       const b = await q.enqueue(makeTask("rec-b", { number: 2 }));
       await finished(q, b.jobId);
+      expect(contexts).toHaveLength(2);
       expect((await q.list()).map((r) => r.id)).toEqual([b.jobId, a.jobId]);
       const stats = await q.stats();
       expect(stats.succeeded).toBe(2);
