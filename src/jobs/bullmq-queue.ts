@@ -116,17 +116,16 @@ export class BullMqJobQueue implements JobQueue {
     if (!this.worker || this.stopping) return;
     this.stopping = true;
     clearInterval(this.purgeTimer);
-    // close() stops fetching at once and waits for the active jobs.
-    const closing = this.worker.close();
+    // Stop fetching but keep renewing the running jobs' locks; a job fetched meanwhile is
+    // handed straight back by process().
+    await this.worker.pause(true);
     const left = await this.running.drain(graceMs);
-    if (left.length === 0) {
-      await closing;
-      return;
+    if (left.length > 0) {
+      // Handlers that ignored their abort signal: stop renewing their locks and don't wait;
+      // the stalled check of another (or the next) worker resumes their jobs.
+      this.opts.logger?.warn({ jobIds: left }, "job queue: jobs still running after shutdown grace");
     }
-    // Handlers that ignored their abort signal: stop renewing their locks so the stalled
-    // check on another (or the next) worker resumes them, and don't wait for them.
-    this.opts.logger?.warn({ jobIds: left }, "job queue: jobs still running after shutdown grace");
-    await this.worker.close(true).catch(() => {});
+    await this.worker.close(left.length > 0);
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {
@@ -169,6 +168,8 @@ export class BullMqJobQueue implements JobQueue {
       throw new DelayedError();
     }
     const start = await this.records.start(id, Date.now());
+    // Finished already: a run that ended after its worker gave it up. Never run it twice.
+    if (start.finished) return;
     const record = await this.records.get(id);
     if (start.attempts === 1 && record)
       this.opts.observer?.jobStarted(record, (Date.now() - start.createdAt) / 1000);

@@ -23,6 +23,7 @@ return 0`;
 const START = `
 local old = redis.call('HGET', KEYS[1], 'status')
 if not old then return nil end
+if old == 'succeeded' or old == 'failed' then return {-1, 0, redis.call('HGET', KEYS[1], 'createdAt')} end
 local restarted = 0
 if old == 'running' or old == 'interrupted' then
   restarted = 1
@@ -133,12 +134,16 @@ export class RedisJobRecords {
     return res === 1;
   }
 
-  async start(id: string, now: number): Promise<{ attempts: number; restarted: boolean; createdAt: number }> {
+  /** Marks the job running; `finished` when its record already ended (then nothing changed). */
+  async start(
+    id: string,
+    now: number,
+  ): Promise<{ attempts: number; restarted: boolean; createdAt: number; finished: boolean }> {
     const res = (await this.redis.eval(START, 2, this.rec(id), this.counts, now)) as
       | [number, number, string]
       | null;
     if (!res) throw new Error(`job record ${id} is missing`);
-    return { attempts: res[0], restarted: res[1] === 1, createdAt: Number(res[2]) };
+    return { attempts: res[0], restarted: res[1] === 1, createdAt: Number(res[2]), finished: res[0] === -1 };
   }
 
   /** Sets fields (and the status, when given); returns the previous status, undefined when no record. */

@@ -71,6 +71,9 @@ export class SqliteJobQueue implements JobQueue {
     clearTimeout(this.timer);
     const left = await this.running.drain(graceMs);
     // Attempts that ignored their abort signal: give their jobs back so they resume.
+    if (left.length > 0) {
+      this.opts.logger?.warn({ jobIds: left }, "job queue: jobs still running after shutdown grace");
+    }
     for (const id of left) {
       const token = this.tokens.get(id);
       if (token)

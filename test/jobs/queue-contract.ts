@@ -286,6 +286,32 @@ export function queueContract(name: string, harness: QueueHarness): void {
       expect(ctxs.map((c) => [c.attempt, c.restarted])).toEqual([[2, true]]);
     });
 
+    it("returns from stop after the grace period even when a handler ignores its abort signal", async () => {
+      const warnings: string[] = [];
+      const logger = {
+        info() {},
+        error() {},
+        warn: (_o: object, msg?: string) => void warnings.push(msg ?? ""),
+      };
+      const { q } = await setup({ logger });
+      const j = await q.enqueue(makeTask("stubborn-1"));
+      const never = gate();
+      let started = false;
+      q.start(
+        async () => {
+          started = true;
+          await never.promise;
+        },
+        { concurrency: 1 },
+      );
+      await until(() => started, "the job to start");
+      // If stop waited for this handler, it would never return and the test would time out.
+      await q.stop(50);
+      expect(["running", "interrupted"]).toContain(await status(q, j.jobId));
+      expect(warnings).toContain("job queue: jobs still running after shutdown grace");
+      never.open();
+    });
+
     it("purges finished records past the retention, never unfinished ones", async () => {
       const { q } = await setup();
       const done = await q.enqueue(makeTask("purge-done", { number: 1 }));
