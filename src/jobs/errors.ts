@@ -12,11 +12,6 @@ export class PermanentError extends Error {
   override name = "PermanentError";
 }
 
-/** The worker gave the job back (shutdown or lost lease); it resumes later, no attempt is spent. */
-export class JobInterruptedError extends Error {
-  override name = "JobInterruptedError";
-}
-
 export type FailureKind = "transient" | "permanent";
 
 const TRANSIENT_CODES = new Set([
