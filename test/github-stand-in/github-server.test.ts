@@ -7,7 +7,7 @@ import { Octokit } from "@octokit/rest";
 import { git } from "../support/git-repos.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 
-const { privateKey } = generateKeyPairSync("rsa", {
+const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
   privateKeyEncoding: { type: "pkcs8", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
@@ -19,7 +19,7 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 let gh: GitHubStandIn;
 let octokit: Octokit;
 beforeAll(async () => {
-  gh = await startGitHubServer();
+  gh = await startGitHubServer({ appPublicKey: publicKey });
   await gh.createRepo("acme", "ledger");
   await gh.git.commitFiles("acme/ledger", "main", {
     ".github/backend-go.yml": "maxTurns: 12\n",
@@ -61,6 +61,41 @@ describe("GitHub stand-in through @octokit/rest", () => {
       auth: { appId: gh.app.id, privateKey },
     });
     expect((await app.rest.apps.getAuthenticated()).data).toMatchObject({ slug: "backend-go-agent" });
+  });
+
+  it("refuses JWTs signed with another key, and tokens once expired (API and git alike)", async () => {
+    const other = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const forged = new Octokit({
+      baseUrl: gh.apiUrl,
+      log: quiet,
+      authStrategy: createAppAuth,
+      auth: { appId: gh.app.id, privateKey: other.privateKey },
+    });
+    await expect(forged.rest.apps.getAuthenticated()).rejects.toMatchObject({ status: 401 });
+
+    const standIn = await startGitHubServer({ appPublicKey: publicKey });
+    try {
+      await standIn.createRepo("acme", "ledger");
+      const app = new Octokit({
+        baseUrl: standIn.apiUrl,
+        authStrategy: createAppAuth,
+        auth: { appId: standIn.app.id, privateKey },
+      });
+      const { data } = await app.rest.apps.createInstallationAccessToken({ installation_id: 7 });
+      const withToken = new Octokit({ baseUrl: standIn.apiUrl, auth: data.token, log: quiet });
+      const header = `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${data.token}`).toString("base64")}`;
+      expect((await withToken.rest.repos.get(repo)).status).toBe(200);
+      await git(["-c", header, "ls-remote", standIn.cloneUrl("acme", "ledger")]);
+      standIn.expireTokens();
+      await expect(withToken.rest.repos.get(repo)).rejects.toMatchObject({ status: 401 });
+      await expect(git(["-c", header, "ls-remote", standIn.cloneUrl("acme", "ledger")])).rejects.toThrow();
+    } finally {
+      await standIn.close();
+    }
   });
 
   it("answers collaborator permission per user, GitHub's way (maintain reads as write)", async () => {

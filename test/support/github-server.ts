@@ -2,7 +2,7 @@
 // a Probot app with GHE_HOST=127.0.0.1:<port> and GHE_PROTOCOL=http calls, and real git
 // over smart HTTP under /git/<owner>/<repo>.git on the same port, accepting exactly the
 // installation tokens the API issued. Every request is logged; state is plain objects.
-import { randomBytes } from "node:crypto";
+import { randomBytes, verify } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,6 +29,10 @@ const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes];
 
 export interface GitHubStandInOptions {
   app?: { id: number; slug: string; name: string };
+  /** When given, App JWTs must be signed by this key (RS256) and name the App as `iss`. */
+  appPublicKey?: string;
+  /** Lifetime of issued installation tokens; GitHub's is one hour. */
+  tokenTtlMs?: number;
 }
 
 export interface InjectedFailure {
@@ -64,6 +68,8 @@ export interface GitHubStandIn {
   addComment(owner: string, repo: string, number: number, body: string, user: string): CommentState;
   /** Accepts a fixed token as an installation token (for apps given `githubToken`). */
   acceptToken(token: string, installationId?: number): void;
+  /** Expires every installation token issued so far, on the API and on git (as an hour passing would). */
+  expireTokens(): void;
   /** Requests that matched no route. */
   unknownRequests(): RequestLogEntry[];
   close(): Promise<void>;
@@ -89,7 +95,7 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     const t = {
       token: `ghs_${randomBytes(18).toString("hex")}`,
       installationId,
-      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      expiresAt: new Date(Date.now() + (opts.tokenTtlMs ?? 3600_000)).toISOString(),
     };
     state.tokens.push(t);
     git.acceptToken(t.token);
@@ -178,17 +184,7 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     if (!m) return "invalid";
     const value = m[2]!;
     if (state.tokens.some((t) => t.token === value && Date.parse(t.expiresAt) > Date.now())) return "token";
-    // An App JWT: three base64url parts whose header names RS256.
-    const parts = value.split(".");
-    if (parts.length === 3) {
-      try {
-        const head = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
-        if (head.alg === "RS256") return "jwt";
-      } catch {
-        return "invalid";
-      }
-    }
-    return "invalid";
+    return isAppJwt(value, app.id, opts.appPublicKey) ? "jwt" : "invalid";
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -273,6 +269,12 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
       });
       git.acceptToken(token);
     },
+    expireTokens() {
+      for (const t of state.tokens) {
+        t.expiresAt = new Date(0).toISOString();
+        git.revokeToken(t.token);
+      }
+    },
     unknownRequests: () => state.requests.filter((r) => r.status === 404 && !match(ROUTES, r.method, r.path)),
     async close() {
       server.closeAllConnections();
@@ -280,4 +282,25 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An App JWT: RS256, `iss` the App id, not expired; signed by `publicKey` when one is given. */
+function isAppJwt(value: string, appId: number, publicKey: string | undefined): boolean {
+  const parts = value.split(".");
+  if (parts.length !== 3) return false;
+  try {
+    const head = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+    if (head.alg !== "RS256" || String(claims.iss) !== String(appId)) return false;
+    if (typeof claims.exp !== "number" || claims.exp * 1000 < Date.now()) return false;
+    if (!publicKey) return true;
+    return verify(
+      "RSA-SHA256",
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      publicKey,
+      Buffer.from(parts[2]!, "base64url"),
+    );
+  } catch {
+    return false;
+  }
 }
