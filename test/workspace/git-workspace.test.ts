@@ -292,5 +292,7 @@ describe("GitWorkspace against a real git http-backend", () => {
     });
     expect(await readFile(join(prep.dir, "ledger.go"), "utf8")).toContain("package ledger");
     await retry.dispose();
+    // The crashed instance's private HOME would be left in tmp by a real crash; not here.
+    await crashed.dispose();
   });
 });
