@@ -2,6 +2,16 @@
 // a Probot app with GHE_HOST=127.0.0.1:<port> and GHE_PROTOCOL=http calls, and real git
 // over smart HTTP under /git/<owner>/<repo>.git on the same port, accepting exactly the
 // installation tokens the API issued. Every request is logged; state is plain objects.
+//
+// Typical end-to-end use:
+//   const gh = await startGitHubServer({ appPublicKey });
+//   await gh.createRepo("acme", "ledger", { fromDir: "test/fixtures/ledger" });
+//   gh.setPermission("acme", "ledger", "alice", "write");
+//   const issue = gh.createIssue("acme", "ledger", { title: "Add a balance endpoint" });
+//   start the app with APP_ID=gh.app.id, GHE_HOST=gh.host, GHE_PROTOCOL=http, then
+//   await sendWebhook(appUrl, { secret, event: "issues",
+//     payload: issuesLabeled(gh, { owner: "acme", repo: "ledger", number: issue.number, label: "backend-go", sender: "alice" }) });
+//   inspect gh.state.comments / .issues (pulls) / .checkRuns / .reactions / .requests, and gh.git.requests.
 import { randomBytes, verify } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
