@@ -1,10 +1,10 @@
 // Untrusted text from issues and comments is cleaned before it reaches the model: what a
 // person reading the issue on GitHub cannot see must not steer the agent.
 
-// Zero-width, invisible formatting and bidirectional control characters, the Unicode
-// "tag" block (used to smuggle ASCII), and the soft hyphen.
-const INVISIBLE =
-  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDFFF]/g;
+// Zero-width, invisible formatting and bidirectional control characters, variation
+// selectors, the Unicode "tag" block (used to smuggle ASCII) and the soft hyphen: Unicode's
+// Default_Ignorable_Code_Point set, plus the interlinear annotation marks.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/gu;
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 // Attributes that render nowhere but can carry instructions.
 const HIDDEN_ATTRIBUTES =
