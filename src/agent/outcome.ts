@@ -54,6 +54,8 @@ export interface FailedOutcome extends RunFacts {
   reason: string;
   /** Set when a budget ran out. */
   budget?: BudgetName;
+  /** The cause may pass (the model API overloaded, GitHub down): the job is worth retrying. */
+  transient?: boolean;
 }
 
 export type AgentOutcome = CompletedOutcome | ClarificationOutcome | FailedOutcome;

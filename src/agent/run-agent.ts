@@ -58,6 +58,14 @@ export interface RunAgentOptions {
 
 const MAX_CONTINUATIONS = 3;
 
+/** Overload, rate limits, server errors and lost connections may pass; a refused request will not. */
+function isTransientModelFailure(err: unknown): boolean {
+  if (!(err instanceof ModelCallError)) return true;
+  if (err.aborted) return false;
+  const s = err.status;
+  return s === undefined || s === 408 || s === 429 || s >= 500;
+}
+
 function detailOf(input: unknown): string | undefined {
   if (!input || typeof input !== "object") return undefined;
   const i = input as Record<string, unknown>;
@@ -126,10 +134,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     transcript,
     changedFiles: [...ctx.touched].sort(),
   });
-  const fail = (reason: string, budget?: BudgetExhausted["budget"]): AgentOutcome => ({
+  const fail = (reason: string, budget?: BudgetExhausted["budget"], transient = false): AgentOutcome => ({
     kind: "failed",
     reason,
     ...(budget ? { budget } : {}),
+    ...(transient ? { transient } : {}),
     ...facts(),
   });
   const note = (text: string) => transcript.push({ kind: "note", turn: turns, text });
@@ -150,7 +159,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
         if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
         const message =
           err instanceof ModelCallError ? err.message : `model call failed: ${(err as Error).message}`;
-        return fail(`the model API failed and retries did not help: ${redactSecrets(message)}`);
+        return fail(
+          `the model API failed and retries did not help: ${redactSecrets(message)}`,
+          undefined,
+          isTransientModelFailure(err),
+        );
       }
       turns++;
       usage = addUsage(usage, response.usage);

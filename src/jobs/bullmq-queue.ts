@@ -21,7 +21,14 @@ import {
 } from "./queue.js";
 import { RedisJobRecords, targetOf } from "./redis-records.js";
 import type { TaskRequest } from "./task.js";
-import { type AttemptResult, backoffDelay, RunningAttempts, runAttempt, shouldRetry } from "./worker.js";
+import {
+  type AttemptResult,
+  backoffDelay,
+  RunningAttempts,
+  retryDelay,
+  runAttempt,
+  shouldRetry,
+} from "./worker.js";
 
 const DAY_MS = 86_400_000;
 
@@ -180,6 +187,7 @@ export class BullMqJobQueue implements JobQueue {
         attempt: start.attempts,
         restarted: start.restarted,
         signal: sig,
+        retryInMs: retryDelay(this.opts.backoffMs, job.attemptsMade, this.opts.maxAttempts),
       });
     });
     await this.settle(job, token, target, result);

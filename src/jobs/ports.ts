@@ -43,6 +43,8 @@ export interface CommitRequest {
   author: GitIdentity;
   /** Added as a `Co-authored-by:` trailer. */
   coAuthor?: GitIdentity;
+  /** Paths (relative to the checkout) left out of the commit: files verification itself wrote. */
+  exclude?: string[];
 }
 
 /** Stages a job moves through, named like the tracking comment's. */

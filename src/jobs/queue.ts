@@ -12,6 +12,11 @@ export interface JobContext {
   restarted: boolean;
   /** Aborted when the worker shuts down past its grace period or loses the job's lease. */
   signal: AbortSignal;
+  /**
+   * If this attempt fails transiently, the queue runs the job again after this long;
+   * undefined on the last attempt. Lets the handler tell people "retrying in 30 s".
+   */
+  retryInMs?: number;
 }
 
 /** What a finished job leaves on its record (returned by the handler; optional). */

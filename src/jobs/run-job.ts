@@ -6,6 +6,7 @@ import type { AgentOutcome } from "../agent/outcome.js";
 import { redactSecrets } from "../agent/redact.js";
 import { runAgent } from "../agent/run-agent.js";
 import { commitMessage } from "../github/pr-body.js";
+import { classifyError } from "./errors.js";
 import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
 import type { TaskRequest } from "./task.js";
 
@@ -16,11 +17,17 @@ function fallbackSubject(task: TaskRequest): string {
   );
 }
 
-function failed(reason: string, after: AgentOutcome | undefined, model: string): AgentOutcome {
+function failed(
+  reason: string,
+  after: AgentOutcome | undefined,
+  model: string,
+  transient: boolean,
+): AgentOutcome {
   const facts = after ?? { usage: ZERO_USAGE, costUsd: 0, turns: 0, model, transcript: [], changedFiles: [] };
   return {
     kind: "failed",
     reason,
+    ...(transient ? { transient } : {}),
     usage: facts.usage,
     costUsd: facts.costUsd,
     turns: facts.turns,
@@ -73,18 +80,22 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     });
     if (outcome.kind === "completed") {
       // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
-      const changed = await workspace.changedFiles();
-      outcome = { ...outcome, changedFiles: changed };
+      let changed = await workspace.changedFiles();
       if (deps.verify && changed.length > 0) {
         await progress("verifying", `${changed.length} changed files`);
         verdict = await deps.verify(prepared.dir, changed, deps.signal);
       }
+      // Files the tests wrote during verification are not the agent's work.
+      const leftovers = new Set(verdict?.leftovers ?? []);
+      changed = changed.filter((f) => !leftovers.has(f));
+      outcome = { ...outcome, changedFiles: changed };
       const sha =
         changed.length > 0
           ? await workspace.commit({
               message: commitMessage(outcome.sections, fallbackSubject(task)),
               author: deps.author,
               ...(deps.coAuthor ? { coAuthor: deps.coAuthor } : {}),
+              ...(leftovers.size ? { exclude: [...leftovers] } : {}),
             })
           : null;
       commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha, pushed: false };
@@ -99,6 +110,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       `the job failed: ${redactSecrets((err as Error).message)}`,
       outcome,
       deps.modelOverride ?? "",
+      classifyError(err) === "transient",
     );
     if (prepared) commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha: null, pushed: false };
   }

@@ -19,7 +19,14 @@ import {
 import { type JobRow, rowToRecord } from "./sqlite-schema.js";
 import { type Finish, SqliteJobStore } from "./sqlite-store.js";
 import type { TaskRequest } from "./task.js";
-import { type AttemptResult, backoffDelay, RunningAttempts, runAttempt, shouldRetry } from "./worker.js";
+import {
+  type AttemptResult,
+  backoffDelay,
+  RunningAttempts,
+  retryDelay,
+  runAttempt,
+  shouldRetry,
+} from "./worker.js";
 
 const DAY_MS = 86_400_000;
 
@@ -146,6 +153,7 @@ export class SqliteJobQueue implements JobQueue {
           attempt: row.attempts,
           restarted,
           signal,
+          retryInMs: retryDelay(this.opts.backoffMs, row.failures, this.opts.maxAttempts),
         });
         this.record(row, token, result);
       })

@@ -31,6 +31,11 @@ export function backoffDelay(baseMs: number, failures: number): number {
   return baseMs * 2 ** Math.max(0, failures - 1);
 }
 
+/** When a transient failure of the coming attempt would be retried; undefined on the last one. */
+export function retryDelay(baseMs: number, failuresSoFar: number, maxAttempts: number): number | undefined {
+  return failuresSoFar + 1 < maxAttempts ? backoffDelay(baseMs, failuresSoFar + 1) : undefined;
+}
+
 /** Whether a transient failure on this attempt leaves room for another. */
 export function shouldRetry(result: AttemptResult, failuresSoFar: number, maxAttempts: number): boolean {
   return result.kind === "failed" && result.failure === "transient" && failuresSoFar + 1 < maxAttempts;

@@ -43,6 +43,8 @@ export interface CommitOptions {
   author: GitPerson;
   /** The person who triggered the job; added as a `Co-authored-by:` trailer. */
   coAuthor?: GitPerson;
+  /** Paths (relative to the worktree) not to commit, such as files the tests wrote. */
+  exclude?: string[];
 }
 
 export interface ChangedFile {

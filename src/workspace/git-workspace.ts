@@ -34,6 +34,7 @@ import type {
   PrepareOptions,
   PushResult,
 } from "./git-workspace-types.js";
+import { literalPaths } from "./pathspec.js";
 import { withRepoLock } from "./repo-lock.js";
 
 export { botIdentity } from "./git-inputs.js";
@@ -190,6 +191,8 @@ export class GitWorkspace {
     const author = checkPerson(options.author, "author");
     const git = this.#git(p.dir, p.home, [`user.name=${author.name}`, `user.email=${author.email}`]);
     await this.#run(git, ["add", "--all"]);
+    if (options.exclude?.length)
+      await this.#run(git, ["reset", "--quiet", "--", ...literalPaths(options.exclude)]);
     const staged = await this.#run(git, ["diff", "--cached", "--name-only", "-z"]);
     if (staged.length === 0) return null;
     let message = options.message.trim() || "Update from backend-go-agent";

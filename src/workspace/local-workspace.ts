@@ -4,6 +4,7 @@
 // could point at files the agent just wrote.
 import { runProcess } from "../golang/process-runner.js";
 import type { CommitRequest, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import { literalPaths } from "./pathspec.js";
 
 export class WorkspaceError extends Error {
   override name = "WorkspaceError";
@@ -89,8 +90,9 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
       return parsePorcelain(status.stdout);
     },
 
-    async commit({ message, author, coAuthor }: CommitRequest) {
+    async commit({ message, author, coAuthor, exclude }: CommitRequest) {
       await git(["add", "-A"]);
+      if (exclude?.length) await git(["reset", "--quiet", "--", ...literalPaths(exclude)]);
       const staged = await git(["diff", "--cached", "--quiet"], undefined, true);
       if (staged.exitCode === 0) return null;
       const trailer = coAuthor ? `\nCo-authored-by: ${coAuthor.name} <${coAuthor.email}>\n` : "";
