@@ -1,25 +1,136 @@
-// Builds and starts the Probot server for a configured App.
+// The composition root: builds the queue, the Go toolchain, the model client and the
+// GitHub job from the configuration, then serves webhooks and the operational routes and
+// runs a worker. `worker` mode runs only the worker, for scaling out on one Redis.
 import { Probot, Server } from "probot";
+import { createAnthropicModelClient } from "./agent/anthropic-client.js";
 import { createApp } from "./app.js";
 import type { AppConfig } from "./config/env.js";
+import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
+import type { GitHubClient } from "./github/client.js";
+import { createGitHubJobHandler } from "./github/github-job.js";
+import { createGoToolchain } from "./golang/go-toolchain.js";
+import { opsHandlers } from "./http/index.js";
+import { createJobQueue } from "./jobs/create-queue.js";
+import type { JobQueue, QueueLogger } from "./jobs/queue.js";
+import { installGracefulShutdown } from "./jobs/shutdown.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+
+export type RunMode = "all" | "worker";
+
+export interface RunningApp {
+  queue: JobQueue;
+  /** Where the HTTP server listens; undefined in worker mode. */
+  url?: string;
+  log: Logger;
+  /** Stops taking jobs, waits up to graceMs for running ones, closes everything. */
+  stop(graceMs?: number): Promise<void>;
+}
 
 export function githubApiUrl(config: AppConfig): string {
   return config.gheHost ? `${config.gheProtocol}://${config.gheHost}/api/v3` : "https://api.github.com";
 }
 
-export async function startServer(config: AppConfig): Promise<Server> {
-  const server = new Server({
-    host: config.host,
-    port: config.port,
-    Probot: Probot.defaults({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
-      baseUrl: githubApiUrl(config),
-      logLevel: config.logLevel,
-    }),
+/** Asks GitHub once who the App is; a failure is retried on the next job, not cached. */
+function cachedIdentity(probot: Probot): () => Promise<BotIdentity> {
+  let identity: Promise<BotIdentity> | undefined;
+  return () => {
+    identity ??= probot.auth().then((app) => fetchBotIdentity(app as GitHubClient));
+    identity.catch(() => {
+      identity = undefined;
+    });
+    return identity;
+  };
+}
+
+export async function startApp(config: AppConfig, mode: RunMode = "all"): Promise<RunningApp> {
+  const log = await createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken],
   });
-  await server.load(createApp({ enqueue: async () => ({ jobId: "", created: false }) }));
-  await server.start();
-  return server;
+  const queueLog: QueueLogger = log.child({ name: "jobs" });
+  const metrics = createMetrics();
+  const queue = createJobQueue(config, { ...config.jobs, observer: metrics, logger: queueLog });
+  metrics.trackQueue(() => queue.stats());
+  const toolchain = await createGoToolchain({
+    dataDir: config.dataDir,
+    ...config.go,
+    log: (msg, level) => log[level]({ name: "go" }, msg),
+  });
+  const probotOptions = {
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    baseUrl: githubApiUrl(config),
+    log: log.child({ name: "probot" }),
+  };
+
+  let server: Server | undefined;
+  let probot: Probot;
+  if (mode === "all") {
+    server = new Server({
+      host: config.host,
+      port: config.port,
+      log,
+      Probot: Probot.defaults(probotOptions),
+    });
+    for (const handler of opsHandlers({
+      queue,
+      registry: metrics.registry,
+      sandbox: () => ({ kind: toolchain.isolation, go: toolchain.goVersion }),
+      jobsToken: config.jobsToken,
+    })) {
+      server.addHandler(handler);
+    }
+    let loaded: Probot | undefined;
+    const app = createApp(queue, { onHandled: (event, seconds) => metrics.observeWebhook(event, seconds) });
+    await server.load((instance, options) => {
+      loaded = instance;
+      return app(instance, options);
+    });
+    probot = loaded!;
+  } else {
+    probot = new Probot(probotOptions);
+  }
+
+  queue.start(
+    createGitHubJobHandler({
+      probot,
+      dataDir: config.dataDir,
+      modelClient: createAnthropicModelClient({
+        apiKey: config.anthropicApiKey ?? "",
+        baseURL: config.anthropicBaseUrl,
+      }),
+      toolchain,
+      identity: cachedIdentity(probot),
+      modelAliases: config.modelAliases,
+      logger: queueLog,
+      record: (jobId, patch) => queue.update(jobId, patch),
+    }),
+    { concurrency: config.concurrency },
+  );
+  if (!config.anthropicApiKey)
+    log.warn("ANTHROPIC_API_KEY is not set: every job will fail at its first model call.");
+
+  let url: string | undefined;
+  if (server) {
+    const http = await server.start();
+    const address = http.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  }
+  log.info({ mode, queue: queue.kind, concurrency: config.concurrency }, "backend-go-agent is running");
+
+  const stop = async (graceMs = config.shutdownGraceMs) => {
+    await queue.stop(graceMs);
+    await queue.close();
+    await server?.stop();
+  };
+  installGracefulShutdown(queue, {
+    graceMs: config.shutdownGraceMs,
+    logger: queueLog,
+    beforeExit: () => server?.stop(),
+  });
+  return { queue, url, log, stop };
 }

@@ -23,6 +23,16 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  /** LOG_FORMAT: Probot's readable lines, or one JSON object per line for log collectors. */
+  logFormat: "pretty" | "json";
+  /** JOB_CONCURRENCY: jobs one worker process runs at a time. */
+  concurrency: number;
+  /** SHUTDOWN_GRACE_SECONDS: how long running jobs may finish after SIGTERM, in ms. */
+  shutdownGraceMs: number;
+  /** JOBS_TOKEN: bearer token GET /jobs requires; unset leaves /jobs open. */
+  jobsToken?: string;
+  /** Queue tuning: JOB_MAX_ATTEMPTS, JOB_RETRY_BACKOFF_SECONDS, JOB_LEASE_SECONDS, JOB_RETENTION_DAYS. */
+  jobs: { maxAttempts: number; backoffMs: number; leaseMs: number; retentionDays: number };
   /** Model alias overrides, e.g. MODEL_ALIASES="opus=claude-opus-4-5,sonnet=claude-sonnet-4-5". */
   modelAliases: Record<string, string>;
   /** Settings for Go runs; spread into createGoToolchain's options. */
@@ -53,6 +63,21 @@ function parsePort(raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}".`);
+  }
+  return n;
+}
+
+function parseWhole(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   }
   return n;
 }
@@ -119,6 +144,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}".`);
   }
+  const logFormat = nonEmpty(env.LOG_FORMAT) ?? "pretty";
+  if (logFormat !== "pretty" && logFormat !== "json") {
+    throw new ConfigError(`LOG_FORMAT must be "pretty" or "json", got "${logFormat}".`);
+  }
   return {
     appId,
     privateKey: readPrivateKey(env),
@@ -132,6 +161,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: parsePort(env.PORT),
     host: nonEmpty(env.HOST) ?? "localhost",
     logLevel,
+    logFormat,
+    concurrency: parseWhole("JOB_CONCURRENCY", env.JOB_CONCURRENCY, 2, 1, 64),
+    shutdownGraceMs: parseWhole("SHUTDOWN_GRACE_SECONDS", env.SHUTDOWN_GRACE_SECONDS, 300, 0, 86_400) * 1000,
+    jobsToken: nonEmpty(env.JOBS_TOKEN),
+    jobs: {
+      maxAttempts: parseWhole("JOB_MAX_ATTEMPTS", env.JOB_MAX_ATTEMPTS, 3, 1, 20),
+      backoffMs: parseWhole("JOB_RETRY_BACKOFF_SECONDS", env.JOB_RETRY_BACKOFF_SECONDS, 30, 1, 3600) * 1000,
+      leaseMs: parseWhole("JOB_LEASE_SECONDS", env.JOB_LEASE_SECONDS, 60, 2, 3600) * 1000,
+      retentionDays: parseWhole("JOB_RETENTION_DAYS", env.JOB_RETENTION_DAYS, 30, 1, 3650),
+    },
     modelAliases: parseModelAliases(env.MODEL_ALIASES),
     go: readGoSettings(env),
   };

@@ -10,6 +10,8 @@ export async function readThread(
   issue: IssueRef,
   until: string,
   maxChars: number,
+  /** Comments to leave out: the triggering one, whose instruction the task already holds. */
+  exclude: readonly number[] = [],
 ): Promise<ThreadComment[]> {
   const comments = await gh.paginate(gh.rest.issues.listComments, {
     owner: issue.owner,
@@ -22,7 +24,7 @@ export async function readThread(
   let budget = maxChars;
   for (const c of comments) {
     if (!Number.isNaN(cutoff) && Date.parse(c.created_at) > cutoff) continue;
-    if (c.body?.includes(TRACKING_MARKER)) continue;
+    if (c.body?.includes(TRACKING_MARKER) || exclude.includes(c.id)) continue;
     const body = capText(sanitizeUntrusted(c.body), Math.max(0, budget));
     budget -= body.length;
     out.push({ author: c.user?.login ?? "ghost", body });
