@@ -42,6 +42,8 @@ export interface ScriptedModelServer {
   url: string;
   requests: RecordedRequest[];
   remaining(): number;
+  /** Appends steps to the script. */
+  add(...steps: ScriptStep[]): void;
   close(): Promise<void>;
 }
 

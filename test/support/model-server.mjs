@@ -143,8 +143,8 @@ function sendError(res, { status, type, message, headers }) {
 }
 
 /**
- * Starts the server. `script` is consumed in order, one step per request; `requests` holds
- * every received body. When the script runs out the server answers 500 with
+ * Starts the server. `script` is consumed in order, one step per request (`add` appends
+ * more, for a server that outlives one scenario); `requests` holds every received body. When the script runs out the server answers 500 with
  * x-should-retry: false, so a run that asks for more than its script fails loudly.
  */
 export async function startScriptedModel({ script, port = 0, host = "127.0.0.1", record } = {}) {
@@ -215,6 +215,9 @@ export async function startScriptedModel({ script, port = 0, host = "127.0.0.1",
     url: `http://${host}:${address.port}`,
     requests,
     remaining: () => steps.length,
+    add: (...more) => {
+      steps.push(...more);
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

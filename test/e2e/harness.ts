@@ -1,0 +1,142 @@
+// The real app, started the way `npm start` starts it (node dist/main.js), against the
+// GitHub stand-in and the scripted model, each on a free loopback port. The app process
+// gets only the environment a deployment would give it, so whatever it leaks shows up in
+// its own output, which the harness keeps.
+import { type ChildProcess, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { once } from "node:events";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../support/model-checkout.js";
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret-5b1f0c9d";
+/** Sentinel: must never appear in anything the app writes or sends to GitHub. */
+export const API_KEY = "sk-ant-e2e-sentinel-key-3f8a2b7c9d";
+
+export function appKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export interface AppProcess {
+  url: string;
+  /** Everything the process wrote to stdout and stderr, as it arrived. */
+  output(): string;
+  /** SIGKILL: no shutdown hooks run, as when a machine dies. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<number | null>;
+}
+
+export interface AppEnv {
+  appId: number;
+  privateKey: string;
+  gheHost: string;
+  modelUrl: string;
+  dataDir: string;
+  extra?: Record<string, string>;
+}
+
+export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
+  const port = await freePort();
+  const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      HOME: cwd,
+      APP_ID: String(env.appId),
+      PRIVATE_KEY: env.privateKey,
+      WEBHOOK_SECRET,
+      GHE_HOST: env.gheHost,
+      GHE_PROTOCOL: "http",
+      ANTHROPIC_API_KEY: API_KEY,
+      ANTHROPIC_BASE_URL: env.modelUrl,
+      DATA_DIR: env.dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_FORMAT: "json",
+      LOG_LEVEL: "info",
+      JOB_LEASE_SECONDS: "3",
+      JOB_RETRY_BACKOFF_SECONDS: "1",
+      SHUTDOWN_GRACE_SECONDS: "5",
+      ...env.extra,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    text += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    text += d.toString();
+  });
+  const exited = once(child, "exit");
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited during startup:\n${text}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the app did not become healthy in 60 s:\n${text}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const cleanup = () => rm(cwd, { recursive: true, force: true });
+  return {
+    url,
+    output: () => text,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+      await cleanup();
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      const [code] = (await exited) as [number | null];
+      await cleanup();
+      return code;
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function tempDataDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "bga-e2e-data-"));
+  await mkdir(dir, { recursive: true });
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
