@@ -2,6 +2,7 @@
 // triggers/, everything slow happens in the job. The handler awaits nothing but the
 // enqueue, because GitHub waits for our answer (and gives up after 10 s).
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { mightTriggerElsewhere, type RepoTriggerLookup } from "./github/trigger-settings.js";
 import type { TaskRequest } from "./jobs/task.js";
 import {
   DEFAULT_TRIGGER_SETTINGS,
@@ -17,6 +18,8 @@ export interface TriggerSink {
 
 export interface AppOptions {
   settings?: Partial<TriggerSettings>;
+  /** The repository's own labels and command word, asked only when the defaults do not match. */
+  repoTriggers?: RepoTriggerLookup;
   /** Observes how long our own handling took (for /metrics). */
   onHandled?: (event: string, seconds: number, outcome: string) => void;
 }
@@ -50,6 +53,15 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
       let parsed: ReturnType<typeof parseTriggerEvent>;
       try {
         parsed = parseTriggerEvent(context.name, context.id, context.payload, settings);
+        if (
+          parsed.kind === "ignore" &&
+          options.repoTriggers &&
+          mightTriggerElsewhere(context.name, context.payload, settings)
+        ) {
+          const own = await options.repoTriggers(context);
+          if (own)
+            parsed = parseTriggerEvent(context.name, context.id, context.payload, { ...settings, ...own });
+        }
       } catch (err) {
         if (!(err instanceof MalformedPayloadError)) throw err;
         context.log.warn({ delivery: context.id }, err.message);

@@ -8,6 +8,7 @@ import type { AppConfig } from "./config/env.js";
 import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
 import type { GitHubClient } from "./github/client.js";
 import { createGitHubJobHandler } from "./github/github-job.js";
+import { repoTriggerLookup } from "./github/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { opsHandlers } from "./http/index.js";
 import { createJobQueue } from "./jobs/create-queue.js";
@@ -84,7 +85,13 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       server.addHandler(handler);
     }
     let loaded: Probot | undefined;
-    const app = createApp(queue, { onHandled: (event, seconds) => metrics.observeWebhook(event, seconds) });
+    const app = createApp(queue, {
+      repoTriggers: repoTriggerLookup({
+        onError: (repo, err) =>
+          log.warn({ repo, err: (err as Error).message }, "could not read trigger settings"),
+      }),
+      onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
+    });
     await server.load((instance, options) => {
       loaded = instance;
       return app(instance, options);

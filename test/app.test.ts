@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
+import { repoTriggerLookup } from "../src/github/trigger-settings.js";
 import type { TaskRequest } from "../src/jobs/task.js";
 import { issueCommentCreated, issuesLabeled, reviewCommentCreated } from "./support/webhook-payloads.js";
 
@@ -21,7 +22,12 @@ function setup() {
       return { jobId: `job-${task.deliveryId}`, created };
     },
   };
-  return { probot, queued, load: () => probot.load(createApp(sink)) };
+  return {
+    probot,
+    queued,
+    load: (withRepoTriggers = false) =>
+      probot.load(createApp(sink, withRepoTriggers ? { repoTriggers: repoTriggerLookup() } : {})),
+  };
 }
 
 const send = (probot: Probot, name: string, id: string, payload: unknown) =>
@@ -29,7 +35,7 @@ const send = (probot: Probot, name: string, id: string, payload: unknown) =>
 
 /** Resolves when nock has answered every pending interceptor (reactions are not awaited). */
 async function drained(scope: nock.Scope) {
-  for (let i = 0; i < 100 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
   return scope.isDone();
 }
 
@@ -114,5 +120,61 @@ describe("webhook handlers", () => {
     expect(queued).toEqual([]);
     expect(calls).toEqual([]);
     nock.emitter.removeAllListeners("no match");
+  });
+
+  describe("with the repository's own trigger settings", () => {
+    const CONFIG = "/repos/acme/ledger/contents/.github%2Fbackend-go-agent.yml";
+    const serveConfig = (scope: nock.Scope, yaml: string) =>
+      scope.get(CONFIG).reply(200, yaml, { "content-type": "application/vnd.github.raw; charset=utf-8" });
+
+    it("queues a label the repository configured, reading its file once for two events", async () => {
+      const { probot, queued, load } = setup();
+      await load(true);
+      const scope = nock("https://api.github.com");
+      serveConfig(scope, "trigger:\n  label: go-bot\nagents:\n  labels:\n    go-review: reviewer\n");
+      scope.post("/repos/acme/ledger/issues/42/reactions").twice().reply(201, {});
+      await send(probot, "issues", "c-1", issuesLabeled("go-bot"));
+      await send(probot, "issues", "c-2", issuesLabeled("go-review"));
+      expect(queued.map((t) => t.trigger.label)).toEqual(["go-bot", "go-review"]);
+      expect(await drained(scope)).toBe(true);
+    });
+
+    it("queues the repository's command word and records it on the task", async () => {
+      const { probot, queued, load } = setup();
+      await load(true);
+      const scope = nock("https://api.github.com");
+      serveConfig(scope, "trigger:\n  command: bot\n");
+      scope.post("/repos/acme/ledger/issues/comments/555/reactions").reply(201, {});
+      await send(probot, "issue_comment", "c-3", issueCommentCreated("/bot add a test"));
+      expect(queued[0]?.trigger).toMatchObject({ command: "bot", instruction: "add a test" });
+      expect(await drained(scope)).toBe(true);
+    });
+
+    it("asks nothing for the default label or a comment without a slash command", async () => {
+      const { probot, queued, load } = setup();
+      await load(true);
+      const calls: string[] = [];
+      nock.emitter.on("no match", (req: { path?: string }) => calls.push(String(req.path)));
+      nock("https://api.github.com").post("/repos/acme/ledger/issues/42/reactions").reply(201, {});
+      await send(probot, "issue_comment", "c-4", issueCommentCreated("looks good to me"));
+      await send(probot, "issues", "c-5", issuesLabeled("backend-go"));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(queued).toHaveLength(1);
+      expect(calls).toEqual([]);
+      nock.emitter.removeAllListeners("no match");
+    });
+
+    it("ignores an unknown label in a repository without a file", async () => {
+      const { probot, queued, load } = setup();
+      await load(true);
+      const scope = nock("https://api.github.com")
+        .get(CONFIG)
+        .reply(404, { message: "Not Found" })
+        .get("/repos/acme/.github/contents/.github%2Fbackend-go-agent.yml")
+        .reply(404, { message: "Not Found" });
+      await send(probot, "issues", "c-6", issuesLabeled("bug"));
+      expect(queued).toEqual([]);
+      expect(await drained(scope)).toBe(true);
+    });
   });
 });

@@ -92,8 +92,13 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       config = defaultRepoConfig();
     }
 
+    // The webhook matched the app's defaults; the repository may have chosen others.
     if (task.trigger.kind === "label" && !triggerLabels(config).includes(task.trigger.label ?? "")) {
       log("label is not a trigger in this repository", { label: task.trigger.label });
+      return undefined;
+    }
+    if (task.trigger.command && task.trigger.command !== config.trigger.command) {
+      log("command word is not this repository's", { command: task.trigger.command });
       return undefined;
     }
     const minimum = config.trigger.min_permission;

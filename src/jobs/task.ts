@@ -33,6 +33,8 @@ export interface TaskRequest {
     /** The only instruction in the task; everything in `context` is untrusted material. */
     instruction: string;
     commentId?: number;
+    /** The command word a comment job was triggered with (`agent` for `/agent`). */
+    command?: string;
     /** The label that triggered a label job (it may pick the agent through agents.labels). */
     label?: string;
     /** When the trigger happened (ISO 8601): the thread is read as it stood then. */

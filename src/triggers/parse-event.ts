@@ -7,7 +7,8 @@ import { mayBeCollaborator } from "./permission.js";
 import { capText, sanitizeUntrusted } from "./sanitize.js";
 
 export interface TriggerSettings {
-  label: string;
+  /** Labels that start a job on an issue (the repository's trigger label and agent map). */
+  labels: readonly string[];
   commandWord: string;
   /** The App's own slug, so its comments never trigger it. */
   appSlug?: string;
@@ -16,7 +17,7 @@ export interface TriggerSettings {
 }
 
 export const DEFAULT_TRIGGER_SETTINGS: TriggerSettings = {
-  label: "backend-go",
+  labels: ["backend-go"],
   commandWord: "agent",
   maxContextChars: 60_000,
 };
@@ -113,7 +114,7 @@ export function parseTriggerEvent(
 
   if (event === "issues.labeled") {
     const p = parse(labeled, payload, event);
-    if (p.label.name !== settings.label)
+    if (!settings.labels.includes(p.label.name))
       return { kind: "ignore", reason: `label "${p.label.name}" is not ours` };
     if (isBot(p.sender, settings)) return { kind: "ignore", reason: "sender is a bot" };
     if (p.issue.pull_request)
@@ -168,6 +169,7 @@ export function parseTriggerEvent(
           actor: p.comment.user.login,
           actorId: p.comment.user.id,
           instruction: clean(command.instruction),
+          command: settings.commandWord,
           commentId: p.comment.id,
           at: p.comment.created_at ?? at,
         },
@@ -205,6 +207,7 @@ export function parseTriggerEvent(
           actor: p.comment.user.login,
           actorId: p.comment.user.id,
           instruction: clean(command.instruction),
+          command: settings.commandWord,
           commentId: p.comment.id,
           at: p.comment.created_at ?? at,
         },

@@ -88,6 +88,11 @@ export function issueJson(urls: Urls, state: GitHubState, i: IssueState) {
   };
 }
 
+function forkJson(parent: ReturnType<typeof repoJson>, fullName: string) {
+  const [owner, name] = fullName.split("/");
+  return { ...parent, full_name: fullName, name, owner: { ...parent.owner, login: owner }, fork: true };
+}
+
 export function pullJson(
   urls: Urls,
   state: GitHubState,
@@ -104,7 +109,13 @@ export function pullJson(
     draft: p.draft,
     merged: p.merged,
     mergeable: null,
-    head: { ref: p.head, sha: heads.head ?? null, label: `${i.owner}:${p.head}`, repo, user: repo.owner },
+    head: {
+      ref: p.head,
+      sha: heads.head ?? null,
+      label: `${p.headRepo?.split("/")[0] ?? i.owner}:${p.head}`,
+      repo: p.headRepo ? forkJson(repo, p.headRepo) : repo,
+      user: repo.owner,
+    },
     base: { ref: p.base, sha: heads.base ?? null, label: `${i.owner}:${p.base}`, repo, user: repo.owner },
     requested_reviewers: p.requestedReviewers.map((login) => userJson(state.user(login))),
   };

@@ -39,6 +39,8 @@ export interface IssueState {
 
 export interface PullState {
   head: string;
+  /** "owner/repo" of a fork the head branch lives in; absent for a branch of this repository. */
+  headRepo?: string;
   base: string;
   draft: boolean;
   merged: boolean;

@@ -153,6 +153,8 @@ export async function openPullRequest(
     owner: string;
     repo: string;
     head: string;
+    /** "owner/repo" of the fork the head branch is in. */
+    headRepo?: string;
     base?: string;
     title: string;
     body?: string;
@@ -164,6 +166,7 @@ export async function openPullRequest(
   const issue = gh.createIssue(t.owner, t.repo, { title: t.title, body: t.body, user: t.user });
   issue.pull = {
     head: t.head,
+    ...(t.headRepo ? { headRepo: t.headRepo } : {}),
     base: t.base ?? repo.defaultBranch,
     draft: false,
     merged: false,

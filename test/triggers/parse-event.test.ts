@@ -34,7 +34,7 @@ describe("webhook → trigger", () => {
     ).toMatchObject({ kind: "ignore", reason: "sender is a bot" });
     expect(
       parseTriggerEvent("issue_comment", "d", issueCommentCreated("/agent go", { sender: "gopher" }), {
-        label: "backend-go",
+        labels: ["backend-go"],
         commandWord: "agent",
         appSlug: "gopher",
         maxContextChars: 1000,

@@ -1,0 +1,274 @@
+// The GitHub job's refusals and choices, in process: a real Probot against the GitHub
+// stand-in (REST and git), the scripted model through the real SDK, the real toolchain.
+// The whole happy path runs in test/e2e; here each way a job can be turned away.
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Probot, ProbotOctokit } from "probot";
+import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
+import { createGitHubJobHandler } from "../../src/github/github-job.js";
+import type { JobHandler } from "../../src/jobs/queue.js";
+import type { TaskRequest } from "../../src/jobs/task.js";
+import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
+import { testToolchain } from "../golang/support.js";
+import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import {
+  issueCommentCreated,
+  issuesLabeled,
+  openPullRequest,
+  pullRequestReviewCommentCreated,
+} from "../support/github-webhooks.js";
+import { LEDGER_FIXTURE } from "../support/model-checkout.js";
+import { type ScriptedModelServer, startScriptedModel, tool } from "../support/scripted-model.js";
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+let gh: GitHubStandIn;
+let model: ScriptedModelServer;
+let dataDir: string;
+let handler: JobHandler;
+let n = 0;
+
+beforeAll(async () => {
+  gh = await startGitHubServer({ appPublicKey: publicKey });
+  model = await startScriptedModel({ script: [] });
+  dataDir = await mkdtemp(join(tmpdir(), "bga-ghjob-"));
+  await gh.createRepo("acme", "ledger", { fromDir: LEDGER_FIXTURE });
+  await gh.git.commitFiles(
+    "acme/ledger",
+    "feature/fork-work",
+    { "x.go": "package ledger\n" },
+    { from: "main" },
+  );
+  await gh.createRepo("acme", "custom", { fromDir: LEDGER_FIXTURE });
+  await gh.git.commitFiles("acme/custom", "main", {
+    ".github/backend-go-agent.yml":
+      "trigger:\n  label: go-bot\n  command: bot\n  min_permission: maintain\nagents:\n  labels:\n    go-review: reviewer\n",
+    ".github/agents/reviewer.md":
+      "---\nname: reviewer\ndescription: Reviews Go code without editing it.\ntools: Read, Grep\n---\nYou review Go code.\n",
+  });
+  await gh.createRepo("acme", "broken", { fromDir: LEDGER_FIXTURE });
+  await gh.git.commitFiles("acme/broken", "main", {
+    ".github/backend-go-agent.yml": "trigger:\n  min_permision: write\n",
+  });
+  for (const repo of ["ledger", "custom", "broken"]) {
+    gh.setPermission("acme", repo, "alice", "maintain");
+    gh.setPermission("acme", repo, "carol", "write");
+    gh.setPermission("acme", repo, "bob", "read");
+  }
+  const probot = new Probot({
+    appId: gh.app.id,
+    privateKey,
+    baseUrl: gh.apiUrl,
+    logLevel: "fatal",
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+  const quiet = { info() {}, warn() {}, error() {} };
+  handler = createGitHubJobHandler({
+    probot,
+    dataDir,
+    modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: model.url, maxRetries: 0 }),
+    toolchain: await testToolchain(),
+    identity: async () => ({
+      slug: gh.app.slug,
+      name: `${gh.app.slug}[bot]`,
+      email: `${gh.bot.id}+${gh.app.slug}[bot]@users.noreply.github.com`,
+    }),
+    logger: quiet,
+    trackingIntervalMs: 10,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await model.close();
+  await gh.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function taskFrom(
+  event: string,
+  payload: unknown,
+  settings?: { labels: string[]; commandWord: string },
+): TaskRequest {
+  const parsed = parseTriggerEvent(event, `delivery-${++n}`, payload, {
+    labels: settings?.labels ?? ["backend-go"],
+    commandWord: settings?.commandWord ?? "agent",
+    maxContextChars: 60_000,
+  });
+  if (parsed.kind !== "task") throw new Error(`not a task: ${parsed.reason}`);
+  return parsed.task;
+}
+
+function run(task: TaskRequest) {
+  return handler(task, {
+    jobId: `job-${n}`,
+    attempt: 1,
+    restarted: false,
+    signal: new AbortController().signal,
+  });
+}
+
+const botComments = (repo: string, number: number) =>
+  gh.state.commentsOn("acme", repo, number).filter((c) => c.user.login === gh.bot.login);
+
+describe("the GitHub job turns away", () => {
+  it("a sender below the repository's minimum permission, with one reply per issue", async () => {
+    const issue = gh.createIssue("acme", "custom", { title: "x" });
+    const before = model.requests.length;
+    for (const sender of ["carol", "carol", "bob"]) {
+      const payload = issueCommentCreated(gh, {
+        owner: "acme",
+        repo: "custom",
+        number: issue.number,
+        body: "/bot do it",
+        sender,
+      });
+      await expect(
+        run(taskFrom("issue_comment", payload, { labels: ["go-bot"], commandWord: "bot" })),
+      ).resolves.toBeUndefined();
+    }
+    const replies = botComments("custom", issue.number);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toContain("**maintain** permission");
+    expect(model.requests.length).toBe(before);
+  });
+
+  it("a pull request from a fork: one reply, no clone, no model call", async () => {
+    const pr = await openPullRequest(gh, {
+      owner: "acme",
+      repo: "ledger",
+      head: "feature/fork-work",
+      headRepo: "mallory/ledger",
+      title: "Fork change",
+      user: "mallory",
+    });
+    const gitBefore = gh.git.requests.length;
+    const before = model.requests.length;
+    const payload = issueCommentCreated(gh, {
+      owner: "acme",
+      repo: "ledger",
+      number: pr.number,
+      body: "/agent fix the tests",
+      sender: "alice",
+    });
+    await expect(run(taskFrom("issue_comment", payload))).resolves.toBeUndefined();
+    const [reply] = botComments("ledger", pr.number);
+    expect(reply!.body).toContain("comes from a fork");
+    expect(gh.git.requests.length).toBe(gitBefore);
+    expect(model.requests.length).toBe(before);
+  });
+
+  it("the app's default label or command word where the repository chose others", async () => {
+    const issue = gh.createIssue("acme", "custom", { title: "x" });
+    const labeled = issuesLabeled(gh, {
+      owner: "acme",
+      repo: "custom",
+      number: issue.number,
+      label: "backend-go",
+      sender: "alice",
+    });
+    await expect(run(taskFrom("issues", labeled))).resolves.toBeUndefined();
+    const commented = issueCommentCreated(gh, {
+      owner: "acme",
+      repo: "custom",
+      number: issue.number,
+      body: "/agent go",
+      sender: "alice",
+    });
+    await expect(run(taskFrom("issue_comment", commented))).resolves.toBeUndefined();
+    expect(botComments("custom", issue.number)).toHaveLength(0);
+  });
+
+  it("an invalid configuration file: the tracking comment quotes the file, the key and the problem", async () => {
+    const issue = gh.createIssue("acme", "broken", { title: "x" });
+    const payload = issuesLabeled(gh, {
+      owner: "acme",
+      repo: "broken",
+      number: issue.number,
+      label: "backend-go",
+      sender: "alice",
+    });
+    await expect(run(taskFrom("issues", payload))).rejects.toThrow(/min_permision/);
+    const [tracking] = botComments("broken", issue.number);
+    expect(tracking!.body).toContain("acme/broken:.github/backend-go-agent.yml");
+    expect(tracking!.body).toContain("`trigger.min_permision`");
+    expect(tracking!.body).toMatch(/min_permission/);
+  });
+
+  it("an unknown agent: the tracking comment lists the agents there are", async () => {
+    const issue = gh.createIssue("acme", "ledger", { title: "x" });
+    const payload = issueCommentCreated(gh, {
+      owner: "acme",
+      repo: "ledger",
+      number: issue.number,
+      body: "/agent @nobody go",
+      sender: "alice",
+    });
+    await expect(run(taskFrom("issue_comment", payload))).rejects.toThrow(/no agent named "nobody"/);
+    const [tracking] = botComments("ledger", issue.number);
+    expect(tracking!.body).toContain("`@backend-engineer-golang`");
+  });
+});
+
+describe("the GitHub job chooses", () => {
+  it("the agent mapped to a repository label, with that agent's tool restriction", async () => {
+    const issue = gh.createIssue("acme", "custom", { title: "Review the ledger" });
+    const before = model.requests.length;
+    model.add(tool("ask_clarification", { questions: ["Which package first?"] }));
+    const payload = issuesLabeled(gh, {
+      owner: "acme",
+      repo: "custom",
+      number: issue.number,
+      label: "go-review",
+      sender: "alice",
+    });
+    await run(taskFrom("issues", payload, { labels: ["go-bot", "go-review"], commandWord: "bot" }));
+    const request = model.requests[before]!;
+    expect(request.system.map((b: { text: string }) => b.text).join("")).toContain("You review Go code.");
+    expect(request.tools.map((t: { name: string }) => t.name).sort()).toEqual([
+      "ask_clarification",
+      "read_file",
+      "search_code",
+    ]);
+    expect(gh.state.labelsOf("acme", "custom", issue.number)).toContain("backend-go: needs-info");
+  });
+
+  it("on a review comment: the PR's head branch, the file, line and hunk, and the PR's files", async () => {
+    await gh.git.commitFiles(
+      "acme/ledger",
+      "feature/balance",
+      { "api/balance.go": "package api\n" },
+      { from: "main" },
+    );
+    const pr = await openPullRequest(gh, {
+      owner: "acme",
+      repo: "ledger",
+      head: "feature/balance",
+      title: "Balance",
+    });
+    const before = model.requests.length;
+    model.add(tool("ask_clarification", { questions: ["Keep the name?"] }));
+    const payload = await pullRequestReviewCommentCreated(gh, {
+      owner: "acme",
+      repo: "ledger",
+      number: pr.number,
+      body: "/agent rename this file",
+      sender: "alice",
+      path: "api/balance.go",
+      line: 1,
+      diffHunk: "@@ -0,0 +1 @@\n+package api",
+    });
+    await run(taskFrom("pull_request_review_comment", payload));
+    const first = JSON.stringify(model.requests[before]!.messages[0]);
+    expect(first).toContain("rename this file");
+    expect(first).toContain('review_focus path=\\"api/balance.go\\" line=\\"1\\"');
+    expect(first).toContain('head=\\"feature/balance\\"');
+    expect(first).toContain('changed_file path=\\"api/balance.go\\"');
+  });
+});
