@@ -21,7 +21,14 @@ import {
   pullRequestReviewCommentCreated,
 } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
-import { type ScriptedModelServer, startScriptedModel, tool } from "../support/scripted-model.js";
+import {
+  GO_ENGINEER_SECTIONS,
+  report,
+  type ScriptedModelServer,
+  say,
+  startScriptedModel,
+  tool,
+} from "../support/scripted-model.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -270,5 +277,30 @@ describe("the GitHub job chooses", () => {
     expect(first).toContain('review_focus path=\\"api/balance.go\\" line=\\"1\\"');
     expect(first).toContain('head=\\"feature/balance\\"');
     expect(first).toContain('changed_file path=\\"api/balance.go\\"');
+  });
+
+  it("no change: the report as a comment, no branch and no pull request", async () => {
+    const issue = gh.createIssue("acme", "ledger", { title: "Explain the ledger's locking" });
+    model.add(
+      tool("read_file", { path: "ledger/ledger.go" }),
+      say(report(GO_ENGINEER_SECTIONS, "The ledger holds one mutex; no change was needed.")),
+    );
+    const payload = issuesLabeled(gh, {
+      owner: "acme",
+      repo: "ledger",
+      number: issue.number,
+      label: "backend-go",
+      sender: "alice",
+    });
+    await run(taskFrom("issues", payload));
+    const reportComment = botComments("ledger", issue.number).find((c) =>
+      c.body.includes("backend-go-agent:report"),
+    );
+    expect(reportComment?.body).toContain("no change was needed");
+    expect(reportComment?.body).toContain("The agent made no change to the repository");
+    expect(
+      gh.state.pulls("acme", "ledger").filter((p) => p.pull?.head === `backend-go/issue-${issue.number}`),
+    ).toHaveLength(0);
+    expect(await gh.git.revParse("acme/ledger", `backend-go/issue-${issue.number}`)).toBeUndefined();
   });
 });
