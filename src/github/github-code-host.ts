@@ -124,6 +124,19 @@ export class GitHubCodeHost implements CodeHost {
     const body = clip(
       [REPORT_MARKER, lead, renderReport(outcome.sections), verification, renderFooter(facts)].join("\n\n"),
     );
+    const url = await this.comment(body);
+    if (task.target.kind === "issue") await removeLabel(gh, issue, NEEDS_INFO_LABEL);
+    await this.o.tracking.finish(
+      this.withNotes({
+        stage: "done",
+        conclusion: `${lead} The report: ${url}${pushed ? verdictNote(result) : ""}`,
+      }),
+    );
+  }
+
+  /** Posts a comment on the issue or PR; returns its link. */
+  private async comment(body: string): Promise<string> {
+    const { gh, issue } = this.o;
     const { data } = await gh.rest.issues.createComment({
       owner: issue.owner,
       repo: issue.repo,
@@ -131,13 +144,7 @@ export class GitHubCodeHost implements CodeHost {
       body,
     });
     this.published.commentUrl = data.html_url;
-    if (task.target.kind === "issue") await removeLabel(gh, issue, NEEDS_INFO_LABEL);
-    await this.o.tracking.finish(
-      this.withNotes({
-        stage: "done",
-        conclusion: `${lead} The report: ${data.html_url}${pushed ? verdictNote(result) : ""}`,
-      }),
-    );
+    return data.html_url;
   }
 
   private async pullRequest(
@@ -198,18 +205,12 @@ export class GitHubCodeHost implements CodeHost {
         `Answer them in a comment that starts with \`/${this.o.command} \` followed by your answers; the next run reads the whole thread.`,
       ].join("\n\n"),
     );
-    const { data } = await gh.rest.issues.createComment({
-      owner: issue.owner,
-      repo: issue.repo,
-      issue_number: issue.number,
-      body,
-    });
-    this.published.commentUrl = data.html_url;
+    const url = await this.comment(body);
     await addLabel(gh, issue, NEEDS_INFO_LABEL);
     await this.o.tracking.finish(
       this.withNotes({
         stage: "needs_info",
-        conclusion: `The agent asked ${questions.length === 1 ? "a question" : `${questions.length} questions`}: ${data.html_url}. Nothing was pushed.`,
+        conclusion: `The agent asked ${questions.length === 1 ? "a question" : `${questions.length} questions`}: ${url}. Nothing was pushed.`,
       }),
     );
   }

@@ -76,3 +76,14 @@ func TestBalance(t *testing.T) {
 	}
 }
 `;
+
+/** The same test, expecting the right balance: passes. */
+export const BALANCE_TEST = BALANCE_TEST_WRONG.replace("http.StatusOK, 30}", "http.StatusOK, 300}");
+
+/** Registers the balance handler on the fixture's server. */
+export const BALANCE_ROUTE_EDIT = {
+  path: "api/server.go",
+  old_string: '\ts.mux.HandleFunc("/healthz", s.handleHealth)\n',
+  new_string:
+    '\ts.mux.HandleFunc("/healthz", s.handleHealth)\n\ts.mux.HandleFunc("/accounts/balance", s.handleBalance)\n',
+};

@@ -29,7 +29,7 @@ import {
   tool,
   toolResults,
 } from "../support/scripted-model.js";
-import { BALANCE_HANDLER, BALANCE_TEST_WRONG } from "./ledger-code.js";
+import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST_WRONG } from "./ledger-code.js";
 
 let definition: AgentDefinition;
 let toolchain: GoToolchain;
@@ -88,15 +88,7 @@ describe("runAgent", () => {
       callTools(
         { name: "write_file", input: { path: "api/balance.go", content: BALANCE_HANDLER } },
         { name: "write_file", input: { path: "api/balance_test.go", content: BALANCE_TEST_WRONG } },
-        {
-          name: "edit_file",
-          input: {
-            path: "api/server.go",
-            old_string: '\ts.mux.HandleFunc("/healthz", s.handleHealth)\n',
-            new_string:
-              '\ts.mux.HandleFunc("/healthz", s.handleHealth)\n\ts.mux.HandleFunc("/accounts/balance", s.handleBalance)\n',
-          },
-        },
+        { name: "edit_file", input: BALANCE_ROUTE_EDIT },
       ),
       tool("go", { args: ["test", "./..."] }),
       (req) => {

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { BALANCE_HANDLER } from "../agent/ledger-code.js";
+import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST } from "../agent/ledger-code.js";
 import { testToolchain } from "../golang/support.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import type { CommentState, IssueState } from "../support/github-state.js";
@@ -37,44 +37,6 @@ import {
 
 const OWNER = "acme";
 const REPO = "ledger";
-const BALANCE_TEST = `package api
-
-import (
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"testing"
-
-	"example.com/ledger-service/ledger"
-)
-
-func TestBalance(t *testing.T) {
-	l := ledger.New()
-	l.Open("alice")
-	if err := l.Deposit("alice", 300); err != nil {
-		t.Fatal(err)
-	}
-	srv := NewServer(l)
-	tests := []struct {
-		name    string
-		account string
-		want    string
-		status  int
-	}{
-		{"known", "alice", \`"balance_cents":300\`, http.StatusOK},
-		{"unknown", "bob", "unknown account", http.StatusNotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/accounts/balance?account="+tt.account, nil))
-			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
-				t.Fatalf("got %d %s, want %d with %s", rec.Code, rec.Body.String(), tt.status, tt.want)
-			}
-		})
-	}
-}
-`;
 
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
@@ -179,15 +141,7 @@ function featureScript(extra: { file: string; content: string }[] = []): ScriptS
     callTools(
       { name: "write_file", input: { path: "api/balance.go", content: BALANCE_HANDLER } },
       { name: "write_file", input: { path: "api/balance_test.go", content: BALANCE_TEST } },
-      {
-        name: "edit_file",
-        input: {
-          path: "api/server.go",
-          old_string: 's.mux.HandleFunc("/healthz", s.handleHealth)',
-          new_string:
-            's.mux.HandleFunc("/healthz", s.handleHealth)\n\ts.mux.HandleFunc("/accounts/balance", s.handleBalance)',
-        },
-      },
+      { name: "edit_file", input: BALANCE_ROUTE_EDIT },
       ...extra.map((e) => ({ name: "write_file", input: { path: e.file, content: e.content } })),
     ),
     tool("go", { args: ["test", "./..."] }),

@@ -1,7 +1,6 @@
 // The GitHub job's refusals and choices, in process: a real Probot against the GitHub
 // stand-in (REST and git), the scripted model through the real SDK, the real toolchain.
 // The whole happy path runs in test/e2e; here each way a job can be turned away.
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { createGitHubJobHandler } from "../../src/github/github-job.js";
 import type { JobHandler } from "../../src/jobs/queue.js";
 import type { TaskRequest } from "../../src/jobs/task.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
+import { appKeyPair } from "../e2e/harness.js";
 import { testToolchain } from "../golang/support.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import {
@@ -30,11 +30,7 @@ import {
   tool,
 } from "../support/scripted-model.js";
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
+const { privateKey, publicKey } = appKeyPair();
 
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
