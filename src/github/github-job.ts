@@ -289,6 +289,7 @@ async function runOnGitHub(material: Material, scope: RunScope): Promise<JobReco
   }
   const { outcome } = result;
   const patch: JobRecordPatch = {
+    agent: `${result.agent.name}@${result.agent.version}`,
     model: outcome.model,
     inputTokens:
       outcome.usage.input_tokens +

@@ -54,6 +54,8 @@ export interface JobRecord {
 
 /** What the pipeline may record on a job while it runs (absolute values, not increments). */
 export interface JobRecordPatch {
+  /** The agent that ran, once the job resolved it (`/agent @name`, the label map, the default). */
+  agent?: string;
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
@@ -61,7 +63,7 @@ export interface JobRecordPatch {
   prUrl?: string;
 }
 
-export const PATCH_FIELDS = ["model", "inputTokens", "outputTokens", "costUsd", "prUrl"] as const;
+export const PATCH_FIELDS = ["agent", "model", "inputTokens", "outputTokens", "costUsd", "prUrl"] as const;
 
 export type JobStats = Record<JobStatus, number>;
 
@@ -105,6 +107,7 @@ export function newRecord(task: TaskRequest, now: number): JobRecord {
 /** Keeps only the known patch fields with the right types (callers may pass wider objects). */
 export function cleanPatch(patch: JobRecordPatch): JobRecordPatch {
   const out: JobRecordPatch = {};
+  if (typeof patch.agent === "string") out.agent = patch.agent;
   if (typeof patch.model === "string") out.model = patch.model;
   if (typeof patch.prUrl === "string") out.prUrl = patch.prUrl;
   if (Number.isFinite(patch.inputTokens)) out.inputTokens = patch.inputTokens;

@@ -11,6 +11,7 @@ import { type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
 import type { TaskRequest } from "./task.js";
 
 const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
+  agent: "agent",
   model: "model",
   inputTokens: "input_tokens",
   outputTokens: "output_tokens",

@@ -87,6 +87,7 @@ interface JobView {
   status: string;
   attempts: number;
   restarts: number;
+  agent?: string;
   prUrl?: string;
   error?: string;
 }
@@ -186,7 +187,7 @@ describe("the app end to end", () => {
     model.add(...featureScript());
     firstDelivery = await label(feature);
     const job = await finishedJob(firstDelivery);
-    expect(job).toMatchObject({ status: "succeeded" });
+    expect(job).toMatchObject({ status: "succeeded", agent: "backend-engineer-golang@1.1.0" });
 
     const [pr] = pullFor(branch);
     expect(pr).toBeDefined();

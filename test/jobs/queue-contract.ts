@@ -86,7 +86,12 @@ export function queueContract(name: string, harness: QueueHarness): void {
           contexts.push(ctx);
           expect(task.trigger.instruction).toContain("SECRET-INSTRUCTION");
           await q.update(ctx.jobId, { model: "claude-opus-4-5", inputTokens: 1200 });
-          return { outputTokens: 300, costUsd: 0.42, prUrl: "https://github.com/acme/svc/pull/7" };
+          return {
+            agent: "backend-engineer-golang@1.1.0",
+            outputTokens: 300,
+            costUsd: 0.42,
+            prUrl: "https://github.com/acme/svc/pull/7",
+          };
         },
         { concurrency: 1 },
       );
@@ -95,6 +100,7 @@ export function queueContract(name: string, harness: QueueHarness): void {
         status: "succeeded",
         attempts: 1,
         restarts: 0,
+        agent: "backend-engineer-golang@1.1.0",
         model: "claude-opus-4-5",
         inputTokens: 1200,
         outputTokens: 300,
