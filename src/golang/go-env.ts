@@ -2,6 +2,7 @@
 // nothing is copied from process.env, so API keys, tokens and the App's private key can
 // never reach `go`, a test binary or anything a test starts.
 import { join } from "node:path";
+import type { ModuleSettings } from "./module-access.js";
 
 /** Where the shared Go caches live, under DATA_DIR, so a second job builds warm. */
 export interface GoCacheDirs {
@@ -54,7 +55,16 @@ export const PROTECTED_VARS = new Set([
   "GOROOT",
   "CGO_ENABLED",
   "XDG_CONFIG_HOME",
+  // git configuration carries download credentials; a run cannot add its own.
+  "GIT_CONFIG_COUNT",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_CONFIG_SYSTEM",
+  "GIT_TERMINAL_PROMPT",
+  "GIT_ASKPASS",
 ]);
+
+const PROTECTED_PATTERN = /^GIT_CONFIG_(KEY|VALUE)_\d+$/;
 
 const SYSTEM_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
@@ -62,12 +72,31 @@ export class GoEnvError extends Error {
   override name = "GoEnvError";
 }
 
-export function buildGoEnv(
-  settings: GoEnvSettings,
-  run: { network: boolean; extra?: Record<string, string> },
-): Record<string, string> {
+export interface RunEnv {
+  network: boolean;
+  extra?: Record<string, string>;
+  /** The job's settings (the repository's `go:` keys), layered over the operator's. */
+  job?: ModuleSettings;
+  /** Module prefixes the job has credentials for: private, so no proxy and no checksum database. */
+  privatePrefixes?: string[];
+  /** git configuration (download credentials), passed as GIT_CONFIG_*; network runs only. */
+  gitConfig?: [string, string][];
+}
+
+/** Comma-separated pattern lists joined, without empties or repeats. */
+function patterns(...lists: (string | undefined)[]): string {
+  const all = lists.flatMap((l) => (l ?? "").split(",").map((p) => p.trim()));
+  return [...new Set(all.filter(Boolean))].join(",");
+}
+
+/** The PATH of every run: Go first, then the system directories (never the app's PATH). */
+export function runPath(goBinDir: string): string {
+  return [goBinDir, ...SYSTEM_PATH.filter((p) => p !== goBinDir)].join(":");
+}
+
+export function buildGoEnv(settings: GoEnvSettings, run: RunEnv): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: [settings.goBinDir, ...SYSTEM_PATH.filter((p) => p !== settings.goBinDir)].join(":"),
+    PATH: runPath(settings.goBinDir),
     HOME: settings.home,
     TMPDIR: settings.tmpDir,
     GOPATH: settings.caches.gopath,
@@ -75,7 +104,7 @@ export function buildGoEnv(
     GOCACHE: settings.caches.gocache,
     // Offline runs get GOPROXY=off so a module that was not downloaded fails with a
     // clear "module lookup disabled" error instead of a network timeout.
-    GOPROXY: run.network ? settings.goproxy : "off",
+    GOPROXY: run.network ? run.job?.goproxy?.trim() || settings.goproxy : "off",
     GOTOOLCHAIN: "local",
     // HOME is fresh, but a go.env file elsewhere must not change settings either.
     GOENV: "off",
@@ -83,12 +112,31 @@ export function buildGoEnv(
     XDG_CONFIG_HOME: settings.caches.config,
     CGO_ENABLED: "0",
   };
-  if (settings.goprivate) env.GOPRIVATE = settings.goprivate;
-  if (settings.gonosumdb) env.GONOSUMDB = settings.gonosumdb;
+  const goprivate = patterns(settings.goprivate, run.job?.goprivate, ...(run.privatePrefixes ?? []));
+  const gonosumdb = patterns(settings.gonosumdb, run.job?.gonosumdb);
+  if (goprivate) env.GOPRIVATE = goprivate;
+  if (gonosumdb) env.GONOSUMDB = gonosumdb;
+  if (run.network) {
+    // A private repository without valid credentials must fail, not wait for a password.
+    env.GIT_TERMINAL_PROMPT = "0";
+    const config = run.gitConfig ?? [];
+    if (config.length) {
+      env.GIT_CONFIG_COUNT = String(config.length);
+      config.forEach(([key, value], i) => {
+        env[`GIT_CONFIG_KEY_${i}`] = key;
+        env[`GIT_CONFIG_VALUE_${i}`] = value;
+      });
+    }
+  }
   // -buildvcs=false: verification ships no binary, and stamping would run git on a .git
   // that the sandbox mounts read-only (or that a worktree keeps outside the checkout).
   // Later flags win, so the operator's GOFLAGS and the run's can still turn it back on.
-  env.GOFLAGS = ["-buildvcs=false", settings.goflags?.trim(), run.extra?.GOFLAGS?.trim()]
+  env.GOFLAGS = [
+    "-buildvcs=false",
+    settings.goflags?.trim(),
+    run.job?.goflags?.trim(),
+    run.extra?.GOFLAGS?.trim(),
+  ]
     .filter(Boolean)
     .join(" ");
   for (const [key, value] of Object.entries(run.extra ?? {})) {
@@ -96,7 +144,7 @@ export function buildGoEnv(
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new GoEnvError(`"${key}" is not a valid environment variable name.`);
     }
-    if (PROTECTED_VARS.has(key)) {
+    if (PROTECTED_VARS.has(key) || PROTECTED_PATTERN.test(key)) {
       throw new GoEnvError(
         `${key} is set by the toolchain (isolation and shared caches) and cannot be changed per run.`,
       );

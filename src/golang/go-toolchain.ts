@@ -6,7 +6,15 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { buildGoEnv, type GoCacheDirs, type GoEnvSettings, goCacheDirs } from "./go-env.js";
+import {
+  buildGoEnv,
+  type GoCacheDirs,
+  type GoEnvSettings,
+  goCacheDirs,
+  type RunEnv,
+  runPath,
+} from "./go-env.js";
+import { credentialGitConfig, privatePrefixes, tokenForms } from "./module-access.js";
 import { runProcess } from "./process-runner.js";
 import { bwrapArgs, findOnPath, SANDBOX_HOME, SANDBOX_TMP } from "./sandbox.js";
 import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
@@ -139,10 +147,14 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
     log(`Go runs are not sandboxed (sandbox: "off"); ${goVersion} with a scrubbed environment.`, "warn");
   }
 
-  const run = (binary: string, args: string[], opts: RunOptions): Promise<RunResult> =>
-    bwrap
-      ? runSandboxed(bwrap, binary, args, opts, { settings, goroot, caches, outputCap })
-      : runPlain(binary, args, opts, settings, outputCap);
+  const run = async (binary: string, args: string[], opts: RunOptions): Promise<RunResult> => {
+    const { runEnv, secrets } = await runEnvFor(opts);
+    const res = bwrap
+      ? await runSandboxed(bwrap, binary, args, opts, runEnv, { settings, goroot, caches, outputCap })
+      : await runPlain(binary, args, opts, runEnv, settings, outputCap);
+    return secrets.length ? redacted(res, secrets) : res;
+  };
+  const commandPath = runPath(settings.goBinDir);
 
   return {
     isolation: bwrap ? "bubblewrap" : "none",
@@ -151,7 +163,46 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
     caches,
     go: (args, opts) => run(goBin, args, opts),
     gofmt: (args, opts) => run(gofmtBin, args, opts),
+    run: (command, args, opts) => run(resolveCommand(command, commandPath), args, opts),
   };
+}
+
+/** A bare program name on the runs' PATH, as an absolute path; anything else is refused. */
+function resolveCommand(command: string, pathValue: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(command)) {
+    throw new ToolchainUsageError(
+      `"${command}" is not a program name: commands must be programs on PATH (e.g. make), run directly, never through a shell.`,
+    );
+  }
+  const found = findOnPath(command, pathValue);
+  if (!found) throw new ToolchainUsageError(`"${command}" was not found on PATH (${pathValue}).`);
+  return found;
+}
+
+/**
+ * The environment inputs of one run. Credentials are asked for (and turned into git
+ * configuration) only when the run may use the network.
+ */
+async function runEnvFor(opts: RunOptions): Promise<{ runEnv: RunEnv; secrets: string[] }> {
+  const network = opts.network ?? false;
+  const access = opts.modules;
+  const credentials = network ? (access?.credentials ?? []) : [];
+  const tokens = await Promise.all(credentials.map((c) => c.token()));
+  const gitConfig = credentials.flatMap((c, i) => credentialGitConfig(c, tokens[i] ?? ""));
+  const runEnv: RunEnv = {
+    network,
+    extra: opts.env,
+    job: access,
+    privatePrefixes: privatePrefixes(access),
+    gitConfig,
+  };
+  return { runEnv, secrets: tokens.flatMap(tokenForms) };
+}
+
+/** Should a git server or a tool echo a credential, it still never reaches a caller. */
+function redacted(res: RunResult, secrets: string[]): RunResult {
+  const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join("[REDACTED]"), text);
+  return { ...res, stdout: scrub(res.stdout), stderr: scrub(res.stderr) };
 }
 
 type BaseSettings = Omit<GoEnvSettings, "home" | "tmpDir">;
@@ -169,6 +220,7 @@ async function runPlain(
   binary: string,
   args: string[],
   opts: RunOptions,
+  runEnv: RunEnv,
   settings: BaseSettings,
   outputCap: number | undefined,
 ): Promise<RunResult> {
@@ -180,10 +232,7 @@ async function runPlain(
     const tmp = join(scratch, "tmp");
     mkdirSync(home);
     mkdirSync(tmp);
-    const env = buildGoEnv(
-      { ...settings, home, tmpDir: tmp },
-      { network: opts.network ?? false, extra: opts.env },
-    );
+    const env = buildGoEnv({ ...settings, home, tmpDir: tmp }, runEnv);
     return await runProcess({ command: binary, args, env, outputCap: opts.outputCap ?? outputCap }, opts);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -202,14 +251,12 @@ async function runSandboxed(
   binary: string,
   args: string[],
   opts: RunOptions,
+  runEnv: RunEnv,
   ctx: SandboxContext,
 ): Promise<RunResult> {
   const root = checkedRoot(opts);
-  const network = opts.network ?? false;
-  const env = buildGoEnv(
-    { ...ctx.settings, home: SANDBOX_HOME, tmpDir: SANDBOX_TMP },
-    { network, extra: opts.env },
-  );
+  const network = runEnv.network;
+  const env = buildGoEnv({ ...ctx.settings, home: SANDBOX_HOME, tmpDir: SANDBOX_TMP }, runEnv);
   const spec = {
     goroot: ctx.goroot,
     // The module cache stays writable offline too: go takes lock files there even with
@@ -248,6 +295,7 @@ async function probeSandbox(
       goBin,
       ["version"],
       { cwd: dir, timeoutMs: PROBE_TIMEOUT_MS },
+      { network: false },
       { settings, goroot, caches: settings.caches, outputCap },
     );
     if (res.exitCode === 0 && res.stdout.startsWith("go version")) return undefined;

@@ -1,5 +1,6 @@
 // The Toolchain port: how the agent's `go` tool and the verifier run Go. Adapters decide
 // where (a bubblewrap sandbox or a plain child process); callers only see results.
+import type { ModuleAccess } from "./module-access.js";
 
 export interface RunOptions {
   /** Working directory: the checkout, or a directory inside it. */
@@ -23,6 +24,11 @@ export interface RunOptions {
   outputCap?: number;
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
   env?: Record<string, string>;
+  /**
+   * The job's module settings (the repository's `go:` keys) and private-module credentials;
+   * see withModuleAccess. Credentials reach only runs with network: true.
+   */
+  modules?: ModuleAccess;
 }
 
 export interface RunResult {
@@ -42,6 +48,12 @@ export interface Toolchain {
   go(args: string[], options: RunOptions): Promise<RunResult>;
   /** Runs `gofmt <args>`. */
   gofmt(args: string[], options: RunOptions): Promise<RunResult>;
+  /**
+   * Runs another program (a repository's verify command, e.g. `make test`) the way Go runs:
+   * same sandbox, environment and limits. `command` is a bare name found on the toolchain's
+   * PATH; it is executed directly, never through a shell.
+   */
+  run(command: string, args: string[], options: RunOptions): Promise<RunResult>;
   /** Which isolation runs use, for logs and /health. */
   readonly isolation: "bubblewrap" | "none";
 }

@@ -1,0 +1,113 @@
+// Per-job module settings: a repository's `go:` keys and the credentials for its private
+// modules. The toolchain applies them run by run. Credentials become git configuration in
+// the environment of download runs (network: true: `go mod download`, `go mod tidy`) and of
+// nothing else, so code under test, which always runs offline, never sees them; nothing is
+// written to disk (no .netrc, no .gitconfig, no credential store).
+//
+// Wiring a GitHub job (the installation can read the owner's private repositories):
+//   const toolchain = withModuleAccess(deps.toolchain, {
+//     ...config.go,                      // the repository's go: keys
+//     credentials: [{ modulePrefix: "github.com/acme", token: () => installationToken() }],
+//   });
+// and pass that toolchain to runJob and to verify.
+import type { RunOptions, Toolchain } from "./toolchain.js";
+
+/** The repository's `go:` keys (RepoConfig["go"]), layered over the operator's settings. */
+export interface ModuleSettings {
+  /** Replaces the operator's GOPROXY for this job's downloads. */
+  goproxy?: string;
+  /** Added to the operator's GOPRIVATE (comma-separated glob patterns). */
+  goprivate?: string;
+  /** Added to the operator's GONOSUMDB. */
+  gonosumdb?: string;
+  /** Appended to the operator's GOFLAGS (a later flag wins). */
+  goflags?: string;
+}
+
+export interface PrivateModuleCredentials {
+  /**
+   * Module path prefix the token opens, e.g. "github.com/acme" (the installation's account).
+   * Added to GOPRIVATE, so neither the module proxy nor the checksum database is asked
+   * about those modules: they are fetched from git directly.
+   */
+  modulePrefix: string;
+  /**
+   * Where git fetches those modules, when it is not `https://<modulePrefix>/` (a GitHub
+   * Enterprise reached through another name, a stand-in in tests): git rewrites the one to
+   * the other (url.<gitUrl>.insteadOf) and sends the token only there.
+   */
+  gitUrl?: string;
+  /** Returns a current token; called once per download run (installation tokens live an hour). */
+  token: () => Promise<string>;
+}
+
+export interface ModuleAccess extends ModuleSettings {
+  credentials?: PrivateModuleCredentials[];
+}
+
+/** Credentials that cannot be used as given (a bad prefix or URL, a token with line breaks). */
+export class ModuleAccessError extends Error {
+  override name = "ModuleAccessError";
+}
+
+/** A toolchain whose every run carries the job's module settings and credentials. */
+export function withModuleAccess<T extends Toolchain>(toolchain: T, access: ModuleAccess): T {
+  for (const c of access.credentials ?? []) checkedPrefix(c.modulePrefix);
+  const add = (o: RunOptions): RunOptions => ({ ...o, modules: access });
+  return {
+    ...toolchain,
+    go: (args, o) => toolchain.go(args, add(o)),
+    gofmt: (args, o) => toolchain.gofmt(args, add(o)),
+    run: (command, args, o) => toolchain.run(command, args, add(o)),
+  };
+}
+
+const MODULE_PREFIX = /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[A-Za-z0-9._~-]+)*$/;
+
+function checkedPrefix(prefix: string): string {
+  const p = prefix.trim().replace(/\/+$/, "");
+  if (!MODULE_PREFIX.test(p)) {
+    throw new ModuleAccessError(
+      `"${prefix}" is not a module path prefix (a host name with a dot, then path segments, e.g. github.com/acme).`,
+    );
+  }
+  return p;
+}
+
+function checkedGitUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ModuleAccessError(`gitUrl "${url}" is not a URL.`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password || parsed.search) {
+    throw new ModuleAccessError(`gitUrl "${url}" must be an http(s) URL without credentials or query.`);
+  }
+  return parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
+}
+
+/** The git configuration one credential adds to a download run, as key/value pairs. */
+export function credentialGitConfig(c: PrivateModuleCredentials, token: string): [string, string][] {
+  if (!token || [...token].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f)) {
+    // A line break would let the value add headers of its own.
+    throw new ModuleAccessError(`the token for ${c.modulePrefix} is empty or contains whitespace.`);
+  }
+  const canonical = `https://${checkedPrefix(c.modulePrefix)}/`;
+  const gitUrl = checkedGitUrl(c.gitUrl ?? canonical);
+  // GitHub's git endpoints take an installation token as Basic auth for x-access-token.
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  const entries: [string, string][] = [[`http.${gitUrl}.extraheader`, `Authorization: Basic ${basic}`]];
+  if (gitUrl !== canonical) entries.push([`url.${gitUrl}.insteadOf`, canonical]);
+  return entries;
+}
+
+/** Forms of a token that could show up in output: as given and inside the Basic header. */
+export function tokenForms(token: string): string[] {
+  return [token, Buffer.from(`x-access-token:${token}`).toString("base64")];
+}
+
+/** The modules a job's credentials cover, for GOPRIVATE. */
+export function privatePrefixes(access: ModuleAccess | undefined): string[] {
+  return (access?.credentials ?? []).map((c) => checkedPrefix(c.modulePrefix));
+}
