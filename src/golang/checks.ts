@@ -1,6 +1,8 @@
 // The individual verification checks. Each runs one toolchain command and turns its result
 // into a Check; none throws for anything the repository's code can cause.
 import { relative, resolve } from "node:path";
+import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "./module-errors.js";
+import { applyExcuses, findServiceNeeds, type ServiceNeed } from "./service-needs.js";
 import { type PackageResult, parseBuildStderr, parseTestJson, type TestRunReport } from "./test-json.js";
 import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
 import { trimHead, trimTail } from "./trim.js";
@@ -14,12 +16,14 @@ export interface CheckContext {
   root: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The download step failed: modules missing offline are its consequence, not the change's. */
+  downloadFailed?: boolean;
 }
 
-const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
+export const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
 const TEST_OUTPUT_CAP = 64 * 1024 * 1024;
 
-function runOptions(ctx: CheckContext, extra: Partial<RunOptions> = {}): RunOptions {
+export function runOptions(ctx: CheckContext, extra: Partial<RunOptions> = {}): RunOptions {
   return { cwd: ctx.dir, root: ctx.root, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...extra };
 }
 
@@ -28,7 +32,12 @@ function seconds(ms: number): string {
 }
 
 /** A result that says the command could not run or was stopped; undefined when it ran. */
-function interrupted(name: string, command: string, res: RunResult, ctx: CheckContext): Check | undefined {
+export function interrupted(
+  name: string,
+  command: string,
+  res: RunResult,
+  ctx: CheckContext,
+): Check | undefined {
   const base = { name, command, durationMs: res.durationMs };
   const output = trimTail(`${res.stdout}${res.stderr}`, DETAIL_LIMITS);
   if (res.timedOut) {
@@ -65,13 +74,46 @@ export async function downloadModules(ctx: CheckContext): Promise<Check> {
       durationMs: res.durationMs,
     };
   }
+  const problems = parseModuleProblems(res.stderr);
+  const list = problems.map((p) => `- ${problemLine(p)}`).join("\n");
   return {
     name,
     command: name,
     status: "error",
-    summary: "could not download modules; the offline build and tests may fail because of it",
-    details: trimTail(res.stderr, DETAIL_LIMITS),
+    summary: problems.length
+      ? `could not download ${problemLine(problems[0]!)}${more(problems)}`
+      : "could not download modules; the offline build and tests may fail because of it",
+    details: trimTail(list ? `${list}\n\n${res.stderr}` : res.stderr, DETAIL_LIMITS),
     durationMs: res.durationMs,
+    ...(problems.length ? { moduleProblems: problems } : {}),
+  };
+}
+
+function more(problems: ModuleProblem[]): string {
+  return problems.length > 1
+    ? ` (and ${problems.length - 1} more module problem${problems.length > 2 ? "s" : ""})`
+    : "";
+}
+
+/**
+ * An offline step that failed for want of modules. When go.mod or go.sum does not cover the
+ * imports, that is the change's fault ("fail", fixed by `go mod tidy`); a module missing
+ * from the cache follows from a download that failed ("error"). Undefined otherwise.
+ */
+function untidyModules(
+  output: string,
+  ctx: CheckContext,
+): { status: "fail" | "error"; summary: string; problems: ModuleProblem[] } | undefined {
+  const problems = parseModuleProblems(output);
+  if (!needsTidy(problems)) return undefined;
+  const untidy = !ctx.downloadFailed && problems.every((p) => p.kind !== "not-downloaded");
+  const fix = untidy
+    ? "run go mod tidy and commit go.mod and go.sum"
+    : "the module download failed (see go mod download)";
+  return {
+    status: untidy ? "fail" : "error",
+    summary: `${problemLine(problems[0]!)}${more(problems)}: ${fix}`,
+    problems,
   };
 }
 
@@ -139,6 +181,20 @@ export async function vetCheck(ctx: CheckContext): Promise<Check> {
   if (res.exitCode === 0) {
     return { name, command, status: "pass", summary: "no findings", details: "", durationMs: res.durationMs };
   }
+  const untidy = untidyModules(res.stderr, ctx);
+  if (untidy) {
+    const { status, summary, problems } = untidy;
+    const details = trimTail(res.stderr, DETAIL_LIMITS);
+    return {
+      name,
+      command,
+      status,
+      summary,
+      details,
+      durationMs: res.durationMs,
+      moduleProblems: problems,
+    };
+  }
   const findings = res.stderr.split("\n").filter((l) => FINDING.test(l)).length;
   return {
     name,
@@ -167,6 +223,20 @@ export async function buildCheck(ctx: CheckContext): Promise<Check> {
       durationMs: res.durationMs,
     };
   }
+  const untidy = untidyModules(res.stderr, ctx);
+  if (untidy) {
+    const { status, summary, problems } = untidy;
+    const details = trimTail(res.stderr, DETAIL_LIMITS);
+    return {
+      name,
+      command,
+      status,
+      summary,
+      details,
+      durationMs: res.durationMs,
+      moduleProblems: problems,
+    };
+  }
   const { blocks, loose } = parseBuildStderr(res.stderr);
   const broken = [...blocks.keys()];
   return {
@@ -186,7 +256,14 @@ export function innerTestTimeoutMs(timeoutMs: number): number {
   return Math.max(1000, timeoutMs - Math.min(60_000, Math.floor(timeoutMs / 2)));
 }
 
-export async function testCheck(ctx: CheckContext): Promise<{ check: Check; report: TestRunReport }> {
+export interface TestCheckResult {
+  check: Check;
+  report: TestRunReport;
+  /** Tests that need a database or broker the sandbox does not have: not run, not passed. */
+  services: ServiceNeed[];
+}
+
+export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
   const name = "go test";
   const inner = `${Math.floor(innerTestTimeoutMs(ctx.timeoutMs) / 1000)}s`;
   const command = `go test -json -timeout=${inner} ./...`;
@@ -196,6 +273,8 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
     runOptions(ctx, { outputCap: TEST_OUTPUT_CAP }),
   );
   const report = parseTestJson(res.stdout, res.stderr);
+  const { needs: services, excused } = await findServiceNeeds(ctx.dir, report);
+  const excusedCount = applyExcuses(report, excused);
   const base = { name, command, durationMs: res.durationMs };
   // Stack traces name files by absolute path; the checkout's own location is noise.
   const details = testDetails(report).split(`${ctx.dir}/`).join("");
@@ -208,12 +287,20 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
     return {
       check: { ...stopped, summary: `${stopped.summary}${which}`, details: details || stopped.details },
       report,
+      services,
     };
   }
   const t = report.totals;
   const cut = res.truncated ? ` (output cut at ${TEST_OUTPUT_CAP / 1024 / 1024} MiB: counts incomplete)` : "";
   const counts = `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped in ${t.packages} package${t.packages === 1 ? "" : "s"}${cut}`;
-  if (res.exitCode === 0) return { check: { ...base, status: "pass", summary: counts, details: "" }, report };
+  const onlyExcused =
+    excusedCount > 0 &&
+    t.failed === 0 &&
+    report.errors.length === 0 &&
+    report.packages.every((p) => p.status === "pass" || p.status === "skip");
+  if (res.exitCode === 0 || onlyExcused) {
+    return { check: { ...base, status: "pass", summary: counts, details: "" }, report, services };
+  }
   const timedOut = report.packages.filter((p) => p.timedOut);
   if (timedOut.length) {
     const hung = timedOut.flatMap((p) =>
@@ -228,18 +315,27 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
         details,
       },
       report,
+      services,
     };
   }
   const buildFailed = report.packages.filter((p) => p.status === "build-fail");
   if (buildFailed.length || t.failed || report.packages.some((p) => p.status === "fail")) {
     const parts: string[] = [];
+    const untidy = untidyModules(buildFailed.map((p) => p.buildOutput ?? "").join("\n"), ctx);
+    if (untidy) parts.push(untidy.summary);
     if (buildFailed.length)
       parts.push(`${buildFailed.length} package${buildFailed.length === 1 ? "" : "s"} failed to build`);
     parts.push(counts);
     if (ctx.toolchain.isolation === "bubblewrap" && OFFLINE_ERROR.test(details)) {
       parts.push("tests run without network in the sandbox");
     }
-    return { check: { ...base, status: "fail", summary: parts.join("; "), details }, report };
+    // Packages that did not build only because their modules could not be downloaded are
+    // no fault of the change.
+    const onlyModules = buildFailed.every((p) => parseModuleProblems(p.buildOutput ?? "").length > 0);
+    const status = untidy?.status === "error" && onlyModules && t.failed === 0 ? "error" : "fail";
+    const check: Check = { ...base, status, summary: parts.join("; "), details };
+    if (untidy) check.moduleProblems = untidy.problems;
+    return { check, report, services };
   }
   return {
     check: {
@@ -249,6 +345,7 @@ export async function testCheck(ctx: CheckContext): Promise<{ check: Check; repo
       details: trimTail([...report.errors, res.stderr].join("\n"), DETAIL_LIMITS),
     },
     report,
+    services,
   };
 }
 

@@ -2,6 +2,7 @@
 // GitHub Check Run. Text from the repository (test output, file names) is untrusted: cells
 // are escaped so it cannot break the table, mention people or link issues, and details go
 // into code fences longer than any backtick run inside them.
+import { serviceSummary } from "./service-needs.js";
 import { trimHead } from "./trim.js";
 import type { Check, CheckStatus, Verdict } from "./verdict.js";
 
@@ -115,7 +116,11 @@ function title(v: Verdict): string {
   const names = (status: CheckStatus) => v.checks.filter((c) => c.status === status).map((c) => c.name);
   if (v.overall === "fail") return `Failed: ${names("fail").join(", ")}`;
   if (v.overall === "error") return `Could not verify: ${names("error").join(", ")}`;
-  if (v.overall === "pass") return `Passed: ${names("pass").join(", ")}`;
+  if (v.overall === "pass") {
+    // A green title must not hide tests that never ran for want of a database.
+    const skipped = v.services?.length ? ` (${serviceSummary(v.services)})` : "";
+    return `Passed: ${names("pass").join(", ")}${skipped}`;
+  }
   return v.summary;
 }
 

@@ -24,6 +24,12 @@ export interface FailedTest {
   elapsedSec?: number;
 }
 
+export interface SkippedTest {
+  name: string;
+  /** What the test said when it skipped ("DATABASE_URL is not set"), without file:line. */
+  message: string;
+}
+
 export interface PackageResult {
   name: string;
   /** "skip" is a package without tests; "incomplete" never reported an end (killed). */
@@ -34,6 +40,8 @@ export interface PackageResult {
   failed: number;
   skipped: number;
   failedTests: FailedTest[];
+  /** Top-level tests that called t.Skip, with their reason. */
+  skippedTests: SkippedTest[];
   /** Compiler output when the package (or its test binary) did not build. */
   buildOutput?: string;
   /** Package-level output (a panic outside tests, the timeout dump), trimmed; only on failure. */
@@ -119,6 +127,16 @@ export function condenseTimeoutDump(text: string, test: string): string {
   return [head.trimEnd(), note, ...own].join("\n");
 }
 
+/** "    db_test.go:12: DATABASE_URL is not set" → "DATABASE_URL is not set". */
+function skipMessage(lines: string[]): string {
+  return lines
+    .filter((l) => !NOISE.test(l) && !/^\s*--- SKIP/.test(l))
+    .map((l) => l.trim().replace(/^\S+\.go:\d+: /, ""))
+    .filter(Boolean)
+    .join(" ")
+    .slice(0, 300);
+}
+
 function tidy(lines: string[]): string {
   return trimTail(lines.filter((l) => !NOISE.test(l)).join(""), OUTPUT_LIMITS);
 }
@@ -193,7 +211,13 @@ export function parseTestJson(stdout: string, stderr = ""): TestRunReport {
     if (!packages.has(name) && text.trim()) errors.push(`# ${name}\n${text.trimEnd()}`);
   }
   results.sort((a, b) => a.name.localeCompare(b.name));
-  const totals = {
+  const totals = totalsOf(results);
+  const elapsedSec = first !== undefined && last !== undefined ? Math.round(last - first) / 1000 : undefined;
+  return { packages: results, totals, elapsedSec, errors };
+}
+
+export function totalsOf(results: PackageResult[]): TestRunReport["totals"] {
+  return {
     packages: results.length,
     passedPackages: results.filter((r) => r.status === "pass").length,
     failedPackages: results.filter((r) => r.status !== "pass" && r.status !== "skip").length,
@@ -201,8 +225,6 @@ export function parseTestJson(stdout: string, stderr = ""): TestRunReport {
     failed: results.reduce((n, r) => n + r.failed, 0),
     skipped: results.reduce((n, r) => n + r.skipped, 0),
   };
-  const elapsedSec = first !== undefined && last !== undefined ? Math.round(last - first) / 1000 : undefined;
-  return { packages: results, totals, elapsedSec, errors };
 }
 
 function toResult(
@@ -212,13 +234,17 @@ function toResult(
 ): PackageResult {
   const timedOut = [...p.tests.values(), p].some((s) => TIMEOUT_PANIC.test(s.lines.join("")));
   const failedTests: FailedTest[] = [];
+  const skippedTests: SkippedTest[] = [];
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   for (const [name, t] of p.tests) {
     const topLevel = !name.includes("/");
     if (topLevel && t.status === "pass") passed++;
-    if (topLevel && t.status === "skip") skipped++;
+    if (topLevel && t.status === "skip") {
+      skipped++;
+      skippedTests.push({ name, message: skipMessage(t.lines) });
+    }
     if (topLevel && t.status !== "pass" && t.status !== "skip") failed++;
     if (t.status === "pass" || t.status === "skip") continue;
     // List the deepest failures: a parent that failed only through its subtests adds nothing.
@@ -256,6 +282,7 @@ function toResult(
     failed,
     skipped,
     failedTests,
+    skippedTests,
     buildOutput: build !== undefined ? trimTail(build, OUTPUT_LIMITS) : undefined,
     output: status !== "pass" && status !== "skip" && pkgOutput.length ? tidy(pkgOutput) : undefined,
     timedOut,

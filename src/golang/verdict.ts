@@ -1,6 +1,8 @@
 // The bot's own verdict on a change: what it checked and what it found. Plain data (JSON-
 // serialisable), so a job can store it and the renderers can turn it into a PR table or
 // Check Run output.
+import type { ModuleProblem } from "./module-errors.js";
+import type { ServiceNeed } from "./service-needs.js";
 import type { TestRunReport } from "./test-json.js";
 
 export type CheckStatus = "pass" | "fail" | "error" | "skipped";
@@ -19,6 +21,8 @@ export interface Check {
   durationMs?: number;
   /** The check was stopped at its time limit. */
   timedOut?: boolean;
+  /** Modules that could not be had, when that is why the check did not pass. */
+  moduleProblems?: ModuleProblem[];
 }
 
 export interface Verdict {
@@ -28,6 +32,11 @@ export interface Verdict {
   checks: Check[];
   /** The parsed `go test -json` run, when tests ran. */
   tests?: TestRunReport;
+  /**
+   * Tests that need a database or broker the sandbox does not have (behind a build tag,
+   * skipped for an unset variable, or testcontainers without Docker): not run, so not passed.
+   */
+  services?: ServiceNeed[];
   isolation: "bubblewrap" | "none";
   goVersion?: string;
   durationMs: number;

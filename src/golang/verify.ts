@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
+import { type ServiceNeed, serviceDetails, serviceSummary } from "./service-needs.js";
 import type { TestRunReport } from "./test-json.js";
 import type { Toolchain } from "./toolchain.js";
 import { diffSnapshots, snapshotTree } from "./tree-snapshot.js";
@@ -11,7 +12,7 @@ import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict
 
 export type BuiltinCheck = "gofmt" | "vet" | "build" | "test";
 
-/** Room for repository-configured commands (e.g. `make test`) later; run after the built-ins. */
+/** A repository-configured command (e.g. `make test`, see verify-commands.ts); runs after the built-ins. */
 export interface CustomCheck {
   name: string;
   run(ctx: CheckContext): Promise<Check>;
@@ -37,6 +38,8 @@ export interface VerifyOptions {
 
 export const NOT_A_GO_MODULE = "not a Go module — checks skipped";
 export const NO_GO_CHANGE = "no Go change — checks skipped";
+/** The verdict row for tests that need a service the sandbox does not have. */
+export const SERVICES_CHECK = "integration tests";
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const ALL_CHECKS: BuiltinCheck[] = ["gofmt", "vet", "build", "test"];
@@ -84,13 +87,17 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
   };
   const checks: Check[] = [];
   let tests: TestRunReport | undefined;
+  let services: ServiceNeed[] = [];
   const before = await snapshotTree(root);
 
   // Vendored modules need no download; otherwise fetch before the offline steps.
   if (!existsSync(join(dir, "vendor", "modules.txt"))) {
     const download = await downloadModules(ctx);
     // Shown only when it went wrong: a reviewer cares about the four checks.
-    if (download.status !== "pass") checks.push(download);
+    if (download.status !== "pass") {
+      checks.push(download);
+      ctx.downloadFailed = true;
+    }
   }
   for (const step of opts.checks ?? ALL_CHECKS) {
     if (ctx.signal?.aborted) {
@@ -104,6 +111,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       const result = await testCheck(ctx);
       checks.push(result.check);
       tests = result.report;
+      services = result.services;
     }
   }
   for (const extra of opts.extraChecks ?? []) {
@@ -113,12 +121,23 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       checks.push({ name: extra.name, status: "error", summary: (err as Error).message, details: "" });
     }
   }
+  if (services.length) {
+    // Shown as its own row, never folded into a green "go test": those tests did not run.
+    checks.push({
+      name: SERVICES_CHECK,
+      status: "skipped",
+      summary: serviceSummary(services),
+      details: serviceDetails(services),
+    });
+  }
   const leftovers = diffSnapshots(before, await snapshotTree(root));
+  const summary = overallSummary(checks);
   return {
     overall: overallStatus(checks),
-    summary: overallSummary(checks),
+    summary: services.length ? `${summary}; ${serviceSummary(services)}` : summary,
     checks,
     tests,
+    ...(services.length ? { services } : {}),
     ...meta,
     durationMs: Date.now() - started,
     ...(leftovers.length ? { leftovers } : {}),

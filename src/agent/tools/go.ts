@@ -3,6 +3,7 @@
 // directory or write outside the checkout are refused here as well.
 import { isAbsolute } from "node:path";
 import { z } from "zod";
+import { describeForAgent, parseModuleProblems } from "../../golang/module-errors.js";
 import { orEmpty, truncateMiddle } from "../truncate.js";
 import { defineTool, ToolInputError } from "./types.js";
 
@@ -72,6 +73,13 @@ export const goTool = defineTool({
     }
     if (res.aborted) return { content: `${command}\ncancelled`, isError: true };
     const cut = res.truncated ? "\n[output went past the capture limit and was cut]" : "";
-    return { content: `${command}\nexit code ${res.exitCode}\n${output}${cut}`, isError: res.exitCode !== 0 };
+    // A module that cannot be had is named up front: go's own message is often pages down.
+    const problems =
+      res.exitCode === 0 ? "" : describeForAgent(parseModuleProblems(`${res.stderr}\n${res.stdout}`));
+    const head = problems ? `${problems}\n\n` : "";
+    return {
+      content: `${command}\nexit code ${res.exitCode}\n${head}${output}${cut}`,
+      isError: res.exitCode !== 0,
+    };
   },
 });
