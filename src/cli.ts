@@ -39,7 +39,8 @@ const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --ta
 
 Runs the agent on a local git checkout, commits its changes on a new branch
 backend-go/cli-<timestamp>, prints the report to stdout and progress to stderr.
-Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES and DATA_DIR from the environment.
+Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES, DATA_DIR and the Go settings
+(GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the environment.
 Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.`;
 
 class UsageError extends Error {}
@@ -172,7 +173,8 @@ async function run(argv: string[]): Promise<number> {
     err("interrupted; stopping…");
     controller.abort();
   });
-  const toolchain = await createGoToolchain({ dataDir, log: (m) => err(m) });
+  // GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS and GO_SANDBOX apply here as they do in the app.
+  const toolchain = await createGoToolchain({ dataDir, ...config.go, log: (m) => err(m) });
   const result = await runJob(task, {
     workspace: createLocalWorkspace({ repoDir: repo }),
     codeHost: terminalHost(budgets.maxTurns ?? 60),
