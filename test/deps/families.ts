@@ -1,6 +1,8 @@
 // The dependency families the bot must carry through its own toolchain: for each, the code a
 // scripted agent writes (test/fixtures/deps/<family>/, laid over the stdlib-only base module
-// test/fixtures/deps/base/) and what the verdict must then show.
+// test/fixtures/deps/base/) and what the verdict must then show. gRPC's gen/ files are the real
+// output of protoc-gen-go v1.36.12 and protoc-gen-go-grpc v1.6.2 for the checked-in .proto
+// (compiled with bufbuild/protocompile, as there is no protoc here).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
