@@ -14,8 +14,9 @@ import {
   type RunEnv,
   runPath,
 } from "./go-env.js";
+import { createRunLimiter, type RunLimits } from "./limits.js";
 import { credentialGitConfig, privatePrefixes, tokenForms } from "./module-access.js";
-import { runProcess } from "./process-runner.js";
+import { runProcess, type SpawnOptions } from "./process-runner.js";
 import { bwrapArgs, findOnPath, SANDBOX_HOME, SANDBOX_TMP } from "./sandbox.js";
 import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
 
@@ -35,6 +36,8 @@ export interface GoToolchainOptions {
   outputCap?: number;
   /** PATH searched for `go` and `bwrap`; only this value is read, never the rest of the env. */
   searchPath?: string;
+  /** Processes and memory per run (limits.ts); defaults fit the machine. */
+  limits?: Partial<RunLimits>;
 }
 
 export interface GoToolchain extends Toolchain {
@@ -67,7 +70,11 @@ function firstLine(text: string): string {
 }
 
 export async function createGoToolchain(options: GoToolchainOptions): Promise<GoToolchain> {
-  const log = options.log ?? (() => {});
+  // The isolation line waits for the run limits, so that startup says both in one line.
+  let isolation: { msg: string; level: "info" | "warn" } = { msg: "", level: "info" };
+  const log = (msg: string, level: "info" | "warn") => {
+    isolation = { msg, level };
+  };
   const searchPath = options.searchPath ?? process.env.PATH;
   const goOnPath = findOnPath("go", searchPath);
   if (!goOnPath) {
@@ -147,11 +154,25 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
     log(`Go runs are not sandboxed (sandbox: "off"); ${goVersion} with a scrubbed environment.`, "warn");
   }
 
+  const limiter = await createRunLimiter({ sandboxed: Boolean(bwrap), limits: options.limits, searchPath });
+  options.log?.(
+    `${isolation.msg} ${limiter.describe()}`,
+    limiter.processLimit === "none" ? "warn" : isolation.level,
+  );
+
   const run = async (binary: string, args: string[], opts: RunOptions): Promise<RunResult> => {
     const { runEnv, secrets } = await runEnvFor(opts);
+    // Limits (limits.ts): rlimits right before the binary (inside the sandbox), a cgroup around the spawn.
+    const [command, commandArgs] = limiter.command(binary, args);
+    const limited: SpawnOptions = { ...opts, confine: limiter.confinement };
     const res = bwrap
-      ? await runSandboxed(bwrap, binary, args, opts, runEnv, { settings, goroot, caches, outputCap })
-      : await runPlain(binary, args, opts, runEnv, settings, outputCap);
+      ? await runSandboxed(bwrap, command, commandArgs, limited, runEnv, {
+          settings,
+          goroot,
+          caches,
+          outputCap,
+        })
+      : await runPlain(command, commandArgs, limited, runEnv, settings, outputCap);
     return secrets.length ? redacted(res, secrets) : res;
   };
   const commandPath = runPath(settings.goBinDir);

@@ -1,5 +1,6 @@
 // Runs a command as a child process in its own process group, so a timeout kills
-// everything it started (a hung `go test` forks test binaries). Output is capped.
+// everything it started (a hung `go test` forks test binaries). Output is capped. A
+// confinement (limits.ts: a pids cgroup per run) may wrap the command and clean up after.
 import { spawn } from "node:child_process";
 import type { RunOptions, RunResult } from "./toolchain.js";
 
@@ -12,6 +13,20 @@ export interface SpawnSpec {
   /** The complete environment of the child: nothing is inherited. */
   env: Record<string, string>;
   outputCap?: number;
+}
+
+/** Puts a run into a container of its own (a cgroup) and removes what is left after it. */
+export interface SpawnConfinement {
+  /** Called right before the spawn; the command line to spawn instead. */
+  enter(
+    command: string,
+    args: string[],
+  ): { command: string; args: string[]; leave(): Promise<string | undefined> };
+}
+
+/** RunOptions as runProcess takes them; the Go toolchain adds its confinement. */
+export interface SpawnOptions extends RunOptions {
+  confine?: SpawnConfinement;
 }
 
 function collector(cap: number) {
@@ -37,13 +52,28 @@ function collector(cap: number) {
   };
 }
 
-export function runProcess(spec: SpawnSpec, options: RunOptions): Promise<RunResult> {
+export function runProcess(spec: SpawnSpec, options: SpawnOptions): Promise<RunResult> {
   const started = Date.now();
   const cap = spec.outputCap ?? DEFAULT_OUTPUT_CAP;
   const out = collector(cap);
   const err = collector(cap);
   return new Promise((resolve) => {
-    const child = spawn(spec.command, spec.args, {
+    let confined: ReturnType<SpawnConfinement["enter"]> | undefined;
+    try {
+      confined = options.confine?.enter(spec.command, spec.args);
+    } catch (e) {
+      resolve({
+        exitCode: 127,
+        stdout: "",
+        stderr: `failed to start ${spec.command}: cannot set up its limits: ${(e as Error).message}\n`,
+        timedOut: false,
+        aborted: false,
+        truncated: false,
+        durationMs: Date.now() - started,
+      });
+      return;
+    }
+    const child = spawn(confined?.command ?? spec.command, confined?.args ?? spec.args, {
       cwd: options.cwd,
       env: spec.env,
       detached: true,
@@ -79,15 +109,18 @@ export function runProcess(spec: SpawnSpec, options: RunOptions): Promise<RunRes
       options.signal?.removeEventListener("abort", onAbort);
       // Grandchildren may still hold the group; make sure nothing outlives the run.
       killGroup();
-      resolve({
-        exitCode: timedOut || aborted ? null : exitCode,
-        stdout: out.text(),
-        stderr: extraErr ? `${err.text()}${extraErr}` : err.text(),
-        timedOut,
-        aborted,
-        truncated: out.truncated || err.truncated,
-        durationMs: Date.now() - started,
-      });
+      const done = (note?: string) =>
+        resolve({
+          exitCode: timedOut || aborted ? null : exitCode,
+          stdout: out.text(),
+          stderr: `${err.text()}${extraErr ?? ""}${note ? `\n${note}\n` : ""}`,
+          timedOut,
+          aborted,
+          truncated: out.truncated || err.truncated,
+          durationMs: Date.now() - started,
+        });
+      if (!confined) return done();
+      confined.leave().then(done, () => done());
     };
     child.on("error", (e) => finish(127, `failed to start ${spec.command}: ${e.message}\n`));
     child.on("close", (code) => finish(code));

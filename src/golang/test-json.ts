@@ -254,13 +254,19 @@ function toResult(
     if (failingChild) continue;
     const text = t.lines.join("");
     const reason = t.status === "fail" ? "failed" : TIMEOUT_PANIC.test(text) ? "timed out" : "did not finish";
+    // A crash names its cause in one line ("fatal error: runtime: out of memory", "panic: …")
+    // above a dump of every goroutine, which the kept tail alone would lose.
+    const cause = /^(?:fatal error|panic): .*$/m.exec(text)?.[0];
+    const tail = tidy(t.lines);
     const output =
       reason === "timed out"
         ? trimTail(
             condenseTimeoutDump(text.replace(/^\s*=== (RUN|PAUSE|CONT|NAME)\b.*\n/gm, ""), name),
             OUTPUT_LIMITS,
           )
-        : tidy(t.lines);
+        : cause && !tail.includes(cause)
+          ? `${cause}\n${tail}`
+          : tail;
     failedTests.push({ name, reason, output, elapsedSec: t.elapsed });
   }
 
