@@ -8,11 +8,11 @@
 import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createGoToolchain } from "../dist/golang/go-toolchain.js";
-import { REPO_ROOT } from "./stand-in.js";
 
-const FIXTURES = join(REPO_ROOT, "test", "fixtures", "deps");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "deps");
 
 async function scratch(prefix) {
   const dir = await mkdtemp(join(tmpdir(), prefix));
