@@ -28,6 +28,7 @@ import type { AgentOutcome, AgentProgress, TranscriptEntry } from "./outcome.js"
 import { costUsd } from "./pricing.js";
 import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
 import { redactSecrets } from "./redact.js";
+import { RepeatGuard } from "./repeat-guard.js";
 import { checkReport } from "./report.js";
 import { buildRequest, cachedSystem, cachedTools } from "./request.js";
 import { runToolBatch } from "./tool-batch.js";
@@ -142,6 +143,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     ...facts(),
   });
   const note = (text: string) => transcript.push({ kind: "note", turn: turns, text });
+  const repeats = new RepeatGuard();
 
   try {
     for (;;) {
@@ -216,9 +218,18 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       continuations = 0;
       if (calls.length > 0) {
         pendingText = "";
-        const batch = await runToolBatch(calls, ctx, turns, (e) =>
-          progress({ event: "tool_call", tool: e.name, detail: detailOf(e.input), isError: e.isError }),
+        const batch = await runToolBatch(
+          calls,
+          ctx,
+          turns,
+          (e) =>
+            progress({ event: "tool_call", tool: e.name, detail: detailOf(e.input), isError: e.isError }),
+          repeats,
         );
+        if (batch.loop) {
+          note(batch.loop);
+          return fail(batch.loop);
+        }
         transcript.push(...batch.entries);
         if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
         if (batch.clarification)

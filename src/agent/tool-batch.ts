@@ -1,7 +1,9 @@
 // Answers every tool_use block of one turn in one user message. Consecutive read-only
 // calls run concurrently; calls that change things run one at a time, in the model's order.
+// A call the model keeps repeating is refused, or ends the run (repeat-guard.ts).
 import type { ToolResultBlock, ToolUseBlock } from "./model-client.js";
 import type { TranscriptEntry } from "./outcome.js";
+import type { RepeatGuard } from "./repeat-guard.js";
 import { runTool, toolByName } from "./tools/registry.js";
 import type { ToolContext, ToolResult } from "./tools/types.js";
 import { truncateMiddle } from "./truncate.js";
@@ -13,6 +15,8 @@ export interface ToolBatchResult {
   blocks: ToolResultBlock[];
   entries: TranscriptEntry[];
   clarification?: string[];
+  /** Set when the model repeated one call so often that the run must end; nothing ran. */
+  loop?: string;
 }
 
 export interface ToolCallEvent {
@@ -32,16 +36,27 @@ export async function runToolBatch(
   ctx: ToolContext,
   turn: number,
   onCall?: (event: ToolCallEvent) => void,
+  repeats?: RepeatGuard,
 ): Promise<ToolBatchResult> {
+  // Judged in the model's order before anything runs: a refused call is answered, not run.
+  const verdicts = calls.map((c) => repeats?.check(c.name, c.input) ?? { kind: "run" as const });
+  const stop = verdicts.find((v) => v.kind === "stop");
+  if (stop) return { blocks: [], entries: [], loop: stop.reason };
+  const refused = (k: number) => {
+    const v = verdicts[k]!;
+    return v.kind === "refuse" ? { result: { content: v.message, isError: true }, ms: 0 } : undefined;
+  };
+  const run = (k: number) => refused(k) ?? runOne(calls[k]!, ctx);
   const outcomes: { result: ToolResult; ms: number }[] = [];
   for (let i = 0; i < calls.length; ) {
     let j = i;
     while (j < calls.length && toolByName(calls[j]!.name)?.readOnly) j++;
     if (j > i) {
-      outcomes.push(...(await Promise.all(calls.slice(i, j).map((c) => runOne(c, ctx)))));
+      const group = [...Array(j - i).keys()].map((n) => run(i + n));
+      outcomes.push(...(await Promise.all(group)));
       i = j;
     } else {
-      outcomes.push(await runOne(calls[i]!, ctx));
+      outcomes.push(await run(i));
       i++;
     }
   }
