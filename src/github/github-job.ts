@@ -9,8 +9,10 @@ import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
 import { TOOL_NAMES } from "../agent/tools/registry.js";
+import { type ModuleAccess, withModuleAccess } from "../golang/module-access.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { verify } from "../golang/verify.js";
+import { verifyCommands } from "../golang/verify-commands.js";
 import { PermanentError, TransientError } from "../jobs/errors.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
 import type { JobContext, JobHandler, QueueLogger } from "../jobs/queue.js";
@@ -257,6 +259,8 @@ async function runOnGitHub(material: Material, scope: RunScope): Promise<JobReco
     branchHasWork: () => workspace.startedFrom === "remote-branch",
     notes: material.notes,
   });
+  const toolchain = jobToolchain(deps.toolchain, config, task, session, deps.logger);
+  const checks = verifyCommands(config.verify.commands);
   const identity = await deps.identity();
   const { actor, actorId } = task.trigger;
   let result: Awaited<ReturnType<typeof runJob>>;
@@ -265,10 +269,10 @@ async function runOnGitHub(material: Material, scope: RunScope): Promise<JobReco
       workspace,
       codeHost,
       modelClient: deps.modelClient,
-      toolchain: deps.toolchain,
+      toolchain,
       loadAgent: async () => definition,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
-      verify: (dir, changedFiles, signal) => verify(deps.toolchain, { dir, changedFiles, signal }),
+      verify: (dir, changedFiles, signal) => verify(toolchain, { dir, changedFiles, signal, ...checks }),
       budgets: budgetsFor(config, { ...DEFAULT_BUDGETS, ...deps.budgets }),
       protectedGlobs: protectedPaths(config),
       allowedTools: () => material.tools,
@@ -303,4 +307,36 @@ async function runOnGitHub(material: Material, scope: RunScope): Promise<JobReco
   await deps.record?.(ctx.jobId, patch).catch(() => undefined);
   if (codeHost.published.handedBack === "retry") throw new TransientError(outcome.reason);
   throw new PermanentError(outcome.reason);
+}
+
+/**
+ * The toolchain for one job: the repository's `go:` settings, and the installation token for
+ * the owner's private modules (only module downloads see it; tests run offline without it).
+ */
+function jobToolchain(
+  base: Toolchain,
+  config: RepoConfig,
+  task: TaskRequest,
+  session: { token(): Promise<string> },
+  logger: QueueLogger,
+): Toolchain {
+  const access: ModuleAccess = { ...config.go };
+  const clone = new URL(task.repository.cloneUrl);
+  const owner = task.target.owner;
+  const ownerPath = clone.pathname.slice(0, clone.pathname.lastIndexOf("/") + 1);
+  if (ownerPath.endsWith(`/${owner}/`)) {
+    access.credentials = [
+      {
+        modulePrefix: `${clone.hostname}/${owner}`,
+        gitUrl: `${clone.origin}${ownerPath}`,
+        token: () => session.token(),
+      },
+    ];
+  }
+  try {
+    return withModuleAccess(base, access);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "private modules disabled for this job");
+    return withModuleAccess(base, { ...config.go });
+  }
 }
