@@ -46,16 +46,45 @@ export class SqliteJobQueue implements JobQueue {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
+  private wakeSoon: NodeJS.Immediate | undefined;
+  private pending: {
+    task: TaskRequest;
+    resolve: (res: EnqueueResult) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
 
   constructor(file: string, opts?: JobQueueOptions) {
     this.opts = resolveOptions(opts);
     this.store = new SqliteJobStore(file);
   }
 
-  async enqueue(task: TaskRequest): Promise<EnqueueResult> {
-    const res = this.store.insert(task, Date.now());
-    if (res.created) this.wake();
-    return res;
+  /**
+   * Stored, and synced to disk, before it resolves. Deliveries that arrive in the same turn
+   * of the event loop are written in one transaction (one sync for all of them, not one
+   * each); claiming waits for the turn after, so the webhooks are answered first.
+   */
+  enqueue(task: TaskRequest): Promise<EnqueueResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ task, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flushPending());
+    });
+  }
+
+  private flushPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let results: EnqueueResult[];
+    try {
+      results = this.store.insertMany(
+        batch.map((p) => p.task),
+        Date.now(),
+      );
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    for (const [i, p] of batch.entries()) p.resolve(results[i]!);
+    if (results.some((r) => r.created)) this.wakeSoon ??= setImmediate(() => this.wake());
   }
 
   start(handler: JobHandler, opts: StartOptions): void {
@@ -114,11 +143,14 @@ export class SqliteJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.stop(0);
     clearTimeout(this.timer);
+    clearImmediate(this.wakeSoon);
     this.store.close();
   }
 
   /** Claims as many due jobs as free slots allow, then sleeps until the next is due. */
   private wake(): void {
+    clearImmediate(this.wakeSoon);
+    this.wakeSoon = undefined;
     if (!this.handler || this.stopping) return;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -134,7 +166,7 @@ export class SqliteJobQueue implements JobQueue {
     } catch (err) {
       this.opts.logger?.error({ err }, "job queue: claiming a job failed");
     }
-    const due = this.store.db.open ? this.store.nextDue() : undefined;
+    const due = this.store.db.open ? this.store.nextDue(Date.now()) : undefined;
     const wait =
       due === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, due - Date.now()));
     this.timer = setTimeout(() => this.wake(), wait);

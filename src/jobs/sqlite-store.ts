@@ -27,6 +27,8 @@ export type Finish =
 
 export class SqliteJobStore {
   readonly db: Database.Database;
+  /** Compiled once per SQL text: preparing costs more than running these small statements. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -38,28 +40,40 @@ export class SqliteJobStore {
     this.db.exec(SCHEMA);
   }
 
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
   insert(task: TaskRequest, now: number): { jobId: string; created: boolean } {
     const rec = newRecord(task, now);
-    const info = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO jobs (id, delivery_id, target, target_kind, trigger_kind, actor, agent, task,
+    const info = this.#sql(
+      `INSERT OR IGNORE INTO jobs (id, delivery_id, target, target_kind, trigger_kind, actor, agent, task,
            status, run_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-      )
-      .run(
-        rec.id,
-        rec.deliveryId,
-        rec.target,
-        rec.targetKind,
-        rec.trigger.kind,
-        rec.trigger.actor,
-        rec.agent ?? null,
-        JSON.stringify(task),
-        now,
-        now,
-        now,
-      );
+    ).run(
+      rec.id,
+      rec.deliveryId,
+      rec.target,
+      rec.targetKind,
+      rec.trigger.kind,
+      rec.trigger.actor,
+      rec.agent ?? null,
+      JSON.stringify(task),
+      now,
+      now,
+      now,
+    );
     return { jobId: rec.id, created: info.changes === 1 };
+  }
+
+  /** Inserts in one transaction: one sync to disk for the lot (group commit). */
+  insertMany(tasks: TaskRequest[], now: number): { jobId: string; created: boolean }[] {
+    return this.db.transaction(() => tasks.map((task) => this.insert(task, now)))();
   }
 
   /**
@@ -75,7 +89,7 @@ export class SqliteJobStore {
     /** Jobs this process runs: never reclaimed here, even when a stalled event loop let their lease lapse. */
     localIds: string[] = [],
   ): { row: JobRow; restarted: boolean } | null {
-    const pick = this.db.prepare(
+    const pick = this.#sql(
       `SELECT j.* FROM jobs j
        WHERE ((j.status IN ('queued','retrying','interrupted') AND j.run_at <= @now)
               OR (j.status = 'running' AND j.lease_expires_at < @now))
@@ -90,21 +104,17 @@ export class SqliteJobStore {
         const stalled = row.status === "running";
         const restarted = stalled || row.status === "interrupted";
         if (stalled && row.stalls + 1 > maxRestarts) {
-          this.db
-            .prepare(
-              `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, stalls=stalls+1,
+          this.#sql(
+            `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, stalls=stalls+1,
                  finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
-            )
-            .run({ id: row.id, now, error: `its worker stopped ${row.stalls + 1} times while running it` });
+          ).run({ id: row.id, now, error: `its worker stopped ${row.stalls + 1} times while running it` });
           continue;
         }
-        this.db
-          .prepare(
-            `UPDATE jobs SET status='running', lease_token=@token, lease_expires_at=@exp, attempts=attempts+1,
+        this.#sql(
+          `UPDATE jobs SET status='running', lease_token=@token, lease_expires_at=@exp, attempts=attempts+1,
                restarts=restarts+@r, stalls=stalls+@s, started_at=COALESCE(started_at, @now), updated_at=@now
              WHERE id=@id`,
-          )
-          .run({ id: row.id, token, exp: now + leaseMs, r: restarted ? 1 : 0, s: stalled ? 1 : 0, now });
+        ).run({ id: row.id, token, exp: now + leaseMs, r: restarted ? 1 : 0, s: stalled ? 1 : 0, now });
         return { row: this.byId(row.id)!, restarted };
       }
     });
@@ -114,9 +124,11 @@ export class SqliteJobStore {
   /** Extends a lease; false when the job is no longer ours. */
   renew(id: string, token: string, expiresAt: number): boolean {
     return (
-      this.db
-        .prepare("UPDATE jobs SET lease_expires_at=? WHERE id=? AND lease_token=? AND status='running'")
-        .run(expiresAt, id, token).changes === 1
+      this.#sql("UPDATE jobs SET lease_expires_at=? WHERE id=? AND lease_token=? AND status='running'").run(
+        expiresAt,
+        id,
+        token,
+      ).changes === 1
     );
   }
 
@@ -131,33 +143,25 @@ export class SqliteJobStore {
         const sets = Object.entries(f.patch).map(
           ([k]) => `${PATCH_COLUMNS[k as keyof JobRecordPatch]}=@${k}`,
         );
-        info = this.db
-          .prepare(
-            `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
+        info = this.#sql(
+          `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
                error=NULL ${fence}`,
-          )
-          .run({ ...base, ...f.patch });
+        ).run({ ...base, ...f.patch });
         break;
       }
       case "failed":
-        info = this.db
-          .prepare(
-            `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, error=@error,
+        info = this.#sql(
+          `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, error=@error,
                failures=failures+@f ${fence}`,
-          )
-          .run({ ...base, error: f.error, f: f.failed ? 1 : 0 });
+        ).run({ ...base, error: f.error, f: f.failed ? 1 : 0 });
         break;
       case "retrying":
-        info = this.db
-          .prepare(
-            `UPDATE jobs SET status='retrying', ${release}, run_at=@runAt, error=@error, failures=failures+@f ${fence}`,
-          )
-          .run({ ...base, error: f.error, runAt: f.runAt, f: f.failed ? 1 : 0 });
+        info = this.#sql(
+          `UPDATE jobs SET status='retrying', ${release}, run_at=@runAt, error=@error, failures=failures+@f ${fence}`,
+        ).run({ ...base, error: f.error, runAt: f.runAt, f: f.failed ? 1 : 0 });
         break;
       case "interrupted":
-        info = this.db
-          .prepare(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`)
-          .run(base);
+        info = this.#sql(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`).run(base);
         break;
     }
     return info.changes === 1;
@@ -167,23 +171,24 @@ export class SqliteJobStore {
     const keys = Object.keys(patch) as (keyof JobRecordPatch)[];
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${PATCH_COLUMNS[k]}=@${k}`).join(", ");
-    this.db.prepare(`UPDATE jobs SET ${sets}, updated_at=@now WHERE id=@id`).run({ ...patch, id, now });
+    this.#sql(`UPDATE jobs SET ${sets}, updated_at=@now WHERE id=@id`).run({ ...patch, id, now });
   }
 
   byId(id: string): JobRow | undefined {
-    return this.db.prepare("SELECT * FROM jobs WHERE id=?").get(id) as JobRow | undefined;
+    return this.#sql("SELECT * FROM jobs WHERE id=?").get(id) as JobRow | undefined;
   }
 
   list(limit: number, status?: JobStatus): JobRow[] {
     const where = status ? "WHERE status=@status" : "";
-    return this.db
-      .prepare(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, seq DESC LIMIT @limit`)
-      .all({ status, limit }) as JobRow[];
+    return this.#sql(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, seq DESC LIMIT @limit`).all({
+      status,
+      limit,
+    }) as JobRow[];
   }
 
   stats(): JobStats {
     const out = emptyStats();
-    const rows = this.db.prepare("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").all() as {
+    const rows = this.#sql("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").all() as {
       status: JobStatus;
       n: number;
     }[];
@@ -191,21 +196,24 @@ export class SqliteJobStore {
     return out;
   }
 
-  /** Earliest time a waiting job becomes due (for the idle timer); undefined when none waits. */
-  nextDue(): number | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT MIN(CASE WHEN status='running' THEN lease_expires_at ELSE run_at END) AS t FROM jobs
-         WHERE status IN ${UNFINISHED}`,
-      )
-      .get() as { t: number | null };
+  /**
+   * The next moment after `now` when a waiting job becomes due or a lease runs out (for the
+   * idle timer); undefined when there is none. Jobs already due but not claimable (behind
+   * their target's running job, or waiting for a free slot) are not counted: a job that
+   * finishes here wakes the queue itself, and the poll interval covers other processes.
+   */
+  nextDue(now: number): number | undefined {
+    const r = this.#sql(
+      `SELECT MIN(t) AS t FROM (SELECT CASE WHEN status='running' THEN lease_expires_at ELSE run_at END AS t
+         FROM jobs WHERE status IN ${UNFINISHED}) WHERE t > @now`,
+    ).get({ now }) as { t: number | null };
     return r.t ?? undefined;
   }
 
   purge(before: number): number {
-    return this.db
-      .prepare("DELETE FROM jobs WHERE status IN ('succeeded','failed') AND finished_at < ?")
-      .run(before).changes;
+    return this.#sql("DELETE FROM jobs WHERE status IN ('succeeded','failed') AND finished_at < ?").run(
+      before,
+    ).changes;
   }
 
   task(row: JobRow): TaskRequest {
