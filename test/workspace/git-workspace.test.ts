@@ -1,4 +1,4 @@
-import { access, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { access, readFile, realpath, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { GitWorkspaceError } from "../../src/workspace/errors.js";
@@ -39,7 +39,7 @@ describe("GitWorkspace against a real git http-backend", () => {
     });
     expect(prep.startedFrom).toBe("base-branch");
     expect(prep.baseSha).toBe(await fx.server.backend.revParse(REPO, "main"));
-    expect(prep.dir).toBe(join(fx.dataDir, "work", "job-1"));
+    expect(prep.dir).toBe(join(await realpath(fx.dataDir), "work", "acme", "ledger", "0"));
     expect(await readFile(join(prep.dir, "ledger.go"), "utf8")).toContain("func Balance()");
 
     await writeFile(join(prep.dir, "balance.go"), "package ledger\n\nconst Zero = 0\n");
@@ -134,7 +134,7 @@ describe("GitWorkspace against a real git http-backend", () => {
     expect(`${err?.message}\n${err?.stack}`).not.toContain(basicAuthValue(wrong));
     expect(`${err?.message}\n${err?.stack}`).not.toContain(wrong);
     expect(fx.server.backend.requests.map((r) => r.status)).toContain(401);
-    await expect(access(join(fx.dataDir, "work", "job-bad-clone"))).rejects.toThrow();
+    await expect(access(join(fx.dataDir, "work", "acme", "ledger", "0"))).rejects.toThrow();
     expect(await filesContainingToken(fx.dataDir, wrong)).toEqual([]);
   });
 
@@ -253,6 +253,63 @@ describe("GitWorkspace against a real git http-backend", () => {
     expect(await fx.server.backend.revParse(REPO, "backend-go/issue-1")).toBe(sa);
     expect(await fx.server.backend.revParse(REPO, "backend-go/issue-2")).toBe(sb);
     expect(await fx.server.backend.readPath(REPO, "backend-go/issue-1", "b.go")).toBeUndefined();
+  });
+
+  it("puts a job in the lowest free slot of its repository, so later jobs reuse the same paths", async () => {
+    const a = workspace("job-slot-a");
+    const b = workspace("job-slot-b");
+    const pa = await a.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-11",
+    });
+    const pb = await b.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-12",
+    });
+    const slots = join(await realpath(fx.dataDir), "work", "acme", "ledger");
+    expect([pa.dir, pb.dir]).toEqual([join(slots, "0"), join(slots, "1")]);
+    await writeFile(join(pa.dir, "left-behind.go"), "package ledger\n");
+    await a.dispose();
+
+    const c = workspace("job-slot-c");
+    const pc = await c.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-13",
+    });
+    expect(pc.dir).toBe(join(slots, "0"));
+    await expect(access(join(pc.dir, "left-behind.go"))).rejects.toThrow();
+    await Promise.all([b.dispose(), c.dispose()]);
+  });
+
+  it("a late dispose of a job whose slot another job has taken leaves that job's worktree alone", async () => {
+    const lost = workspace("job-lost-lease");
+    const pl = await lost.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-14",
+    });
+    // Its worktree is gone (as after a crash, cleared by a restart); another job takes the slot.
+    await git([
+      "--git-dir",
+      join(fx.dataDir, "repos", "acme", "ledger"),
+      "worktree",
+      "remove",
+      "--force",
+      pl.dir,
+    ]);
+    const other = workspace("job-other");
+    const po = await other.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-15",
+    });
+    expect(po.dir).toBe(pl.dir);
+    await lost.dispose();
+    expect(await readFile(join(po.dir, "ledger.go"), "utf8")).toContain("package ledger");
+    await other.dispose();
   });
 
   it("reuses the cache: a second job fetches only what is new", async () => {
