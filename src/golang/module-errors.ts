@@ -31,6 +31,8 @@ const NEEDS_TIDY = new Set<ModuleProblemKind>(["not-downloaded", "missing-go-sum
 /** "path@v1.2.3", not the "…/@v/list" of a proxy URL. */
 const MOD_AT_VERSION = /(?<![\w/.])([A-Za-z0-9][\w.~+\-/]*@v\d[\w.+-]*)/;
 const DOWNLOADING = /^go: downloading (\S+) (\S+)$/gm;
+/** Lines go test prints around a test's own output. */
+const TEST_OUTPUT = /^(--- |=== |ok\s|FAIL\b|PASS\b|panic: |\?\s)/;
 
 function clip(text: string, max = 160): string {
   const t = text.trim().replace(/\s+/g, " ");
@@ -159,12 +161,16 @@ export function parseModuleProblems(output: string): ModuleProblem[] {
   const seen = new Set<string>();
   const downloading = [...output.matchAll(DOWNLOADING)].map((m) => `${m[1]}@${m[2]}`);
   for (const block of blocks(output)) {
+    // A test's own output (a failing test that dialled out) is not a module problem.
+    if (TEST_OUTPUT.test(block) || block.includes('"Test":"')) continue;
     const problem = classify(block);
     if (!problem) continue;
     let modules = [moduleOf(block, problem.kind)];
     // "file.go:3:8: module lookup disabled by GOPROXY=off" names no module; the
     // "go: downloading" lines go printed just before say which ones it was missing.
     if (!modules[0] && problem.kind === "not-downloaded" && downloading.length) modules = downloading;
+    // Anything else that names no module is not go talking about modules.
+    if (!modules[0] && problem.kind !== "not-downloaded") continue;
     for (const module of modules) {
       const key = `${module}\0${problem.kind}`;
       if (seen.has(key)) continue;

@@ -190,3 +190,16 @@ describe("parseModuleProblems", () => {
     ]);
   });
 });
+
+describe("parseModuleProblems on test output", () => {
+  it("does not mistake a failing test that dialled out for a module problem", () => {
+    const output = [
+      "--- FAIL: TestDial (0.00s)",
+      "    dial_test.go:9: dial tcp 10.0.0.1:5432: connect: connection refused",
+      "    dial_test.go:10: reading http://127.0.0.1:8080/x: 404 Not Found",
+      "FAIL",
+      "FAIL\texample.com/app\t0.004s",
+    ].join("\n");
+    expect(parseModuleProblems(output)).toEqual([]);
+  });
+});
