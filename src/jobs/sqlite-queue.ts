@@ -84,7 +84,12 @@ export class SqliteJobQueue implements JobQueue {
       return;
     }
     for (const [i, p] of batch.entries()) p.resolve(results[i]!);
-    if (results.some((r) => r.created)) this.wakeSoon ??= setImmediate(() => this.wake());
+    // A job queued behind its target's unfinished one cannot run yet, and an insert makes no
+    // other job runnable: claim only when a new job is at the head of its line. (A claim
+    // scans the waiting jobs, so a backlog behind one issue made every delivery pay for it.)
+    if (results.some((r) => r.created && this.store.headOfLine(r.jobId))) {
+      this.wakeSoon ??= setImmediate(() => this.wake());
+    }
   }
 
   start(handler: JobHandler, opts: StartOptions): void {

@@ -71,6 +71,15 @@ export class SqliteJobStore {
     return { jobId: rec.id, created: info.changes === 1 };
   }
 
+  /** Whether no earlier unfinished job holds the job's target: only such a job can be claimed. */
+  headOfLine(jobId: string): boolean {
+    const earlier = this.#sql(
+      `SELECT 1 FROM jobs j JOIN jobs e ON e.target = j.target AND e.seq < j.seq AND e.status IN ${UNFINISHED}
+       WHERE j.id = ? LIMIT 1`,
+    ).get(jobId);
+    return earlier === undefined;
+  }
+
   /** Inserts in one transaction: one sync to disk for the lot (group commit). */
   insertMany(tasks: TaskRequest[], now: number): { jobId: string; created: boolean }[] {
     return this.db.transaction(() => tasks.map((task) => this.insert(task, now)))();

@@ -33,6 +33,18 @@ describe("SqliteJobStore", () => {
     store.close();
   });
 
+  it("knows which jobs are at the head of their target's line", () => {
+    const store = fresh();
+    const [a, b, c] = store
+      .insertMany([makeTask("a"), makeTask("b"), makeTask("c", { number: 2 })], 1_000)
+      .map((r) => r.jobId) as [string, string, string];
+    expect([a, b, c].map((id) => store.headOfLine(id))).toEqual([true, false, true]);
+    store.claim("token", 1_000, 60_000, 2);
+    store.finish(a, "token", { status: "succeeded", patch: {} }, 2_000);
+    expect(store.headOfLine(b)).toBe(true);
+    store.close();
+  });
+
   it("counts a retry's backoff as next due, and nothing when no job waits", () => {
     const store = fresh();
     expect(store.nextDue(1_000)).toBeUndefined();
