@@ -82,6 +82,7 @@ export class GitHubCodeHost implements CodeHost {
   }
 
   async publish(result: JobResult): Promise<void> {
+    this.o.tracking.dropPending();
     const { outcome } = result;
     if (outcome.kind === "completed") await this.completed(result, outcome);
     else if (outcome.kind === "needs_clarification") await this.questions(result, outcome.questions);

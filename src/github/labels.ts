@@ -11,7 +11,20 @@ export async function addLabel(gh: GitHubClient, issue: IssueRef, name: string):
   });
 }
 
+/**
+ * Removes the label when the issue has it. Looked up first: a DELETE is a write, which
+ * Probot's throttle spaces a second from the installation's previous write, while a read
+ * is not spaced, and most issues never had the label.
+ */
 export async function removeLabel(gh: GitHubClient, issue: IssueRef, name: string): Promise<void> {
+  const has = await gh.rest.issues
+    .get({ owner: issue.owner, repo: issue.repo, issue_number: issue.number })
+    .then(
+      ({ data }) =>
+        data.labels.some((l) => (typeof l === "string" ? l : l.name)?.toLowerCase() === name.toLowerCase()),
+      () => true,
+    );
+  if (!has) return;
   try {
     await gh.rest.issues.removeLabel({
       owner: issue.owner,

@@ -123,6 +123,16 @@ export class TrackingComment {
     this.timer.unref?.();
   }
 
+  /**
+   * Forgets a progress edit that is waiting for its interval: the job is about to publish,
+   * and the final state will say more. Saves a throttled write while the PR is opened.
+   */
+  dropPending(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+  }
+
   /** The final state: written at once, and awaited. */
   async finish(state: TrackingState): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

@@ -298,5 +298,10 @@ describe("the GitHub job chooses", () => {
       gh.state.pulls("acme", "ledger").filter((p) => p.pull?.head === `backend-go/issue-${issue.number}`),
     ).toHaveLength(0);
     expect(await gh.git.revParse("acme/ledger", `backend-go/issue-${issue.number}`)).toBeUndefined();
+    // The issue never had the needs-info label: looked up, not blindly deleted (a throttled write).
+    const labelDeletes = gh.state.requests.filter(
+      (r) => r.method === "DELETE" && r.path.startsWith(`/repos/acme/ledger/issues/${issue.number}/labels`),
+    );
+    expect(labelDeletes).toEqual([]);
   });
 });
