@@ -38,7 +38,7 @@ import {
   triggerLabels,
 } from "../repo/index.js";
 import { issueBranchName } from "../workspace/branch-name.js";
-import { createRemoteWorkspace } from "../workspace/remote-workspace.js";
+import { createRemoteWorkspace, type RemoteWorkspace } from "../workspace/remote-workspace.js";
 import type { BotIdentity } from "./app-identity.js";
 import { isAuthorized } from "./authorize.js";
 import type { GitHubClient, IssueRef } from "./client.js";
@@ -131,40 +131,99 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       }
     }
 
-    const existing =
-      ctx.attempt > 1 || ctx.restarted ? await findCommentWith(gh, issue, `job \`${ctx.jobId}\``) : undefined;
-    const tracking = await TrackingComment.open(
-      gh,
-      issue,
-      ctx.jobId,
-      { stage: "queued", restarted: ctx.restarted },
-      {
-        actor: task.trigger.actor,
-        existingId: existing?.id,
-        minIntervalMs: deps.trackingIntervalMs,
-        onError: (err) =>
-          deps.logger.warn({ jobId: ctx.jobId, err: (err as Error).message }, "tracking comment edit failed"),
-      },
-    );
-    const refuse = async (markdown: string, reason: string): Promise<never> => {
-      await tracking.finish({ stage: "failed", conclusion: markdown });
-      throw new JobRefused(reason);
-    };
-    if (configError) return refuse(configError.render(), configError.message);
-    if (pr && pr.state !== "open") {
-      return refuse(
-        `Pull request #${number} is ${pr.state}; the app only works on open pull requests.`,
-        "closed PR",
-      );
-    }
-
-    const material = await gatherMaterial(gh, task, pr, config, deps).catch(async (err: unknown) => {
-      if (err instanceof AgentSelectionError) return refuse(err.render(), err.message);
-      if (err instanceof AgentToolsError) return refuse(`**${err.message}**`, err.message);
+    // Nothing below changes where the checkout comes from: start it now, so the clone or
+    // fetch runs while the tracking comment is written and the thread is read. Refusals
+    // below remove it again.
+    const workspace =
+      configError || (pr && pr.state !== "open")
+        ? undefined
+        : workspaceFor(task, config, pr, ctx, session, deps);
+    workspace?.start();
+    try {
+      return await trackAndRun(task, { gh, session, config, configError, pr, ctx, deps, workspace });
+    } catch (err) {
+      // A refusal, or a failure before runJob took the workspace over (after that, runJob
+      // has removed it and this is a no-op).
+      await workspace?.dispose?.();
       throw err;
-    });
-    return runOnGitHub(material, { gh, session, tracking, config, pr, ctx, deps });
+    }
   };
+}
+
+interface TrackScope {
+  gh: GitHubClient;
+  session: { token(): Promise<string> };
+  config: RepoConfig;
+  configError: RepoConfigError | undefined;
+  pr: PullRequestInfo | undefined;
+  ctx: JobContext;
+  deps: GitHubJobDeps;
+  /** Started early; undefined when the job is refused before it runs. */
+  workspace: RemoteWorkspace | undefined;
+}
+
+/** The tracking comment, the refusals it reports, the agent's material, then the run. */
+async function trackAndRun(task: TaskRequest, scope: TrackScope): Promise<JobRecordPatch> {
+  const { gh, session, config, configError, pr, ctx, deps } = scope;
+  const { owner, repo, number } = task.target;
+  const issue: IssueRef = { owner, repo, number };
+  const existing =
+    ctx.attempt > 1 || ctx.restarted ? await findCommentWith(gh, issue, `job \`${ctx.jobId}\``) : undefined;
+  const tracking = await TrackingComment.open(
+    gh,
+    issue,
+    ctx.jobId,
+    { stage: "queued", restarted: ctx.restarted },
+    {
+      actor: task.trigger.actor,
+      existingId: existing?.id,
+      minIntervalMs: deps.trackingIntervalMs,
+      onError: (err) =>
+        deps.logger.warn({ jobId: ctx.jobId, err: (err as Error).message }, "tracking comment edit failed"),
+    },
+  );
+  const refuse = async (markdown: string, reason: string): Promise<never> => {
+    await tracking.finish({ stage: "failed", conclusion: markdown });
+    throw new JobRefused(reason);
+  };
+  if (configError) return refuse(configError.render(), configError.message);
+  if (pr && pr.state !== "open") {
+    return refuse(
+      `Pull request #${number} is ${pr.state}; the app only works on open pull requests.`,
+      "closed PR",
+    );
+  }
+
+  const material = await gatherMaterial(gh, task, pr, config, deps).catch(async (err: unknown) => {
+    if (err instanceof AgentSelectionError) return refuse(err.render(), err.message);
+    if (err instanceof AgentToolsError) return refuse(`**${err.message}**`, err.message);
+    throw err;
+  });
+  const workspace = scope.workspace ?? workspaceFor(task, config, pr, ctx, session, deps);
+  return runOnGitHub(material, { gh, session, tracking, config, pr, ctx, deps, workspace });
+}
+
+/** The job's checkout: the PR's own branch, or the issue's branch from the base. */
+function workspaceFor(
+  task: TaskRequest,
+  config: RepoConfig,
+  pr: PullRequestInfo | undefined,
+  ctx: JobContext,
+  session: { token(): Promise<string> },
+  deps: GitHubJobDeps,
+): RemoteWorkspace {
+  const baseBranch = config.base_branch ?? task.repository.defaultBranch;
+  return createRemoteWorkspace(
+    { dataDir: deps.dataDir, jobId: ctx.jobId, token: () => session.token() },
+    pr
+      ? {
+          cloneUrl: task.repository.cloneUrl,
+          baseBranch: pr.baseRef,
+          workBranch: pr.headRef,
+          existingBranch: true,
+        }
+      : { cloneUrl: task.repository.cloneUrl, baseBranch, workBranch: issueBranchName(task.target.number) },
+  );
 }
 
 interface Material {
@@ -229,24 +288,14 @@ interface RunScope {
   pr: PullRequestInfo | undefined;
   ctx: JobContext;
   deps: GitHubJobDeps;
+  workspace: RemoteWorkspace;
 }
 
 async function runOnGitHub(material: Material, scope: RunScope): Promise<JobRecordPatch> {
-  const { gh, session, tracking, config, pr, ctx, deps } = scope;
+  const { gh, session, tracking, config, ctx, deps, workspace } = scope;
   const { task, definition } = material;
   const { owner, repo, number } = task.target;
   const baseBranch = config.base_branch ?? task.repository.defaultBranch;
-  const workspace = createRemoteWorkspace(
-    { dataDir: deps.dataDir, jobId: ctx.jobId, token: () => session.token() },
-    pr
-      ? {
-          cloneUrl: task.repository.cloneUrl,
-          baseBranch: pr.baseRef,
-          workBranch: pr.headRef,
-          existingBranch: true,
-        }
-      : { cloneUrl: task.repository.cloneUrl, baseBranch, workBranch: issueBranchName(number) },
-  );
   const codeHost = new GitHubCodeHost({
     gh,
     issue: { owner, repo, number },

@@ -7,19 +7,31 @@ import { GitWorkspace, type GitWorkspaceOptions, type PrepareOptions } from "./g
 export interface RemoteWorkspace extends Workspace {
   /** How the branch started: continuing the remote branch, or fresh from the base. */
   readonly startedFrom: "remote-branch" | "base-branch" | undefined;
+  /**
+   * Starts the clone or fetch ahead of runJob, whose prepare() then joins it (and sees its
+   * failure, if any): the checkout can run while the job still reads the thread.
+   */
+  start(): void;
 }
 
 export function createRemoteWorkspace(options: GitWorkspaceOptions, target: PrepareOptions): RemoteWorkspace {
   const git = new GitWorkspace(options);
   let startedFrom: RemoteWorkspace["startedFrom"];
+  let preparing: Promise<PreparedWorkspace> | undefined;
+  const prepare = (): Promise<PreparedWorkspace> => {
+    preparing ??= git.prepare(target).then((prepared) => {
+      startedFrom = prepared.startedFrom;
+      return { dir: prepared.dir, branch: prepared.branch, baseSha: prepared.baseSha };
+    });
+    return preparing;
+  };
   return {
     get startedFrom() {
       return startedFrom;
     },
-    async prepare(): Promise<PreparedWorkspace> {
-      const prepared = await git.prepare(target);
-      startedFrom = prepared.startedFrom;
-      return { dir: prepared.dir, branch: prepared.branch, baseSha: prepared.baseSha };
+    prepare,
+    start() {
+      prepare().catch(() => undefined);
     },
     async changedFiles() {
       return (await git.changedFiles()).map((f) => f.path);
@@ -29,6 +41,10 @@ export function createRemoteWorkspace(options: GitWorkspaceOptions, target: Prep
       await git.push();
       return { pushed: true };
     },
-    dispose: () => git.dispose(),
+    async dispose() {
+      // A checkout still in progress is finished first, then removed with the rest.
+      await preparing?.catch(() => undefined);
+      await git.dispose();
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The GitHub job's refusals and choices, in process: a real Probot against the GitHub
 // stand-in (REST and git), the scripted model through the real SDK, the real toolchain.
 // The whole happy path runs in test/e2e; here each way a job can be turned away.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -216,6 +216,8 @@ describe("the GitHub job turns away", () => {
     await expect(run(taskFrom("issue_comment", payload))).rejects.toThrow(/no agent named "nobody"/);
     const [tracking] = botComments("ledger", issue.number);
     expect(tracking!.body).toContain("`@backend-engineer-golang`");
+    // The checkout started while the agent was being resolved; the refusal removed it again.
+    expect(await readdir(join(dataDir, "work", "acme", "ledger"))).toEqual([]);
   });
 });
 
