@@ -1,0 +1,118 @@
+// Webhook acknowledgement latency: the same signed `issues.labeled` delivery, 50 in flight
+// at a time, against the app and against a bare Probot app with a no-op handler, in
+// alternating rounds of the same run. The app stores a job for every delivery (SQLite,
+// synchronous = FULL) and reacts 👀 in the background, as in production. So that the
+// stored jobs do not start running and compete with the measurement, every delivery
+// targets one issue whose first job is parked at its first model call: the others queue
+// behind it (one job per target at a time), as redeliveries or repeated labels would.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { startApp, startBareProbot, WEBHOOK_SECRET } from "./processes.js";
+import { REPO_ROOT } from "./stand-in.js";
+import { percentile } from "./stats.js";
+import { firstRequest, OWNER, REPO, REPORT_STEP, run } from "./world.js";
+
+/** The load generator as a child process; `round(job)` runs one round and resolves with its latencies. */
+function startClient() {
+  const child = spawn(process.execPath, [join(REPO_ROOT, "bench", "ack-client.js")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const waiting = [];
+  createInterface({ input: child.stdout }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  return {
+    round(job) {
+      return new Promise((resolve, reject) => {
+        waiting.push((result) =>
+          result.failed
+            ? reject(new Error(`${result.failed} deliveries failed: ${result.failures}`))
+            : resolve(result.latencies),
+        );
+        child.stdin.write(`${JSON.stringify(job)}\n`);
+      });
+    },
+    async close() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+export async function measureAck(
+  world,
+  { dataDir, rounds = 10, perRound = 200, warmup = 300, concurrency = 50, appEnv = {}, bareEnv = {} },
+) {
+  // The app syncs every stored job to disk: start from a disk with nothing left to write
+  // back from the bench's own set-up (2,000 generated files), which would slow the first syncs.
+  await run("sync", []);
+  const common = { appId: world.gh.app.id, privateKey: world.keys.privateKey, gheHost: world.gh.host };
+  const app = await startApp({
+    ...common,
+    modelUrl: world.model.url,
+    dataDir,
+    env: { SHUTDOWN_GRACE_SECONDS: "1", ...appEnv },
+  });
+  const bare = await startBareProbot({ ...common, env: bareEnv });
+  const client = startClient();
+  let release;
+  const parked = new Promise((r) => {
+    release = r;
+  });
+  try {
+    // Park one job at its first model call; every delivery below queues behind it.
+    const issue = await world.labelIssue(app.url, {
+      title: "Parked job",
+      scenario: async () => {
+        await parked;
+        return REPORT_STEP;
+      },
+    });
+    await firstRequest(world.model, issue.key);
+    const body = JSON.stringify(world.issuePayload(REPO, issue.number));
+    const signature = world.signPayload(WEBHOOK_SECRET, body);
+    const shot = (server, name, count, round) =>
+      client.round({
+        url: `${server.url}/api/github/webhooks`,
+        event: "issues",
+        body,
+        signature,
+        count,
+        concurrency,
+        prefix: `ack-${name}-${round}`,
+      });
+
+    await shot(app, "app", warmup, "warmup");
+    await shot(bare, "bare", warmup, "warmup");
+    const samples = { app: [], bare: [] };
+    const roundRatios = [];
+    for (let round = 0; round < rounds; round++) {
+      // Short rounds, alternating who goes first, so drift in the machine's load (other
+      // processes on it) hits both alike.
+      const order = round % 2 === 0 ? ["app", "bare"] : ["bare", "app"];
+      const p50 = {};
+      for (const name of order) {
+        const latencies = await shot(name === "app" ? app : bare, name, perRound, round);
+        samples[name].push(...latencies);
+        p50[name] = percentile(latencies, 50);
+      }
+      roundRatios.push(p50.app / p50.bare);
+    }
+    const stats = (xs) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) });
+    const jobs = await (await fetch(`${app.url}/health`)).json();
+    return {
+      app: stats(samples.app),
+      bare: stats(samples.bare),
+      concurrency,
+      rounds,
+      roundRatios,
+      queue: jobs.queue ?? jobs,
+      target: `${OWNER}/${REPO}#${issue.number}`,
+    };
+  } finally {
+    release();
+    await client.close();
+    await app.stop();
+    await bare.stop();
+  }
+}

@@ -1,0 +1,165 @@
+// `npm run bench`: builds, then measures the app against baselines in one run and writes
+// bench/results.md. Every number is a ratio (or share) of two things measured here, on this
+// machine, in this run; see each module for what exactly is compared:
+//   ack-latency.js    webhook acknowledgement, app vs bare Probot, 50 concurrent
+//   first-request.js  trigger → first model request, warm and cold, vs plain git
+//   overhead.js       a whole job vs the sum of its raw git and go commands
+//   prefix-share.js   byte-identical prefix share over a 10-turn session
+//   memory.js         RSS idle and with 4 concurrent jobs
+// The repository is generated (generate-repo.js): about 2,000 Go files in 100 packages.
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { measureAck } from "./ack-latency.js";
+import { measureFirstRequest } from "./first-request.js";
+import { measureMemory } from "./memory.js";
+import { measureOverhead } from "./overhead.js";
+import { measurePrefixShare } from "./prefix-share.js";
+import { startApp } from "./processes.js";
+import { REPO_ROOT } from "./stand-in.js";
+import { fmtMs, median, renderTable, row } from "./stats.js";
+import { createWorld } from "./world.js";
+
+const quick = process.argv.includes("--quick");
+const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const version = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8" }).trim().split("\n")[0];
+  } catch {
+    return "not found";
+  }
+};
+
+async function main() {
+  const startedAt = Date.now();
+  log("generating the repository and starting the GitHub stand-in and the scripted model");
+  const world = await createWorld();
+  const results = {};
+  try {
+    log("webhook acknowledgement: app vs bare Probot, 50 concurrent deliveries");
+    results.ack = await measureAck(world, {
+      dataDir: join(world.tmp, "ack-data"),
+      ...(quick ? { rounds: 2, perRound: 200, warmup: 100 } : {}),
+    });
+
+    const app = await startApp({
+      appId: world.gh.app.id,
+      privateKey: world.keys.privateKey,
+      gheHost: world.gh.host,
+      modelUrl: world.model.url,
+      dataDir: join(world.tmp, "data"),
+    });
+    try {
+      results.sandbox = (await (await fetch(`${app.url}/health`)).json()).sandbox;
+      log("whole job vs its raw commands (the first job warms the caches)");
+      results.overhead = await measureOverhead(world, app, quick ? { trials: 1 } : { trials: 5 });
+      log("trigger → first model request, warm cache and cold clone");
+      results.first = await measureFirstRequest(world, app, quick ? { warmTrials: 2, coldTrials: 1 } : {});
+      log("cacheable prefix share over a 10-turn session");
+      results.prefix = await measurePrefixShare(world, app);
+    } finally {
+      await app.stop();
+    }
+    log("memory: idle, and 4 concurrent jobs");
+    results.memory = await measureMemory(world, { dataDir: join(world.tmp, "data") });
+  } finally {
+    await world.close();
+  }
+  results.env = {
+    node: process.version,
+    go: version("go", ["version"]),
+    git: version("git", ["--version"]),
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+  };
+  results.repo = world.repoStats;
+  const markdown = render(results);
+  await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote bench/results.md in ${results.env.seconds} s`);
+}
+
+function render(r) {
+  const { ack, first, overhead, prefix, memory } = r;
+  const ratio = (a, b) => a / b;
+  const rows = [
+    row(
+      "webhook ack p50, 50 concurrent",
+      fmtMs(ack.app.p50),
+      fmtMs(ack.bare.p50),
+      ratio(ack.app.p50, ack.bare.p50),
+      1.2,
+    ),
+    row(
+      "webhook ack p99, 50 concurrent",
+      fmtMs(ack.app.p99),
+      fmtMs(ack.bare.p99),
+      ratio(ack.app.p99, ack.bare.p99),
+      1.2,
+    ),
+    row(
+      "trigger → first model request, warm cache",
+      fmtMs(first.warm.app),
+      `${fmtMs(first.warm.baseline)} (git fetch + worktree add)`,
+      ratio(first.warm.app, first.warm.baseline),
+      1.5,
+    ),
+    row(
+      "trigger → first model request, cold",
+      fmtMs(first.cold.app),
+      `${fmtMs(first.cold.baseline)} (git clone)`,
+      ratio(first.cold.app, first.cold.baseline),
+      1.5,
+    ),
+    row(
+      "whole job, instant model",
+      fmtMs(overhead.app),
+      `${fmtMs(overhead.baseline)} (sum of raw commands)`,
+      ratio(overhead.app, overhead.baseline),
+      1.3,
+    ),
+    row("cacheable prefix share, 10 turns (mean)", "—", "—", prefix.mean, 0.9, "higher"),
+    row("cacheable prefix share, 10 turns (min)", "—", "—", prefix.min, 0.9, "higher"),
+    row("previous request kept as prefix (min)", "—", "—", prefix.minReused, 0.9, "higher"),
+    row("RSS idle", `${memory.idle.toFixed(0)} MiB`, "—", memory.idle, 150),
+    row(`RSS peak, ${memory.jobs} concurrent jobs`, `${memory.peak.toFixed(0)} MiB`, "—", memory.peak, 400),
+  ];
+  const steps = Object.entries(overhead.baselineSteps)
+    .map(([k, v]) => `${k} ${fmtMs(v)}`)
+    .join(", ");
+  const s = (xs) => xs.map((x) => fmtMs(x)).join(", ");
+  return `# Benchmark results
+
+Measured by \`npm run bench\` on ${r.env.date.slice(0, 10)} (${r.env.seconds} s): ${r.env.cpus}, Node ${r.env.node},
+${r.env.go}, ${r.env.git}; Go runs sandboxed: ${r.sandbox?.kind ?? "?"}.
+
+Repository: generated by \`bench/generate-repo.js\` (deterministic, stdlib only):
+${r.repo.goFiles} Go files (${r.repo.testFiles} of them tests) in ${r.repo.packages} packages, ${r.repo.lines.toLocaleString("en")} lines.
+
+${renderTable(rows)}
+
+Details:
+- Webhook ack: ${ack.app.n} deliveries to each server in ${ack.rounds} alternating rounds, ${ack.concurrency} in flight, same signed
+  \`issues.labeled\` payload; every app delivery stores a job (queued behind one parked job of the same issue).
+  p50 ratio per round: ${ack.roundRatios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundRatios).toFixed(2)}).
+- First request, warm (median of ${first.warm.samples.app.length}): app ${s(first.warm.samples.app)}; baseline ${s(first.warm.samples.baseline)}.
+- First request, cold (median of ${first.cold.samples.app.length}): app ${s(first.cold.samples.app)}; baseline ${s(first.cold.samples.baseline)}.
+- Whole job (median of ${overhead.samples.app.length}): app ${s(overhead.samples.app)}; baseline ${s(overhead.samples.baseline)}.
+  Baseline steps (medians): ${steps}.
+  The app's job made ${overhead.writes} API writes, ${overhead.publishWrites} of them after the push; from the push to the
+  job's finish (check run, pull request, final tracking edit) took ${fmtMs(overhead.publish)}. Without that phase the job
+  took ${fmtMs(overhead.app - overhead.publish)}, ${((overhead.app - overhead.publish) / (overhead.baseline - overhead.baselineSteps.push)).toFixed(2)}× the raw commands before the push.
+- Prefix share per request (2..${prefix.requests}): ${prefix.shares.map((x) => x.toFixed(3)).join(", ")};
+  share of the previous request kept as the prefix: ${prefix.reused.map((x) => x.toFixed(3)).join(", ")};
+  request sizes ${prefix.bytes.map((b) => `${(b / 1024).toFixed(1)} KiB`).join(", ")}.
+- Memory: idle ${memory.idle.toFixed(0)} MiB after startup, peak ${memory.peak.toFixed(0)} MiB (VmHWM ${memory.hwm.toFixed(0)},
+  sampled ${memory.sampledPeak.toFixed(0)}) while ${memory.jobs} jobs ran (${fmtMs(memory.wallMs)}), ${memory.idleAfter.toFixed(0)} MiB idle after.
+`;
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+// Percentiles and the results table.
+
+/** Nearest-rank percentile of an unsorted list (p in 0..100). */
+export function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export const median = (values) => percentile(values, 50);
+export const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+export function fmtMs(v) {
+  if (!Number.isFinite(v)) return "—";
+  return v >= 10_000
+    ? `${(v / 1000).toFixed(1)} s`
+    : v >= 1000
+      ? `${(v / 1000).toFixed(2)} s`
+      : `${v.toFixed(1)} ms`;
+}
+
+/**
+ * One row: what was measured, the app's value, the baseline's, the ratio (or share), the
+ * target and whether it was met. `better` says which way is good ("lower" or "higher").
+ */
+export function row(what, app, baseline, value, target, better = "lower") {
+  const met = better === "lower" ? value <= target : value >= target;
+  return { what, app, baseline, value, target: `${better === "lower" ? "≤" : "≥"} ${target}`, met };
+}
+
+export function renderTable(rows) {
+  const lines = [
+    "| measure | app | baseline | ratio / value | target | met |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    const value = typeof r.value === "number" ? r.value.toFixed(2) : r.value;
+    lines.push(
+      `| ${r.what} | ${r.app} | ${r.baseline} | ${value} | ${r.target} | ${r.met ? "yes" : "**no**"} |`,
+    );
+  }
+  return lines.join("\n");
+}
