@@ -3,6 +3,7 @@
 // runs a worker. `worker` mode runs only the worker, for scaling out on one Redis.
 import { Probot, Server } from "probot";
 import { createAnthropicModelClient } from "./agent/anthropic-client.js";
+import { registerSecret } from "./agent/redact.js";
 import { createApp } from "./app.js";
 import type { AppConfig } from "./config/env.js";
 import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
@@ -10,6 +11,7 @@ import type { GitHubClient } from "./github/client.js";
 import { createGitHubJobHandler } from "./github/github-job.js";
 import { repoTriggerLookup } from "./github/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
+import { limitWebhookBodies } from "./http/body-limit.js";
 import { opsHandlers } from "./http/index.js";
 import { createJobQueue } from "./jobs/create-queue.js";
 import type { JobQueue, QueueLogger } from "./jobs/queue.js";
@@ -18,6 +20,9 @@ import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 
 export type RunMode = "all" | "worker";
+
+/** Probot's webhook route. */
+const WEBHOOK_PATH = "/api/github/webhooks";
 
 export interface RunningApp {
   queue: JobQueue;
@@ -45,6 +50,9 @@ function cachedIdentity(probot: Probot): () => Promise<BotIdentity> {
 }
 
 export async function startApp(config: AppConfig, mode: RunMode = "all"): Promise<RunningApp> {
+  // Whatever message might quote one of these, it is written nowhere (redact.ts).
+  for (const secret of [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken])
+    registerSecret(secret);
   const log = await createLogger({
     level: config.logLevel,
     format: config.logFormat,
@@ -123,6 +131,9 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   let url: string | undefined;
   if (server) {
     const http = await server.start();
+    limitWebhookBodies(http, WEBHOOK_PATH, {
+      onRefused: (bytes) => log.warn({ bytes }, "refused a webhook body over GitHub's 25 MB cap"),
+    });
     const address = http.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

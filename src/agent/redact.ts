@@ -1,8 +1,39 @@
 // Error text goes to people, logs and job pages: credentials in URLs and API keys or tokens
-// never do, whatever a library put into its message.
+// never do, whatever a library put into its message. Two layers: the values this process
+// holds (registered at startup, and each installation token as it is minted), so a key of
+// any shape is caught, and the shapes of credentials, for values it never saw.
+
+/** Registered values, each with the time after which it no longer needs watching. */
+const known = new Map<string, number>();
+let ordered: string[] = [];
+
+function refresh(now: number): void {
+  for (const [value, until] of known) if (until <= now) known.delete(value);
+  // Longest first, so a private key is replaced whole before any of its lines.
+  ordered = [...known.keys()].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Adds a value that must never be written anywhere: the API key, the webhook secret, the
+ * private key (and each of its lines, should a library print part of it), a token.
+ * `ttlMs` is for values that expire (installation tokens); default forever.
+ */
+export function registerSecret(value: string | undefined, ttlMs = Number.POSITIVE_INFINITY): void {
+  if (!value) return;
+  const now = Date.now();
+  const until = now + ttlMs;
+  for (const part of [value, ...value.split("\n").map((l) => l.trim())]) {
+    if (part.length >= (part === value ? 8 : 24)) known.set(part, Math.max(until, known.get(part) ?? 0));
+  }
+  refresh(now);
+}
 
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, "$1***@")
+  let out = text;
+  for (const value of ordered) if (out.includes(value)) out = out.split(value).join("[redacted]");
+  // The scheme starts a word and the credentials are bounded: a long run of word
+  // characters costs one pass, not one per character (this runs on every log line).
+  return out
+    .replace(/(?<![\w+.-])([A-Za-z][\w+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,1024}@/g, "$1***@")
     .replace(/\b(sk-ant-|ghs_|ghp_|github_pat_|gho_|ghu_|ghr_)[\w-]+/g, "$1***");
 }

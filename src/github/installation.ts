@@ -3,7 +3,9 @@
 // createInstallationAccessToken, which honours GHE_HOST, and renewed before they expire,
 // so a job that runs longer than the token's hour still pushes.
 import type { Probot } from "probot";
+import { registerSecret } from "../agent/redact.js";
 import type { GitHubClient } from "./client.js";
+import { redactOutgoing } from "./redact-requests.js";
 
 export interface InstallationSession {
   /** REST client authenticated as the installation (Probot's, with throttling and retries). */
@@ -37,10 +39,12 @@ export async function openInstallation(
     });
     const expiresAt = Date.parse(data.expires_at);
     current = { token: data.token, expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3_600_000 : expiresAt };
+    // Watched for a while past its expiry: an old message may still quote it.
+    registerSecret(data.token, current.expiresAt - Date.now() + 3_600_000);
     return data.token;
   };
   return {
-    octokit: octokit as GitHubClient,
+    octokit: redactOutgoing(octokit as GitHubClient),
     token() {
       if (current && current.expiresAt - Date.now() > RENEW_BEFORE_MS) return Promise.resolve(current.token);
       pending ??= mint().finally(() => {

@@ -1,9 +1,16 @@
 // Reads an issue or PR thread as it stood when the job was triggered: later comments,
-// and the bot's own tracking comments, are left out. Everything here is untrusted.
+// and the bot's own tracking comments, are left out, and a comment edited since then is
+// shown only as a placeholder (GitHub's API gives no earlier text): whoever triggered the job
+// saw the thread as it was, so an edit made afterwards must not reach the agent. Everything
+// here is untrusted.
 import type { ThreadComment } from "../jobs/task.js";
 import { capText, sanitizeUntrusted } from "../triggers/sanitize.js";
 import { type GitHubClient, type IssueRef, type RepoRef, statusOf } from "./client.js";
 import { TRACKING_MARKER } from "./markers.js";
+
+/** What the agent reads instead of a comment that changed after the job was triggered. */
+export const EDITED_PLACEHOLDER =
+  "[this comment was edited after the job was triggered; its text is left out]";
 
 export async function readThread(
   gh: GitHubClient,
@@ -25,7 +32,8 @@ export async function readThread(
   for (const c of comments) {
     if (!Number.isNaN(cutoff) && Date.parse(c.created_at) > cutoff) continue;
     if (c.body?.includes(TRACKING_MARKER) || exclude.includes(c.id)) continue;
-    const body = capText(sanitizeUntrusted(c.body), Math.max(0, budget));
+    const edited = !Number.isNaN(cutoff) && Date.parse(c.updated_at) > cutoff;
+    const body = edited ? EDITED_PLACEHOLDER : capText(sanitizeUntrusted(c.body), Math.max(0, budget));
     budget -= body.length;
     out.push({ author: c.user?.login ?? "ghost", body });
     if (budget <= 0) break;

@@ -1,6 +1,7 @@
 // How a failed job attempt is classified. Transient failures (network, GitHub 5xx, model
 // overload after the SDK's own retries) are retried with backoff; everything else is
 // permanent, because retrying a bug or a refused request only spends tokens again.
+import { redactSecrets } from "../agent/redact.js";
 
 /** Throw (or wrap) to ask the queue to retry the job later. */
 export class TransientError extends Error {
@@ -61,9 +62,9 @@ export function classifyError(err: unknown): FailureKind {
   return "permanent";
 }
 
-/** A short, single-line message for job records (never a stack, which may carry paths). */
+/** A short, single-line message for job records (never a stack, which may carry paths; never a secret). */
 export function errorSummary(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const text = redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > 500 ? `${line.slice(0, 497)}...` : line;
 }

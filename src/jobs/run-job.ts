@@ -6,9 +6,15 @@ import type { AgentOutcome } from "../agent/outcome.js";
 import { redactSecrets } from "../agent/redact.js";
 import { runAgent } from "../agent/run-agent.js";
 import { commitMessage } from "../github/pr-body.js";
-import { classifyError } from "./errors.js";
+import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
+import { classifyError, PermanentError } from "./errors.js";
 import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
 import type { TaskRequest } from "./task.js";
+
+/** Code run during the job changed a path the repository protects. */
+export class ProtectedPathsChanged extends PermanentError {
+  override name = "ProtectedPathsChanged";
+}
 
 /** Subject when the report has no usable Summary line. */
 function fallbackSubject(task: TaskRequest): string {
@@ -81,6 +87,16 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     if (outcome.kind === "completed") {
       // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
       let changed = await workspace.changedFiles();
+      // The tools never write protected paths, but code the agent ran (a test) can write
+      // anywhere in the checkout: such a change is not committed. Checked before verifying,
+      // whose own leftovers are left out of the commit anyway.
+      const globs = [...BUILTIN_PROTECTED_GLOBS, ...(deps.protectedGlobs ?? [])];
+      const forbidden = changed.filter((f) => matchesAny(f, globs));
+      if (forbidden.length > 0) {
+        throw new ProtectedPathsChanged(
+          `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
+        );
+      }
       if (deps.verify && changed.length > 0) {
         await progress("verifying", `${changed.length} changed files`);
         verdict = await deps.verify(prepared.dir, changed, deps.signal);
