@@ -76,11 +76,18 @@ class JobRefused extends PermanentError {
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
-  return async (task, ctx) => {
-    const session = await openInstallation(deps.probot, task.installationId);
+  return async (delivered, ctx) => {
+    const session = await openInstallation(deps.probot, delivered.installationId);
     const gh = session.octokit;
-    const { owner, repo, number } = task.target;
+    const { owner, repo, number } = delivered.target;
     const issue: IssueRef = { owner, repo, number };
+    // The clone URL is where git (and module downloads) send the installation token, so it
+    // comes from GitHub's API, never from the payload: one signed with a leaked webhook
+    // secret could name any host. Asked alongside the configuration.
+    const apiRepo = gh.rest.repos.get({ owner, repo }).then(
+      (r) => r.data,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
     const log = (msg: string, extra: object = {}) =>
       deps.logger.info({ jobId: ctx.jobId, target: `${owner}/${repo}#${number}`, ...extra }, msg);
 
@@ -93,6 +100,16 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       configError = err;
       config = defaultRepoConfig();
     }
+    const repoData = await apiRepo;
+    if (repoData instanceof Error) throw repoData;
+    const task: TaskRequest = {
+      ...delivered,
+      repository: {
+        ...delivered.repository,
+        cloneUrl: repoData.clone_url,
+        defaultBranch: repoData.default_branch,
+      },
+    };
 
     // The webhook matched the app's defaults; the repository may have chosen others.
     if (task.trigger.kind === "label" && !triggerLabels(config).includes(task.trigger.label ?? "")) {
