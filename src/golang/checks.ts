@@ -1,6 +1,7 @@
 // The individual verification checks. Each runs one toolchain command and turns its result
 // into a Check; none throws for anything the repository's code can cause.
 import { relative, resolve } from "node:path";
+import { LIMIT_REACHED } from "./limits.js";
 import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "./module-errors.js";
 import { applyExcuses, findServiceNeeds, type ServiceNeed } from "./service-needs.js";
 import { type PackageResult, parseBuildStderr, parseTestJson, type TestRunReport } from "./test-json.js";
@@ -326,6 +327,9 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
     if (buildFailed.length)
       parts.push(`${buildFailed.length} package${buildFailed.length === 1 ? "" : "s"} failed to build`);
     parts.push(counts);
+    // A process limit the tests ran into (limits.ts notes it) explains the crash it caused.
+    const limit = res.stderr.split("\n").find((l) => l.startsWith(LIMIT_REACHED));
+    if (limit) parts.push(limit.slice("backend-go-agent: ".length));
     if (ctx.toolchain.isolation === "bubblewrap" && OFFLINE_ERROR.test(details)) {
       parts.push("tests run without network in the sandbox");
     }

@@ -22,6 +22,9 @@ import { join, relative } from "node:path";
 import type { SpawnConfinement } from "./process-runner.js";
 import { findOnPath } from "./sandbox.js";
 
+/** How a run that hit its process limit says so, on its stderr (checks.ts repeats it). */
+export const LIMIT_REACHED = "backend-go-agent: this run reached its limit of";
+
 export interface RunLimits {
   /** Processes and threads one run may have at once. */
   maxProcesses: number;
@@ -274,6 +277,6 @@ async function leaveCgroup(dir: string, maxProcesses: number): Promise<string | 
     }
   }
   return refused > 0
-    ? `backend-go-agent: this run reached its limit of ${maxProcesses} processes and threads; ${refused} more were refused.`
+    ? `${LIMIT_REACHED} ${maxProcesses} processes and threads; ${refused} more process starts were refused`
     : undefined;
 }

@@ -89,7 +89,43 @@ async function eventuallyNone(marker: string): Promise<string[]> {
   return processesWith(marker);
 }
 
+const SHOWS_LIMITS = `package abuse
+
+import (
+	"os"
+	"testing"
+)
+
+func TestShowLimits(t *testing.T) {
+	b, err := os.ReadFile("/proc/self/limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(string(b))
+}
+`;
+
 describe.each(["auto", "off"] as const)("resource limits on Go runs (sandbox: %s)", (sandbox) => {
+  it("apply to every process a test run starts: the memory cap, and no core files", async () => {
+    const tc = await createGoToolchain({
+      dataDir: TEST_DATA_DIR,
+      goflags: "-modcacherw",
+      sandbox,
+      limits: LIMITS,
+    });
+    const { dir, cleanup } = await module("limits_test.go", SHOWS_LIMITS);
+    try {
+      const res = await tc.go(["test", "-count=1", "-v", "./..."], { cwd: dir, timeoutMs: 120_000 });
+      expect(res.exitCode).toBe(0);
+      expect(res.stdout).toMatch(
+        new RegExp(`Max data size\\s+${LIMITS.maxMemoryBytes}\\s+${LIMITS.maxMemoryBytes}\\s+bytes`),
+      );
+      expect(res.stdout).toMatch(/Max core file size\s+0\s+0\s+bytes/);
+    } finally {
+      await cleanup();
+    }
+  }, 90_000);
+
   it("stops a fork bomb at the process limit, reports it, leaves nothing running, and the app keeps working", async () => {
     const tc = await createGoToolchain({
       dataDir: TEST_DATA_DIR,
@@ -107,17 +143,22 @@ describe.each(["auto", "off"] as const)("resource limits on Go runs (sandbox: %s
     const marker = "/abuse.test";
     // While the bomb runs, the app's own process must still be able to start processes.
     const spawnedMeanwhile: string[] = [];
-    const probe = setInterval(() => {
+    const spawn = () =>
       run("/bin/true").then(
         () => spawnedMeanwhile.push("ok"),
         (e: Error) => spawnedMeanwhile.push(e.message),
       );
-    }, 1000);
+    const probe = setInterval(spawn, 100);
     try {
       const verdict = await verify(tc, { dir, timeoutMs: 20_000, checks: ["test"] });
       const test = verdict.checks.find((c) => c.name === "go test")!;
       expect(test.status).toBe("fail");
       expect(verdict.overall).toBe("fail");
+      if (limiter.processLimit === "cgroup") {
+        expect(test.summary).toMatch(
+          /this run reached its limit of 256 processes and threads; \d+ more process starts were refused/,
+        );
+      }
       const started = statSync(join(dir, "started.txt")).size;
       // Each Go process holds several threads, so the limit of 256 leaves far fewer processes.
       expect(started).toBeGreaterThan(1);
@@ -128,7 +169,8 @@ describe.each(["auto", "off"] as const)("resource limits on Go runs (sandbox: %s
       clearInterval(probe);
       await cleanup();
     }
-    expect(spawnedMeanwhile.length).toBeGreaterThan(3);
+    await spawn();
+    expect(spawnedMeanwhile.length).toBeGreaterThan(2);
     expect(spawnedMeanwhile.every((s) => s === "ok")).toBe(true);
   }, 90_000);
 
