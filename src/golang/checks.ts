@@ -302,6 +302,11 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
   if (res.exitCode === 0 || onlyExcused) {
     return { check: { ...base, status: "pass", summary: counts, details: "" }, report, services };
   }
+  // A process limit the tests ran into (limits.ts notes it) explains the crash or hang it caused.
+  const limit = res.stderr
+    .split("\n")
+    .find((l) => l.startsWith(LIMIT_REACHED))
+    ?.slice("backend-go-agent: ".length);
   const timedOut = report.packages.filter((p) => p.timedOut);
   if (timedOut.length) {
     const hung = timedOut.flatMap((p) =>
@@ -312,7 +317,7 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
         ...base,
         status: "fail",
         timedOut: true,
-        summary: `timed out after ${inner}${hung.length ? `: ${hung.join(", ")}` : ""}; ${counts}`,
+        summary: `timed out after ${inner}${hung.length ? `: ${hung.join(", ")}` : ""}; ${counts}${limit ? `; ${limit}` : ""}`,
         details,
       },
       report,
@@ -327,9 +332,7 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
     if (buildFailed.length)
       parts.push(`${buildFailed.length} package${buildFailed.length === 1 ? "" : "s"} failed to build`);
     parts.push(counts);
-    // A process limit the tests ran into (limits.ts notes it) explains the crash it caused.
-    const limit = res.stderr.split("\n").find((l) => l.startsWith(LIMIT_REACHED));
-    if (limit) parts.push(limit.slice("backend-go-agent: ".length));
+    if (limit) parts.push(limit);
     if (ctx.toolchain.isolation === "bubblewrap" && OFFLINE_ERROR.test(details)) {
       parts.push("tests run without network in the sandbox");
     }

@@ -33,6 +33,7 @@ export interface RunLimits {
 }
 
 const GIB = 1024 ** 3;
+const SYSTEM_BIN = "/usr/bin:/bin:/usr/sbin:/sbin:/usr/local/bin";
 
 /** Room for `go build -p <cpus>` (each compiler has a thread per CPU); 4 GiB of heap or a quarter of RAM. */
 export function defaultRunLimits(): RunLimits {
@@ -62,13 +63,16 @@ export interface RunLimiterOptions {
   /** Runs go through bubblewrap, which gives each (unprivileged) run its own user namespace. */
   sandboxed: boolean;
   limits?: Partial<RunLimits>;
-  /** Where prlimit and sh are looked up. */
+  /** Where prlimit is looked up after the system directories (unsandboxed runs only). */
   searchPath?: string;
 }
 
 export async function createRunLimiter(options: RunLimiterOptions): Promise<RunLimiter> {
   const limits = { ...defaultRunLimits(), ...options.limits };
-  const prlimit = findOnPath("prlimit", options.searchPath) ?? findOnPath("prlimit", "/usr/bin:/bin");
+  // Inside the sandbox only the system directories are mounted: look there first (and only).
+  const prlimit =
+    findOnPath("prlimit", SYSTEM_BIN) ??
+    (options.sandboxed ? undefined : findOnPath("prlimit", options.searchPath));
   const shell = findOnPath("sh", "/bin:/usr/bin");
   const cgroupParent = shell ? await usablePidsCgroup() : undefined;
   const nproc = Boolean(prlimit) && options.sandboxed && nprocCountsPerNamespace();
