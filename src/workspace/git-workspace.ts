@@ -130,19 +130,23 @@ export class GitWorkspace {
       const cache = this.#git(cacheDir, home);
       if (fresh) {
         await this.#run(cache, ["remote", "add", "origin", cloneUrl.href]);
-      } else {
+      } else if ((await this.#run(cache, ["remote", "get-url", "origin"])).trim() !== cloneUrl.href) {
         await this.#run(cache, ["remote", "set-url", "origin", cloneUrl.href]);
       }
+      // --verbose, not --quiet: see #run on commands that print nothing.
       await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
         "fetch",
-        "--quiet",
+        "--verbose",
         "--prune",
         "--no-tags",
         "--filter=blob:none",
         "origin",
       ]);
 
-      const remoteWork = await this.#resolve(cache, `refs/remotes/origin/${branch}`);
+      const work = `refs/remotes/origin/${branch}`;
+      const base = `refs/remotes/origin/${baseBranch}`;
+      const refs = await this.#resolve(cache, [work, base]);
+      const remoteWork = refs.get(work);
       let startSha = remoteWork;
       if (!startSha) {
         if (o.existingBranch) {
@@ -151,7 +155,7 @@ export class GitWorkspace {
             `The branch "${branch}" does not exist on the remote; it may have been deleted or renamed.`,
           );
         }
-        startSha = await this.#resolve(cache, `refs/remotes/origin/${baseBranch}`);
+        startSha = refs.get(base);
         if (!startSha) {
           throw new GitWorkspaceError(
             "branch-missing",
@@ -166,7 +170,6 @@ export class GitWorkspace {
       await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
         "worktree",
         "add",
-        "--quiet",
         "--no-track",
         "-B",
         branch,
@@ -203,7 +206,7 @@ export class GitWorkspace {
     const p = this.#require();
     const author = checkPerson(options.author, "author");
     const git = this.#git(p.dir, p.home, [`user.name=${author.name}`, `user.email=${author.email}`]);
-    await this.#run(git, ["add", "--all"]);
+    await this.#run(git, ["add", "--all", "--verbose"]);
     if (options.exclude?.length)
       await this.#run(git, ["reset", "--quiet", "--", ...literalPaths(options.exclude)]);
     const staged = await this.#run(git, ["diff", "--cached", "--name-only", "-z"]);
@@ -213,7 +216,7 @@ export class GitWorkspace {
       const co = checkPerson(options.coAuthor, "co-author");
       message += `\n\nCo-authored-by: ${co.name} <${co.email}>`;
     }
-    await this.#run(git, ["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", message]);
+    await this.#run(git, ["commit", "--no-verify", "--cleanup=whitespace", "-m", message]);
     return (await this.#run(git, ["rev-parse", "HEAD"])).trim();
   }
 
@@ -222,7 +225,7 @@ export class GitWorkspace {
     const p = this.#require();
     const token = await this.#token();
     const git = this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)]);
-    await this.#run(git, ["push", "--quiet", "origin", p.branch]);
+    await this.#run(git, ["push", "origin", p.branch]);
     const sha = (await this.#run(this.#git(p.dir, p.home), ["rev-parse", "HEAD"])).trim();
     return { branch: p.branch, sha };
   }
@@ -237,11 +240,11 @@ export class GitWorkspace {
         // The slot is ours only while it holds our branch: after a lost lease, another job
         // may have cleared this worktree and taken the slot.
         const holder = (await this.#worktrees(cache).catch(() => [])).find((w) => w.path === p.dir);
-        if (!holder || holder.head === `refs/heads/${p.branch}`) {
-          await this.#run(cache, ["worktree", "remove", "--force", p.dir]).catch(() => undefined);
+        // Removing the directory and pruning is what `worktree remove --force` does, and
+        // prune --verbose says what it pruned (see #run on commands that print nothing).
+        if (!holder || holder.head === `refs/heads/${p.branch}`)
           await rm(p.dir, { recursive: true, force: true });
-        }
-        await this.#run(cache, ["worktree", "prune"]).catch(() => undefined);
+        await this.#run(cache, ["worktree", "prune", "--verbose"]).catch(() => undefined);
         await this.#run(cache, ["branch", "-D", p.branch]).catch(() => undefined);
       });
     }
@@ -274,7 +277,13 @@ export class GitWorkspace {
     }).env(gitEnv(home));
   }
 
-  /** Runs git; failures become GitWorkspaceErrors whose text is scrubbed of every token. */
+  /**
+   * Runs git; failures become GitWorkspaceErrors whose text is scrubbed of every token.
+   * simple-git waits 50 ms more after a command that printed nothing at all (a guard for
+   * late output), so the commands on a job's path are chosen to print something: fetch,
+   * add and prune --verbose, push, commit and worktree add without --quiet, one
+   * for-each-ref for both refs. Their output is never shown or logged.
+   */
   async #run(git: SimpleGit, args: string[]): Promise<string> {
     try {
       return await git.raw(args);
@@ -286,22 +295,27 @@ export class GitWorkspace {
     }
   }
 
-  async #resolve(git: SimpleGit, ref: string): Promise<string | undefined> {
+  /** The shas of those of `refs` that exist, by exact name. */
+  async #resolve(git: SimpleGit, refs: string[]): Promise<Map<string, string>> {
     // for-each-ref also matches on a prefix up to a slash ("origin/a" finds "origin/a/b"),
-    // so only the exact refname counts.
-    const out = await this.#run(git, ["for-each-ref", "--format=%(objectname) %(refname)", ref]);
+    // so only the exact refnames count.
+    const out = await this.#run(git, ["for-each-ref", "--format=%(objectname) %(refname)", ...refs]);
+    const found = new Map<string, string>();
     for (const line of out.split("\n")) {
       const [sha, name] = line.split(" ");
-      if (name === ref && sha) return sha;
+      if (name && sha && refs.includes(name)) found.set(name, sha);
     }
-    return undefined;
+    return found;
   }
 
-  /** A crashed job may have left a worktree holding our branch. */
+  /** A crashed job may have left a worktree holding our branch, or one whose directory is gone. */
   async #clearStaleWorktrees(cache: SimpleGit, branch: string): Promise<void> {
-    await this.#run(cache, ["worktree", "prune"]);
-    for (const { path, head } of await this.#worktrees(cache)) {
-      if (head === `refs/heads/${branch}`) await this.#run(cache, ["worktree", "remove", "--force", path]);
+    const worktrees = await this.#worktrees(cache);
+    if (worktrees.some((w) => w.prunable)) await this.#run(cache, ["worktree", "prune", "--verbose"]);
+    for (const { path, head, prunable } of worktrees) {
+      if (head === `refs/heads/${branch}` && !prunable) {
+        await this.#run(cache, ["worktree", "remove", "--force", path]);
+      }
     }
   }
 
@@ -318,12 +332,13 @@ export class GitWorkspace {
     return dir;
   }
 
-  async #worktrees(cache: SimpleGit): Promise<{ path: string; head?: string }[]> {
+  async #worktrees(cache: SimpleGit): Promise<{ path: string; head?: string; prunable: boolean }[]> {
     const list = await this.#run(cache, ["worktree", "list", "--porcelain"]);
     return list.split("\n\n").flatMap((block) => {
       const path = /^worktree (.+)$/m.exec(block)?.[1];
       const head = /^branch (.+)$/m.exec(block)?.[1];
-      return path ? [{ path, head }] : [];
+      // git ≥ 2.31 marks worktrees whose directory is gone; older git prunes on dispose only.
+      return path ? [{ path, head, prunable: /^prunable\b/m.test(block) }] : [];
     });
   }
 }

@@ -284,6 +284,26 @@ describe("GitWorkspace against a real git http-backend", () => {
     await Promise.all([b.dispose(), c.dispose()]);
   });
 
+  it("prunes a worktree whose directory is gone, and takes its slot", async () => {
+    const gone = workspace("job-dir-gone");
+    const pg = await gone.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-16",
+    });
+    await rm(pg.dir, { recursive: true, force: true });
+    const next = workspace("job-after-gone");
+    const pn = await next.prepare({
+      cloneUrl: fx.cloneUrl,
+      baseBranch: "main",
+      workBranch: "backend-go/issue-17",
+    });
+    expect(pn.dir).toBe(pg.dir);
+    expect(await readFile(join(pn.dir, "ledger.go"), "utf8")).toContain("package ledger");
+    await next.dispose();
+    await gone.dispose();
+  });
+
   it("a late dispose of a job whose slot another job has taken leaves that job's worktree alone", async () => {
     const lost = workspace("job-lost-lease");
     const pl = await lost.prepare({
