@@ -1,8 +1,8 @@
 // The app's logger: Probot's pino output (pretty by default, LOG_FORMAT=json for machines)
 // with secrets taken out before a line is written. Two layers: pino's redaction of the
 // fields that carry credentials (HTTP authorization headers, webhook signatures, option
-// objects), and a scrub of every string for the secret values this process holds and for
-// anything shaped like a token, whatever a library put into its message.
+// objects), and a scrub of each serialized line for the secret values this process holds
+// and for anything shaped like a token, whatever a library put into its message.
 import { getTransformStream } from "@probot/pino";
 import { type Logger, pino } from "pino";
 import { redactSecrets } from "./agent/redact.js";
@@ -36,32 +36,21 @@ const REDACT_PATHS = [
 
 /** Replaces every occurrence of the given values (and token-shaped strings) in text. */
 export function scrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
-  // The private key is also matched line by line: a library may log part of it.
-  const values = secrets
-    .flatMap((s) => (s ? [s, ...s.split("\n").filter((l) => l.length >= 24)] : []))
-    .filter((s) => s.length >= 8)
-    .sort((a, b) => b.length - a.length);
+  // The private key is also matched line by line: a library may log part of it. Each value is
+  // also matched as it appears inside a JSON string (quotes and backslashes escaped).
+  const values = [
+    ...new Set(
+      secrets
+        .flatMap((s) => (s ? [s, ...s.split("\n").filter((l) => l.length >= 24)] : []))
+        .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
+        .filter((s) => s.length >= 8),
+    ),
+  ].sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
     for (const v of values) if (out.includes(v)) out = out.split(v).join("[redacted]");
     return redactSecrets(out);
   };
-}
-
-function deepScrub(value: unknown, scrub: (s: string) => string, depth = 0): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) {
-    return {
-      type: value.name,
-      message: scrub(value.message),
-      stack: value.stack ? scrub(value.stack) : undefined,
-    };
-  }
-  if (Array.isArray(value)) return value.map((v) => deepScrub(v, scrub, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = deepScrub(v, scrub, depth + 1);
-  return out;
 }
 
 export async function createLogger(options: LoggerOptions): Promise<Logger> {
@@ -78,15 +67,9 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
       level: options.level,
       name: "probot",
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      formatters: { log: (obj) => deepScrub(obj, scrub) as Record<string, unknown> },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((a) => (typeof a === "string" ? scrub(a) : a)) as Parameters<typeof method>,
-          );
-        },
-      },
+      // The finished line, once: cheaper than copying every logged object (pino-http logs
+      // whole requests), and it sees what serializers and messages put there too.
+      hooks: { streamWrite: scrub },
     },
     destination,
   );
