@@ -5,11 +5,8 @@
 import type { Probot } from "probot";
 import type { Budgets } from "../agent/budget.js";
 import { DEFAULT_BUDGETS } from "../agent/budget.js";
-import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
-import { TOOL_NAMES } from "../agent/tools/registry.js";
-import { type ModuleAccess, withModuleAccess } from "../golang/module-access.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { verify } from "../golang/verify.js";
 import { verifyCommands } from "../golang/verify-commands.js";
@@ -21,20 +18,12 @@ import type { TaskRequest } from "../jobs/task.js";
 import {
   AgentSelectionError,
   AgentToolsError,
-  allowedTools,
   budgetsFor,
   defaultRepoConfig,
-  foldersOf,
-  githubRepoFiles,
-  instructionsRef,
-  loadAgentRegistry,
   loadRepoConfig,
-  loadRepoInstructions,
   protectedPaths,
   type RepoConfig,
   RepoConfigError,
-  renderAgentProblems,
-  resolveAgent,
   triggerLabels,
 } from "../repo/index.js";
 import { issueBranchName } from "../workspace/branch-name.js";
@@ -45,9 +34,10 @@ import type { GitHubClient, IssueRef } from "./client.js";
 import { findCommentWith, replyOnce } from "./comments.js";
 import { GitHubCodeHost } from "./github-code-host.js";
 import { openInstallation } from "./installation.js";
+import { gatherMaterial, type Material } from "./job-material.js";
+import { jobToolchain } from "./job-toolchain.js";
 import { FORK_MARKER, UNAUTHORIZED_MARKER } from "./markers.js";
-import { pullRequestContext } from "./pull-request-context.js";
-import { type PullRequestInfo, readPullRequest, readThread } from "./thread.js";
+import { type PullRequestInfo, readPullRequest } from "./thread.js";
 import { TrackingComment } from "./tracking-comment.js";
 
 export interface GitHubJobDeps {
@@ -243,60 +233,6 @@ function workspaceFor(
   );
 }
 
-interface Material {
-  task: TaskRequest;
-  definition: AgentDefinition;
-  tools: string[];
-  extraContext: string;
-  notes: string;
-}
-
-/** The thread, the PR, the repository's instructions and the agent, read in parallel. */
-async function gatherMaterial(
-  gh: GitHubClient,
-  task: TaskRequest,
-  pr: PullRequestInfo | undefined,
-  config: RepoConfig,
-  deps: GitHubJobDeps,
-): Promise<Material> {
-  const { owner, repo, number } = task.target;
-  const files = githubRepoFiles(gh, { owner, repo, ref: pr?.baseRef ?? instructionsRef(task) });
-  const [comments, prContext, registry] = await Promise.all([
-    readThread(
-      gh,
-      { owner, repo, number },
-      task.trigger.at,
-      deps.maxThreadChars ?? 60_000,
-      task.trigger.commentId && task.trigger.kind === "comment" ? [task.trigger.commentId] : [],
-    ),
-    pr ? pullRequestContext(gh, { owner, repo }, pr) : undefined,
-    loadAgentRegistry({ files, appAgentsDir: deps.appAgentsDir }),
-  ]);
-  const definition = resolveAgent({ registry, requested: task.agent, label: task.trigger.label, config });
-  const tools = allowedTools(definition, TOOL_NAMES);
-  const focus = [...(prContext?.paths ?? []), ...(task.context.review ? [task.context.review.path] : [])];
-  const instructions = await loadRepoInstructions(files, { folders: foldersOf(focus) });
-  return {
-    task: {
-      ...task,
-      context: { ...task.context, comments },
-      repository: pr
-        ? {
-            ...task.repository,
-            headRef: pr.headRef,
-            baseRef: pr.baseRef,
-            headRepoFullName: pr.headRepoFullName,
-          }
-        : task.repository,
-      agent: definition.name,
-    },
-    definition,
-    tools,
-    extraContext: [instructions.text, prContext?.text].filter(Boolean).join("\n\n"),
-    notes: renderAgentProblems(registry.problems),
-  };
-}
-
 interface RunScope {
   gh: GitHubClient;
   session: { token(): Promise<string> };
@@ -373,36 +309,4 @@ async function runOnGitHub(material: Material, scope: RunScope): Promise<JobReco
   await deps.record?.(ctx.jobId, patch).catch(() => undefined);
   if (codeHost.published.handedBack === "retry") throw new TransientError(outcome.reason);
   throw new PermanentError(outcome.reason);
-}
-
-/**
- * The toolchain for one job: the repository's `go:` settings, and the installation token for
- * the owner's private modules (only module downloads see it; tests run offline without it).
- */
-function jobToolchain(
-  base: Toolchain,
-  config: RepoConfig,
-  task: TaskRequest,
-  session: { token(): Promise<string> },
-  logger: QueueLogger,
-): Toolchain {
-  const access: ModuleAccess = { ...config.go };
-  const clone = new URL(task.repository.cloneUrl);
-  const owner = task.target.owner;
-  const ownerPath = clone.pathname.slice(0, clone.pathname.lastIndexOf("/") + 1);
-  if (ownerPath.endsWith(`/${owner}/`)) {
-    access.credentials = [
-      {
-        modulePrefix: `${clone.hostname}/${owner}`,
-        gitUrl: `${clone.origin}${ownerPath}`,
-        token: () => session.token(),
-      },
-    ];
-  }
-  try {
-    return withModuleAccess(base, access);
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, "private modules disabled for this job");
-    return withModuleAccess(base, { ...config.go });
-  }
 }
