@@ -118,6 +118,21 @@ function untidyModules(
   };
 }
 
+/** vet's or build's result when it failed for want of modules; undefined otherwise. */
+function untidyCheck(name: string, command: string, res: RunResult, ctx: CheckContext): Check | undefined {
+  const untidy = untidyModules(res.stderr, ctx);
+  if (!untidy) return undefined;
+  return {
+    name,
+    command,
+    status: untidy.status,
+    summary: untidy.summary,
+    details: trimTail(res.stderr, DETAIL_LIMITS),
+    durationMs: res.durationMs,
+    moduleProblems: untidy.problems,
+  };
+}
+
 /** `gofmt -l` on the given .go files (absolute paths inside ctx.dir). */
 export async function gofmtCheck(ctx: CheckContext, files: string[] | "all"): Promise<Check> {
   const name = "gofmt";
@@ -182,20 +197,8 @@ export async function vetCheck(ctx: CheckContext): Promise<Check> {
   if (res.exitCode === 0) {
     return { name, command, status: "pass", summary: "no findings", details: "", durationMs: res.durationMs };
   }
-  const untidy = untidyModules(res.stderr, ctx);
-  if (untidy) {
-    const { status, summary, problems } = untidy;
-    const details = trimTail(res.stderr, DETAIL_LIMITS);
-    return {
-      name,
-      command,
-      status,
-      summary,
-      details,
-      durationMs: res.durationMs,
-      moduleProblems: problems,
-    };
-  }
+  const untidy = untidyCheck(name, command, res, ctx);
+  if (untidy) return untidy;
   const findings = res.stderr.split("\n").filter((l) => FINDING.test(l)).length;
   return {
     name,
@@ -224,20 +227,8 @@ export async function buildCheck(ctx: CheckContext): Promise<Check> {
       durationMs: res.durationMs,
     };
   }
-  const untidy = untidyModules(res.stderr, ctx);
-  if (untidy) {
-    const { status, summary, problems } = untidy;
-    const details = trimTail(res.stderr, DETAIL_LIMITS);
-    return {
-      name,
-      command,
-      status,
-      summary,
-      details,
-      durationMs: res.durationMs,
-      moduleProblems: problems,
-    };
-  }
+  const untidy = untidyCheck(name, command, res, ctx);
+  if (untidy) return untidy;
   const { blocks, loose } = parseBuildStderr(res.stderr);
   const broken = [...blocks.keys()];
   return {

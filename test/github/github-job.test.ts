@@ -5,14 +5,10 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Probot, ProbotOctokit } from "probot";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import { createGitHubJobHandler } from "../../src/github/github-job.js";
 import type { JobHandler } from "../../src/jobs/queue.js";
 import type { TaskRequest } from "../../src/jobs/task.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { appKeyPair } from "../e2e/harness.js";
-import { testToolchain } from "../golang/support.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import {
   issueCommentCreated,
@@ -20,6 +16,7 @@ import {
   openPullRequest,
   pullRequestReviewCommentCreated,
 } from "../support/github-webhooks.js";
+import { inProcessJobHandler } from "../support/job-handler.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
@@ -65,27 +62,7 @@ beforeAll(async () => {
     gh.setPermission("acme", repo, "carol", "write");
     gh.setPermission("acme", repo, "bob", "read");
   }
-  const probot = new Probot({
-    appId: gh.app.id,
-    privateKey,
-    baseUrl: gh.apiUrl,
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
-  const quiet = { info() {}, warn() {}, error() {} };
-  handler = createGitHubJobHandler({
-    probot,
-    dataDir,
-    modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: model.url, maxRetries: 0 }),
-    toolchain: await testToolchain(),
-    identity: async () => ({
-      slug: gh.app.slug,
-      name: `${gh.app.slug}[bot]`,
-      email: `${gh.bot.id}+${gh.app.slug}[bot]@users.noreply.github.com`,
-    }),
-    logger: quiet,
-    trackingIntervalMs: 10,
-  });
+  handler = await inProcessJobHandler({ gh, privateKey, modelUrl: model.url, dataDir });
 }, 60_000);
 
 afterAll(async () => {
