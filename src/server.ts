@@ -3,7 +3,6 @@
 // runs a worker. `worker` mode runs only the worker, for scaling out on one Redis.
 import { Probot, Server } from "probot";
 import { createAnthropicModelClient } from "./agent/anthropic-client.js";
-import { registerSecret } from "./agent/redact.js";
 import { createApp } from "./app.js";
 import type { AppConfig } from "./config/env.js";
 import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
@@ -50,9 +49,8 @@ function cachedIdentity(probot: Probot): () => Promise<BotIdentity> {
 }
 
 export async function startApp(config: AppConfig, mode: RunMode = "all"): Promise<RunningApp> {
-  // Whatever message might quote one of these, it is written nowhere (redact.ts).
-  for (const secret of [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken])
-    registerSecret(secret);
+  // Whatever message might quote one of these, it is written nowhere: not in a log line, a
+  // job record or a comment (the logger registers them with redact.ts).
   const log = await createLogger({
     level: config.logLevel,
     format: config.logFormat,

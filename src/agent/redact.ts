@@ -22,8 +22,12 @@ export function registerSecret(value: string | undefined, ttlMs = Number.POSITIV
   if (!value) return;
   const now = Date.now();
   const until = now + ttlMs;
-  for (const part of [value, ...value.split("\n").map((l) => l.trim())]) {
-    if (part.length >= (part === value ? 8 : 24)) known.set(part, Math.max(until, known.get(part) ?? 0));
+  const parts = [value, ...value.split("\n").map((l) => l.trim())].filter(
+    (part) => part.length >= (part === value ? 8 : 24),
+  );
+  // Each also as it appears inside a JSON string (a serialized log line, a request body).
+  for (const part of parts.flatMap((p) => [p, JSON.stringify(p).slice(1, -1)])) {
+    known.set(part, Math.max(until, known.get(part) ?? 0));
   }
   refresh(now);
 }
