@@ -16,7 +16,6 @@ import type { AgentProgress } from "./agent/outcome.js";
 import { TOOL_NAMES } from "./agent/tools/registry.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
-import { verify } from "./golang/verify.js";
 import type { CodeHost, JobResult, JobStage } from "./jobs/ports.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
@@ -29,6 +28,7 @@ import {
   protectedPaths,
   resolveAgent,
 } from "./repo/index.js";
+import { verify } from "./verify/verify.js";
 import { createLocalWorkspace } from "./workspace/local-workspace.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;

@@ -6,7 +6,7 @@
 // library put into its message.
 import { getTransformStream } from "@probot/pino";
 import { type Logger, pino } from "pino";
-import { redactSecrets, registerSecret } from "./agent/redact.js";
+import { redactSecrets, registerSecret } from "./secrets.js";
 
 export type { Logger };
 

@@ -3,6 +3,7 @@
 import { realpath } from "node:fs/promises";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { TaskRequest } from "../jobs/task.js";
+import { redactSecrets } from "../secrets.js";
 import { BUILTIN_PROTECTED_GLOBS } from "../workspace/safe-path.js";
 import {
   ABORTED,
@@ -27,7 +28,6 @@ import {
 import type { AgentOutcome, AgentProgress, TranscriptEntry } from "./outcome.js";
 import { costUsd } from "./pricing.js";
 import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
-import { redactSecrets } from "./redact.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { checkReport } from "./report.js";
 import { buildRequest, cachedSystem, cachedTools } from "./request.js";

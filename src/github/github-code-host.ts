@@ -3,7 +3,6 @@
 // agent's questions with the needs-info label, or a failure that says how to retry. The
 // verdict also goes onto the pushed commit as a Check Run.
 import type { AgentProgress, CompletedOutcome } from "../agent/outcome.js";
-import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "../golang/render-verdict.js";
 import type { CodeHost, JobResult, JobStage } from "../jobs/ports.js";
 import type { RepoConfig } from "../repo/config-schema.js";
 import { publishCheckRun } from "./check-run.js";
@@ -12,6 +11,7 @@ import { addLabel, NEEDS_INFO_LABEL, removeLabel } from "./labels.js";
 import { QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
+import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
 import type { TrackingComment, TrackingState } from "./tracking-comment.js";
 
 /** GitHub's limit on an issue comment or PR body is 65,536 characters. */

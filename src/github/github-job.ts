@@ -8,8 +8,6 @@ import { DEFAULT_BUDGETS } from "../agent/budget.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import { verify } from "../golang/verify.js";
-import { verifyCommands } from "../golang/verify-commands.js";
 import { PermanentError, TransientError } from "../jobs/errors.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
 import type { JobContext, JobHandler, QueueLogger } from "../jobs/queue.js";
@@ -26,6 +24,8 @@ import {
   RepoConfigError,
   triggerLabels,
 } from "../repo/index.js";
+import { verify } from "../verify/verify.js";
+import { verifyCommands } from "../verify/verify-commands.js";
 import { issueBranchName } from "../workspace/branch-name.js";
 import { createRemoteWorkspace, type RemoteWorkspace } from "../workspace/remote-workspace.js";
 import type { BotIdentity } from "./app-identity.js";

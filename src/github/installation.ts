@@ -3,7 +3,7 @@
 // createInstallationAccessToken, which honours GHE_HOST, and renewed before they expire,
 // so a job that runs longer than the token's hour still pushes.
 import type { Probot } from "probot";
-import { registerSecret } from "../agent/redact.js";
+import { registerSecret } from "../secrets.js";
 import type { GitHubClient } from "./client.js";
 import { redactOutgoing } from "./redact-requests.js";
 

@@ -49,19 +49,3 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
     renderFooter(input.facts, input.closes),
   ].join("\n\n");
 }
-
-/** A commit subject from the report's summary: its first sentence, at most 72 characters. */
-export function commitMessage(sections: ReportSection[], fallback: string, coAuthor?: string): string {
-  const summary = sections.find((s) => s.name === "Summary")?.body ?? "";
-  const firstLine =
-    summary
-      .replace(/[*_`#>]/g, "")
-      .split("\n")
-      .map((l) => l.replace(/^[-\s]+/, "").trim())
-      .find(Boolean) ?? "";
-  const sentence = (firstLine.split(/(?<=[.!?])\s/)[0] ?? "").replace(/\.$/, "");
-  let subject = sentence || fallback;
-  if (subject.length > 72) subject = `${subject.slice(0, 71).trimEnd()}…`;
-  const body = summary && summary !== sentence ? `\n\n${summary}` : "";
-  return `${subject}${body}${coAuthor ? `\n\nCo-authored-by: ${coAuthor}` : ""}\n`;
-}

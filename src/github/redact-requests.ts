@@ -1,7 +1,7 @@
 // The last gate before GitHub: every request the app writes (comments, pull request bodies,
 // check run output, labels) passes its content through redactSecrets. Whatever path a
 // secret took into a message — an error text, a report the model wrote — it is not posted.
-import { redactSecrets } from "../agent/redact.js";
+import { redactSecrets } from "../secrets.js";
 import type { GitHubClient } from "./client.js";
 
 /** Request options that are not content (the Authorization header must stay as it is). */

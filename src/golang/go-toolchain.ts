@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { runProcess, type SpawnOptions } from "../process/run-process.js";
 import {
   buildGoEnv,
   type GoCacheDirs,
@@ -16,7 +17,6 @@ import {
 } from "./go-env.js";
 import { createRunLimiter, type RunLimits } from "./limits.js";
 import { credentialGitConfig, privatePrefixes, tokenForms } from "./module-access.js";
-import { runProcess, type SpawnOptions } from "./process-runner.js";
 import { bwrapArgs, findOnPath, SANDBOX_HOME, SANDBOX_TMP } from "./sandbox.js";
 import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
 

@@ -19,7 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
-import type { SpawnConfinement } from "./process-runner.js";
+import type { SpawnConfinement } from "../process/run-process.js";
 import { findOnPath } from "./sandbox.js";
 
 /** How a run that hit its process limit says so, on its stderr (checks.ts repeats it). */

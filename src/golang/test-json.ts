@@ -2,7 +2,7 @@
 // failing tests with their trimmed output, elapsed time, and build failures. Go 1.24+
 // reports build errors as build-output/build-fail events; older Go (and setup errors)
 // print them to stderr under "# <package>" headers, so stderr is read too.
-import { trimTail } from "./trim.js";
+import { trimTail } from "../text.js";
 
 interface TestEvent {
   Time?: string;

@@ -1,6 +1,5 @@
 // The Toolchain port: how the agent's `go` tool and the verifier run Go. Adapters decide
 // where (a bubblewrap sandbox or a plain child process); callers only see results.
-import type { ModuleAccess } from "./module-access.js";
 
 export interface RunOptions {
   /** Working directory: the checkout, or a directory inside it. */
@@ -56,4 +55,37 @@ export interface Toolchain {
   run(command: string, args: string[], options: RunOptions): Promise<RunResult>;
   /** Which isolation runs use, for logs and /health. */
   readonly isolation: "bubblewrap" | "none";
+}
+
+/** The repository's `go:` keys (RepoConfig["go"]), layered over the operator's settings. */
+export interface ModuleSettings {
+  /** Replaces the operator's GOPROXY for this job's downloads. */
+  goproxy?: string;
+  /** Added to the operator's GOPRIVATE (comma-separated glob patterns). */
+  goprivate?: string;
+  /** Added to the operator's GONOSUMDB. */
+  gonosumdb?: string;
+  /** Appended to the operator's GOFLAGS (a later flag wins). */
+  goflags?: string;
+}
+
+export interface PrivateModuleCredentials {
+  /**
+   * Module path prefix the token opens, e.g. "github.com/acme" (the installation's account).
+   * Added to GOPRIVATE, so neither the module proxy nor the checksum database is asked
+   * about those modules: they are fetched from git directly.
+   */
+  modulePrefix: string;
+  /**
+   * Where git fetches those modules, when it is not `https://<modulePrefix>/` (a GitHub
+   * Enterprise reached through another name, a stand-in in tests): git rewrites the one to
+   * the other (url.<gitUrl>.insteadOf) and sends the token only there.
+   */
+  gitUrl?: string;
+  /** Returns a current token; called once per download run (installation tokens live an hour). */
+  token: () => Promise<string>;
+}
+
+export interface ModuleAccess extends ModuleSettings {
+  credentials?: PrivateModuleCredentials[];
 }

@@ -1,7 +1,7 @@
 // How a failed job attempt is classified. Transient failures (network, GitHub 5xx, model
 // overload after the SDK's own retries) are retried with backoff; everything else is
 // permanent, because retrying a bug or a refused request only spends tokens again.
-import { redactSecrets } from "../agent/redact.js";
+import { redactSecrets } from "../secrets.js";
 
 /** Throw (or wrap) to ask the queue to retry the job later. */
 export class TransientError extends Error {

@@ -5,7 +5,7 @@ import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import type { Verdict } from "../golang/verdict.js";
+import type { Verdict } from "../verify/verdict.js";
 import type { TaskRequest } from "./task.js";
 
 export type { Verdict };

@@ -3,10 +3,10 @@
 // commits nothing, so nothing half-made is pushed.
 import { ZERO_USAGE } from "../agent/model-client.js";
 import type { AgentOutcome } from "../agent/outcome.js";
-import { redactSecrets } from "../agent/redact.js";
 import { runAgent } from "../agent/run-agent.js";
-import { commitMessage } from "../github/pr-body.js";
+import { redactSecrets } from "../secrets.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
+import { commitMessage } from "./commit-message.js";
 import { classifyError, PermanentError } from "./errors.js";
 import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
 import type { TaskRequest } from "./task.js";

@@ -2,8 +2,9 @@
 // branch (backend-go/cli-<timestamp>) and commits there; nothing is pushed. Git runs with
 // a minimal environment (no API keys), and never runs the repository's hooks: a hooks path
 // could point at files the agent just wrote.
-import { runProcess } from "../golang/process-runner.js";
+
 import type { CommitRequest, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import { runProcess } from "../process/run-process.js";
 import { literalPaths } from "./pathspec.js";
 
 export class WorkspaceError extends Error {

@@ -2,11 +2,11 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
-import { redactSecrets } from "../../src/agent/redact.js";
 import { runTool } from "../../src/agent/tools/registry.js";
 import type { ToolContext } from "../../src/agent/tools/types.js";
 import { truncateMiddle } from "../../src/agent/truncate.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
+import { redactSecrets } from "../../src/secrets.js";
 import { BUILTIN_PROTECTED_GLOBS, globToRegExp } from "../../src/workspace/safe-path.js";
 import { testToolchain } from "../golang/support.js";
 import { git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";

@@ -13,9 +13,9 @@ import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js"
 import { loadAgentDefinition } from "../../src/agent/definition.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { RunOptions, Toolchain } from "../../src/golang/toolchain.js";
-import { verify } from "../../src/golang/verify.js";
 import type { CodeHost, JobResult } from "../../src/jobs/ports.js";
 import { runJob } from "../../src/jobs/run-job.js";
+import { verify } from "../../src/verify/verify.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
 import { cliTask, GO_ENGINEER, git } from "../support/model-checkout.js";

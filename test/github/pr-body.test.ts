@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { commitMessage, renderPullRequestBody } from "../../src/github/pr-body.js";
+import { renderPullRequestBody } from "../../src/github/pr-body.js";
 import { renderTracking } from "../../src/github/tracking-comment.js";
+import { commitMessage } from "../../src/jobs/commit-message.js";
 
 const sections = [
   { name: "Summary", body: "Added GET /accounts/{id}/balance. It returns minor units." },

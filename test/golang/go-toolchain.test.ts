@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createGoToolchain, type GoToolchain } from "../../src/golang/go-toolchain.js";
 import { findOnPath } from "../../src/golang/sandbox.js";
-import { verify } from "../../src/golang/verify.js";
+import { verify } from "../../src/verify/verify.js";
 import { checkoutFixture, TEST_DATA_DIR, testToolchain } from "./support.js";
 
 const SECRETS = {

@@ -12,8 +12,8 @@ import { createGoToolchain, type GoToolchain } from "../../src/golang/go-toolcha
 import { withModuleAccess } from "../../src/golang/module-access.js";
 import { parseModuleProblems } from "../../src/golang/module-errors.js";
 import type { Toolchain } from "../../src/golang/toolchain.js";
-import type { Check, Verdict } from "../../src/golang/verdict.js";
-import { verify } from "../../src/golang/verify.js";
+import type { Check, Verdict } from "../../src/verify/verdict.js";
+import { verify } from "../../src/verify/verify.js";
 import { BUILTIN_PROTECTED_GLOBS } from "../../src/workspace/safe-path.js";
 import { type FailingProxy, startFailingProxy } from "../support/module-proxy.js";
 import { checkoutFixture, emptyDir, testToolchain } from "./support.js";

@@ -13,7 +13,7 @@ import {
   type PrivateModuleCredentials,
   withModuleAccess,
 } from "../../src/golang/module-access.js";
-import { verify } from "../../src/golang/verify.js";
+import { verify } from "../../src/verify/verify.js";
 import { BUILTIN_PROTECTED_GLOBS } from "../../src/workspace/safe-path.js";
 import { git } from "../support/git-repos.js";
 import { type GitServer, startGitServer } from "../support/git-server.js";

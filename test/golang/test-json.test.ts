@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
-import { trimTail } from "../../src/golang/trim.js";
+import { trimTail } from "../../src/text.js";
 import { checkoutFixture, emptyDir, testToolchain } from "./support.js";
 
 let tc: GoToolchain;

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createGoToolchain } from "../../src/golang/go-toolchain.js";
 import { createRunLimiter } from "../../src/golang/limits.js";
-import { verify } from "../../src/golang/verify.js";
+import { verify } from "../../src/verify/verify.js";
 import { TEST_DATA_DIR } from "../golang/support.js";
 
 const run = promisify(execFile);

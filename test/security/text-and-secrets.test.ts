@@ -4,11 +4,11 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
-import { redactSecrets, registerSecret } from "../../src/agent/redact.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { redactOutgoing } from "../../src/github/redact-requests.js";
 import { errorSummary } from "../../src/jobs/errors.js";
 import { createLogger } from "../../src/logger.js";
+import { redactSecrets, registerSecret } from "../../src/secrets.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { sanitizeUntrusted } from "../../src/triggers/sanitize.js";
 import { appKeyPair } from "../e2e/harness.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { runProcess } from "../../golang/process-runner.js";
+import { runProcess } from "../../process/run-process.js";
 import { resolveForRead } from "./file-guards.js";
 import { gitEnv } from "./git-env.js";
 import { defineTool, ToolInputError } from "./types.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runProcess } from "../../golang/process-runner.js";
+import { runProcess } from "../../process/run-process.js";
 import { resolveSafePath } from "../../workspace/safe-path.js";
 import { orEmpty, truncateMiddle } from "../truncate.js";
 import { gitEnv } from "./git-env.js";

@@ -3,8 +3,9 @@
 // findings, per-package build errors, go test -json); any other command, e.g. `make test`,
 // runs as a check of its own in the same sandbox, environment and time limit, executed
 // directly (never through a shell) and only if it is a program on the toolchain's PATH.
+
+import { trimTail } from "../text.js";
 import { type CheckContext, DETAIL_LIMITS, interrupted, runOptions } from "./checks.js";
-import { trimTail } from "./trim.js";
 import type { Check } from "./verdict.js";
 import type { BuiltinCheck, CustomCheck, VerifyOptions } from "./verify.js";
 

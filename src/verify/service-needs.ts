@@ -8,8 +8,8 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { type PackageResult, type TestRunReport, totalsOf } from "../golang/test-json.js";
 import { fileConstraint, missingCustomTags } from "./build-constraints.js";
-import { type PackageResult, type TestRunReport, totalsOf } from "./test-json.js";
 
 export interface ServiceNeed {
   /** "PostgreSQL", "Redis", "Kafka", "RabbitMQ", …, "Docker", or "an external service". */

@@ -3,14 +3,14 @@
 // (a stand-in module that fails like testcontainers-go without Docker). The verdict must
 // show them as "skipped: needs <service>", never fold them into a green go test.
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { missingCustomTags } from "../../src/golang/build-constraints.js";
+import { renderCheckRunOutput, renderVerdictMarkdown } from "../../src/github/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import { renderCheckRunOutput, renderVerdictMarkdown } from "../../src/golang/render-verdict.js";
-import { applyExcuses, findServiceNeeds, serviceFrom } from "../../src/golang/service-needs.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
-import type { Verdict } from "../../src/golang/verdict.js";
-import { SERVICES_CHECK, verify } from "../../src/golang/verify.js";
-import { checkoutFixture, testToolchain } from "./support.js";
+import { missingCustomTags } from "../../src/verify/build-constraints.js";
+import { applyExcuses, findServiceNeeds, serviceFrom } from "../../src/verify/service-needs.js";
+import type { Verdict } from "../../src/verify/verdict.js";
+import { SERVICES_CHECK, verify } from "../../src/verify/verify.js";
+import { checkoutFixture, testToolchain } from "../golang/support.js";
 
 let tc: GoToolchain;
 let verdict: Verdict;

@@ -2,9 +2,10 @@
 // GitHub Check Run. Text from the repository (test output, file names) is untrusted: cells
 // are escaped so it cannot break the table, mention people or link issues, and details go
 // into code fences longer than any backtick run inside them.
-import { serviceSummary } from "./service-needs.js";
-import { trimHead } from "./trim.js";
-import type { Check, CheckStatus, Verdict } from "./verdict.js";
+
+import { trimHead } from "../text.js";
+import { serviceSummary } from "../verify/service-needs.js";
+import type { Check, CheckStatus, Verdict } from "../verify/verdict.js";
 
 export const VERDICT_HEADING = "Verified by backend-go-agent";
 

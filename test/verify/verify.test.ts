@@ -2,9 +2,9 @@
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import type { Check, Verdict } from "../../src/golang/verdict.js";
-import { NO_GO_CHANGE, NOT_A_GO_MODULE, type VerifyOptions, verify } from "../../src/golang/verify.js";
-import { checkoutFixture, testToolchain } from "./support.js";
+import type { Check, Verdict } from "../../src/verify/verdict.js";
+import { NO_GO_CHANGE, NOT_A_GO_MODULE, type VerifyOptions, verify } from "../../src/verify/verify.js";
+import { checkoutFixture, testToolchain } from "../golang/support.js";
 
 let tc: GoToolchain;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // everything it started (a hung `go test` forks test binaries). Output is capped. A
 // confinement (limits.ts: a pids cgroup per run) may wrap the command and clean up after.
 import { spawn } from "node:child_process";
-import type { RunOptions, RunResult } from "./toolchain.js";
+import type { RunOptions, RunResult } from "../golang/toolchain.js";
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024;

@@ -3,11 +3,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import type { Verdict } from "../../src/golang/verdict.js";
-import { verify } from "../../src/golang/verify.js";
-import { verifyCommands } from "../../src/golang/verify-commands.js";
 import { DEFAULT_VERIFY_COMMANDS, defaultRepoConfig } from "../../src/repo/index.js";
-import { checkoutFixture, testToolchain } from "./support.js";
+import type { Verdict } from "../../src/verify/verdict.js";
+import { verify } from "../../src/verify/verify.js";
+import { verifyCommands } from "../../src/verify/verify-commands.js";
+import { checkoutFixture, testToolchain } from "../golang/support.js";
 
 const SECRET = "sentinel-verify-commands-7f3a";
 let tc: GoToolchain;

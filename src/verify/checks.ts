@@ -1,12 +1,17 @@
 // The individual verification checks. Each runs one toolchain command and turns its result
 // into a Check; none throws for anything the repository's code can cause.
 import { relative, resolve } from "node:path";
-import { LIMIT_REACHED } from "./limits.js";
-import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "./module-errors.js";
+import { LIMIT_REACHED } from "../golang/limits.js";
+import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "../golang/module-errors.js";
+import {
+  type PackageResult,
+  parseBuildStderr,
+  parseTestJson,
+  type TestRunReport,
+} from "../golang/test-json.js";
+import type { RunOptions, RunResult, Toolchain } from "../golang/toolchain.js";
+import { trimHead, trimTail } from "../text.js";
 import { applyExcuses, findServiceNeeds, type ServiceNeed } from "./service-needs.js";
-import { type PackageResult, parseBuildStderr, parseTestJson, type TestRunReport } from "./test-json.js";
-import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
-import { trimHead, trimTail } from "./trim.js";
 import type { Check } from "./verdict.js";
 
 export interface CheckContext {

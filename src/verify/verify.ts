@@ -3,10 +3,10 @@
 // changed files, go vet, go build and go test -json then run offline in the sandbox.
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import type { TestRunReport } from "../golang/test-json.js";
+import type { Toolchain } from "../golang/toolchain.js";
 import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
 import { type ServiceNeed, serviceDetails, serviceSummary } from "./service-needs.js";
-import type { TestRunReport } from "./test-json.js";
-import type { Toolchain } from "./toolchain.js";
 import { diffSnapshots, snapshotTree } from "./tree-snapshot.js";
 import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
 

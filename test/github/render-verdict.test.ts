@@ -4,10 +4,10 @@ import {
   renderCheckRunOutput,
   renderVerdictMarkdown,
   VERDICT_HEADING,
-} from "../../src/golang/render-verdict.js";
-import type { Verdict } from "../../src/golang/verdict.js";
-import { NOT_A_GO_MODULE, verify } from "../../src/golang/verify.js";
-import { checkoutFixture, testToolchain } from "./support.js";
+} from "../../src/github/render-verdict.js";
+import type { Verdict } from "../../src/verify/verdict.js";
+import { NOT_A_GO_MODULE, verify } from "../../src/verify/verify.js";
+import { checkoutFixture, testToolchain } from "../golang/support.js";
 
 let failing: Verdict;
 let green: Verdict;

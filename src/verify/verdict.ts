@@ -1,9 +1,9 @@
 // The bot's own verdict on a change: what it checked and what it found. Plain data (JSON-
 // serialisable), so a job can store it and the renderers can turn it into a PR table or
 // Check Run output.
-import type { ModuleProblem } from "./module-errors.js";
+import type { ModuleProblem } from "../golang/module-errors.js";
+import type { TestRunReport } from "../golang/test-json.js";
 import type { ServiceNeed } from "./service-needs.js";
-import type { TestRunReport } from "./test-json.js";
 
 export type CheckStatus = "pass" | "fail" | "error" | "skipped";
 
