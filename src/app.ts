@@ -2,8 +2,9 @@
 // triggers/, everything slow happens in the job. The handler awaits nothing but the
 // enqueue, because GitHub waits for our answer (and gives up after 10 s).
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { mightTriggerElsewhere, type RepoTriggerLookup } from "./github/trigger-settings.js";
+import type { RepoTriggerLookup } from "./github/trigger-settings.js";
 import type { TaskRequest } from "./jobs/task.js";
+import { mightTriggerElsewhere } from "./triggers/match.js";
 import {
   DEFAULT_TRIGGER_SETTINGS,
   MalformedPayloadError,

@@ -1,5 +1,6 @@
 // The local runner: the same runJob the GitHub app uses, with a local checkout as the
-// workspace and the terminal as the code host (report on stdout, progress on stderr).
+// workspace and the terminal as the code host (src/local/local-code-host.ts). The
+// repository's .github/backend-go-agent.yml, instructions and agents apply as in the app.
 //   backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
 //                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
 // Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
@@ -10,25 +11,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createAnthropicModelClient } from "./agent/anthropic-client.js";
 import type { Budgets } from "./agent/budget.js";
-import { type AgentDefinition, loadAgentDefinition } from "./agent/definition.js";
 import { resolveModel } from "./agent/models.js";
-import type { AgentProgress } from "./agent/outcome.js";
-import { TOOL_NAMES } from "./agent/tools/registry.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
-import type { CodeHost, JobResult, JobStage } from "./jobs/ports.js";
+import { withModuleAccess } from "./golang/module-access.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
-import {
-  allowedTools,
-  defaultRepoConfig,
-  loadAgentRegistry,
-  loadRepoInstructions,
-  localGitRepoFiles,
-  protectedPaths,
-  resolveAgent,
-} from "./repo/index.js";
-import { verify } from "./verify/verify.js";
+import { LocalCodeHost } from "./local/local-code-host.js";
 import { createLocalWorkspace } from "./workspace/local-workspace.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
@@ -39,8 +28,10 @@ const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --ta
 
 Runs the agent on a local git checkout, commits its changes on a new branch
 backend-go/cli-<timestamp>, prints the report to stdout and progress to stderr.
-Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES, DATA_DIR and the Go settings
-(GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the environment.
+The checkout's .github/backend-go-agent.yml, AGENTS.md/CLAUDE.md and .github/agents/*.md
+apply as they do in the app. Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES,
+DATA_DIR and the Go settings (GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the
+environment.
 Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.`;
 
 class UsageError extends Error {}
@@ -48,7 +39,6 @@ class UsageError extends Error {}
 const err = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-const fmt = new Intl.NumberFormat("en-US");
 
 function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
@@ -57,68 +47,6 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
     throw new UsageError(`--${name} must be a positive ${integer ? "whole " : ""}number, got "${raw}"`);
   }
   return n;
-}
-
-/** An agent file given by path, or a name looked up among the app's and the repository's agents. */
-async function loadAgent(requested: string | undefined, checkoutDir: string): Promise<AgentDefinition> {
-  if (requested?.endsWith(".md")) return loadAgentDefinition(resolve(requested));
-  // Read at HEAD, which is the base commit here: before the agent changed anything.
-  const files = await localGitRepoFiles(checkoutDir, "HEAD");
-  const registry = await loadAgentRegistry({ files, appAgentsDir: AGENTS_DIR });
-  for (const problem of registry.problems) err(`warning: ${problem.file}: ${problem.message}`);
-  return resolveAgent({ registry, requested, config: defaultRepoConfig() });
-}
-
-async function repoInstructions(checkoutDir: string): Promise<string> {
-  return (await loadRepoInstructions(await localGitRepoFiles(checkoutDir, "HEAD"))).text;
-}
-
-/** The terminal's words for the stages: nothing is cloned or pushed here. */
-const STAGE_LABELS: Record<JobStage, string> = {
-  cloning: "preparing",
-  agent: "agent",
-  verifying: "verifying",
-  pushing: "committing",
-};
-
-function terminalHost(maxTurns: number): CodeHost {
-  return {
-    reportProgress(stage: JobStage, detail: string, p?: AgentProgress) {
-      if (!p) return err(`▸ ${STAGE_LABELS[stage]}: ${detail}`);
-      const turn = `[turn ${p.turn}/${maxTurns}]`;
-      if (p.event === "model_call") {
-        err(`${turn} model replied · ${fmt.format(p.tokens)} tokens · $${p.costUsd.toFixed(4)}`);
-      } else {
-        err(`${turn}   ${p.tool}${p.detail ? ` ${p.detail}` : ""}${p.isError ? "  (error)" : ""}`);
-      }
-    },
-    async publish(result: JobResult) {
-      const { outcome, commit, verdict } = result;
-      const spend = `${outcome.turns} turns · ${fmt.format(
-        outcome.usage.input_tokens +
-          outcome.usage.cache_creation_input_tokens +
-          outcome.usage.cache_read_input_tokens,
-      )} input / ${fmt.format(outcome.usage.output_tokens)} output tokens · $${outcome.costUsd.toFixed(4)}`;
-      if (outcome.kind === "completed") {
-        process.stdout.write(`${outcome.report}\n`);
-        err(`✓ completed: ${spend}`);
-        if (verdict) err(`  verification: ${verdict.overall} (${verdict.summary})`);
-        if (commit?.sha)
-          err(
-            `  committed ${commit.sha.slice(0, 12)} on branch ${commit.branch} (from ${commit.baseSha.slice(0, 12)})`,
-          );
-        else err(`  no files changed; branch ${commit?.branch ?? "?"} has no new commit`);
-      } else if (outcome.kind === "needs_clarification") {
-        process.stdout.write(
-          `The agent needs answers before it can go on:\n${outcome.questions.map((q, i) => `${i + 1}. ${q}`).join("\n")}\n`,
-        );
-        err(`? needs clarification: ${spend}. Re-run with the answers in --task.`);
-      } else {
-        err(`✗ failed: ${outcome.reason}`);
-        err(`  ${spend}${commit ? `; nothing committed (branch ${commit.branch})` : ""}`);
-      }
-    },
-  };
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -165,7 +93,6 @@ async function run(argv: string[]): Promise<number> {
       at: new Date().toISOString(),
     },
     context: { title: "", body: "", comments: [] },
-    repository: { cloneUrl: repo, defaultBranch: "" },
     ...(values.agent ? { agent: values.agent } : {}),
   };
   const controller = new AbortController();
@@ -176,21 +103,21 @@ async function run(argv: string[]): Promise<number> {
   // GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS and GO_SANDBOX apply here as they do in the app.
   const toolchain = await createGoToolchain({ dataDir, ...config.go, log: (m) => err(m) });
   const result = await runJob(task, {
-    workspace: createLocalWorkspace({ repoDir: repo }),
-    codeHost: terminalHost(budgets.maxTurns ?? 60),
+    host: new LocalCodeHost({
+      repoDir: repo,
+      appAgentsDir: AGENTS_DIR,
+      out: (t) => process.stdout.write(t),
+      err,
+    }),
+    workspace: ({ checkout }) => createLocalWorkspace({ repoDir: repo, branch: checkout.workBranch }),
+    toolchain: ({ config: repoConfig }) => withModuleAccess(toolchain, { ...repoConfig.go }),
     modelClient: createAnthropicModelClient({
       apiKey: config.anthropicApiKey,
       baseURL: config.anthropicBaseUrl,
     }),
-    toolchain,
-    verify: (dir, changedFiles, signal) => verify(toolchain, { dir, changedFiles, signal }),
-    loadAgent: (name, dir) => loadAgent(name, dir),
-    extraContext: repoInstructions,
-    allowedTools: (definition) => allowedTools(definition, TOOL_NAMES),
-    protectedGlobs: protectedPaths(defaultRepoConfig()),
     resolveModel: (m) => resolveModel(m, config.modelAliases),
     ...(values.model ? { modelOverride: resolveModel(values.model, config.modelAliases) } : {}),
-    budgets,
+    budgetOverrides: budgets,
     author: { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" },
     signal: controller.signal,
   });

@@ -119,7 +119,6 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       identity: cachedIdentity(probot),
       modelAliases: config.modelAliases,
       logger: queueLog,
-      record: (jobId, patch) => queue.update(jobId, patch),
     }),
     { concurrency: config.concurrency },
   );

@@ -1,12 +1,10 @@
 import type { ProbotOctokit } from "probot";
+import type { RepoRef } from "../repo/repo-files.js";
 
 /** An authenticated GitHub REST client (Probot's Octokit, with throttling and retries). */
 export type GitHubClient = InstanceType<typeof ProbotOctokit>;
 
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
+export type { RepoRef };
 
 export interface IssueRef extends RepoRef {
   number: number;

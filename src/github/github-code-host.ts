@@ -1,18 +1,31 @@
-// The CodeHost port on GitHub: progress goes into the job's tracking comment; the end of the
-// job becomes a pull request (issue jobs), a report comment (PR jobs, or no change), the
+// The CodeHost port on GitHub: the gate and the task context (gate.ts, task-context.ts);
+// progress goes into the job's tracking comment; the end of the job becomes a pull request (issue jobs), a report comment (PR jobs, or no change), the
 // agent's questions with the needs-info label, or a failure that says how to retry. The
 // verdict also goes onto the pushed commit as a Check Run.
 import type { AgentProgress, CompletedOutcome } from "../agent/outcome.js";
-import type { CodeHost, JobResult, JobStage } from "../jobs/ports.js";
-import type { RepoConfig } from "../repo/config-schema.js";
+import type {
+  CodeHost,
+  GateDecision,
+  JobResult,
+  JobStage,
+  Published,
+  TaskContext,
+  WorkPlan,
+} from "../jobs/ports.js";
+import type { QueueLogger } from "../jobs/queue.js";
+import { type TaskRequest, targetKey } from "../jobs/task.js";
+import { defaultRepoConfig, type RepoConfig, renderAgentProblems } from "../repo/index.js";
 import { publishCheckRun } from "./check-run.js";
 import type { GitHubClient, IssueRef } from "./client.js";
+import { findCommentWith } from "./comments.js";
+import { type GateFacts, gateOnGitHub } from "./gate.js";
 import { addLabel, NEEDS_INFO_LABEL, removeLabel } from "./labels.js";
 import { QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
 import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
-import type { TrackingComment, TrackingState } from "./tracking-comment.js";
+import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
+import { TrackingComment, type TrackingState } from "./tracking-comment.js";
 
 /** GitHub's limit on an issue comment or PR body is 65,536 characters. */
 const MAX_BODY = 60_000;
@@ -20,28 +33,21 @@ const MAX_BODY = 60_000;
 export interface GitHubCodeHostOptions {
   gh: GitHubClient;
   issue: IssueRef;
-  tracking: TrackingComment;
-  config: RepoConfig;
-  /** The branch an issue job's PR goes into. */
-  baseBranch: string;
-  /** How the person who triggered can run it again (`/agent …`). */
-  command: string;
-  /** This attempt's number and, when a transient failure would be retried, after how long. */
-  attempt: { number: number; retryInMs?: number };
-  /** Aborted when the worker shuts down: the job resumes later, so it has not failed. */
-  signal?: AbortSignal;
-  /** True when the issue's branch already held the bot's earlier commits (a re-run). */
-  branchHasWork?: () => boolean;
-  /** A note for the tracking comment (refused repository agent files). */
-  notes?: string;
+  jobId: string;
+  /** This run's number, and whether an earlier run was cut off (its tracking comment is reused). */
+  attempt: { number: number; restarted: boolean };
+  /** Least time between two edits of the tracking comment. Default 3 s. */
+  trackingIntervalMs?: number;
+  context: TaskContextOptions;
+  logger: QueueLogger;
 }
 
-/** What publish did, for the job record and the queue. */
-export interface Published {
-  prUrl?: string;
-  commentUrl?: string;
-  /** The failure was handed back to the queue: retried later, or resumed after a restart. */
-  handedBack?: "retry" | "resume";
+/** What the gate learned, for the later steps. */
+interface Accepted {
+  config: RepoConfig;
+  facts: GateFacts;
+  /** A note for the tracking comment (refused repository agent files). */
+  notes?: string;
 }
 
 const clip = (text: string) =>
@@ -71,30 +77,106 @@ function stageDetail(detail: string, p?: AgentProgress): string {
 }
 
 export class GitHubCodeHost implements CodeHost {
-  readonly published: Published = {};
+  private published: Published = {};
   private last: TrackingState = { stage: "queued" };
+  private accepted: Accepted | undefined;
+  private trackingComment: Promise<TrackingComment> | undefined;
 
   constructor(private readonly o: GitHubCodeHostOptions) {}
 
-  reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void {
-    this.last = { stage, detail: stageDetail(detail, progress) };
-    this.o.tracking.update(this.withNotes(this.last));
+  async gate(task: TaskRequest): Promise<GateDecision> {
+    const { jobId } = this.o;
+    const log = (msg: string, extra: object = {}) =>
+      this.o.logger.info({ jobId, target: targetKey(task.target), ...extra }, msg);
+    const gated = await gateOnGitHub(this.o.gh, task, log);
+    if (gated.decision.kind === "refused") return gated.decision;
+    this.accepted = { config: gated.decision.plan.config, facts: gated.facts! };
+    // Written while the checkout starts: the comment is awaited only where it is needed.
+    this.openTracking(task.trigger.actor);
+    if (gated.refusal) throw gated.refusal;
+    return gated.decision;
   }
 
-  async publish(result: JobResult): Promise<void> {
-    this.o.tracking.dropPending();
+  async taskContext(task: TaskRequest, plan: WorkPlan): Promise<TaskContext> {
+    const { problems, ...context } = await taskContextOnGitHub(
+      this.o.gh,
+      task,
+      plan,
+      this.accepted!.facts,
+      this.o.context,
+    );
+    this.accepted!.notes = renderAgentProblems(problems) || undefined;
+    return context;
+  }
+
+  reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void {
+    this.last = { stage, detail: stageDetail(detail, progress) };
+    const state = this.withNotes(this.last);
+    void this.tracking().then(
+      (t) => t.update(state),
+      () => undefined,
+    );
+  }
+
+  async publish(result: JobResult): Promise<Published> {
+    this.published = {};
+    const tracking = await this.tracking(result.task.trigger.actor);
+    tracking.dropPending();
     const { outcome } = result;
-    if (outcome.kind === "completed") await this.completed(result, outcome);
-    else if (outcome.kind === "needs_clarification") await this.questions(result, outcome.questions);
-    else await this.failed(result, outcome.reason);
+    if (outcome.kind === "completed") await this.completed(result, outcome, tracking);
+    else if (outcome.kind === "needs_clarification")
+      await this.questions(result, outcome.questions, tracking);
+    else await this.failed(result, outcome.reason, tracking);
+    return this.published;
+  }
+
+  /** The job's tracking comment: this job's earlier one when the job ran before, else a new one. */
+  private openTracking(actor: string): Promise<TrackingComment> {
+    const { gh, issue, jobId, attempt, logger } = this.o;
+    this.trackingComment ??= (async () => {
+      const existing =
+        attempt.number > 1 || attempt.restarted
+          ? await findCommentWith(gh, issue, `job \`${jobId}\``)
+          : undefined;
+      return TrackingComment.open(
+        gh,
+        issue,
+        jobId,
+        { stage: "queued", restarted: attempt.restarted },
+        {
+          actor,
+          existingId: existing?.id,
+          minIntervalMs: this.o.trackingIntervalMs,
+          onError: (err) =>
+            logger.warn({ jobId, err: (err as Error).message }, "tracking comment edit failed"),
+        },
+      );
+    })();
+    this.trackingComment.catch(() => undefined);
+    return this.trackingComment;
+  }
+
+  private tracking(actor?: string): Promise<TrackingComment> {
+    if (this.trackingComment) return this.trackingComment;
+    if (actor === undefined) return Promise.reject(new Error("no tracking comment yet"));
+    return this.openTracking(actor);
+  }
+
+  private get config(): RepoConfig {
+    return this.accepted?.config ?? defaultRepoConfig();
   }
 
   private withNotes(state: TrackingState): TrackingState {
-    if (!this.o.notes) return state;
-    return { ...state, conclusion: [state.conclusion, this.o.notes].filter(Boolean).join("\n\n") };
+    const notes = this.accepted?.notes;
+    if (!notes) return state;
+    return { ...state, conclusion: [state.conclusion, notes].filter(Boolean).join("\n\n") };
   }
 
-  private async completed(result: JobResult, outcome: CompletedOutcome): Promise<void> {
+  private async completed(
+    result: JobResult,
+    outcome: CompletedOutcome,
+    tracking: TrackingComment,
+  ): Promise<void> {
     const { gh, issue } = this.o;
     const { commit, verdict, task } = result;
     const verification = verdict
@@ -105,12 +187,13 @@ export class GitHubCodeHost implements CodeHost {
       await publishCheckRun(gh, issue, commit.sha, renderCheckRunOutput(verdict));
     }
     const pushedNow = Boolean(commit?.sha && commit.pushed);
-    if (task.target.kind === "issue" && commit && (pushedNow || this.o.branchHasWork?.())) {
+    const branchHasWork = commit?.startedFrom === "remote-branch";
+    if (task.target.kind === "issue" && commit && (pushedNow || branchHasWork)) {
       const pr = await this.pullRequest(result, outcome, verification, facts);
       this.published.prUrl = pr.url;
       await removeLabel(gh, issue, NEEDS_INFO_LABEL);
       const verb = pr.created ? "Opened" : "Updated";
-      await this.o.tracking.finish(
+      await tracking.finish(
         this.withNotes({
           stage: "done",
           conclusion: `${verb} pull request #${pr.number}: ${pr.url}${verdictNote(result)}`,
@@ -127,7 +210,7 @@ export class GitHubCodeHost implements CodeHost {
     );
     const url = await this.comment(body);
     if (task.target.kind === "issue") await removeLabel(gh, issue, NEEDS_INFO_LABEL);
-    await this.o.tracking.finish(
+    await tracking.finish(
       this.withNotes({
         stage: "done",
         conclusion: `${lead} The report: ${url}${pushed ? verdictNote(result) : ""}`,
@@ -154,7 +237,8 @@ export class GitHubCodeHost implements CodeHost {
     verification: string,
     facts: RunFacts,
   ): Promise<PublishedPullRequest> {
-    const { gh, issue, config } = this.o;
+    const { gh, issue } = this.o;
+    const { config } = this;
     const green =
       !result.verdict || result.verdict.overall === "pass" || result.verdict.overall === "skipped";
     const policy = config.pull_request.draft;
@@ -169,7 +253,7 @@ export class GitHubCodeHost implements CodeHost {
       owner: issue.owner,
       repo: issue.repo,
       head: result.commit!.branch,
-      base: this.o.baseBranch,
+      base: this.baseBranch(),
       title: result.task.context.title.slice(0, 250) || `Changes for #${issue.number}`,
       body: clip(body),
       draft,
@@ -195,7 +279,7 @@ export class GitHubCodeHost implements CodeHost {
     return pr;
   }
 
-  private async questions(result: JobResult, questions: string[]): Promise<void> {
+  private async questions(result: JobResult, questions: string[], tracking: TrackingComment): Promise<void> {
     const { gh, issue } = this.o;
     const list = questions.map((q, i) => `${i + 1}. ${q.trim().replace(/\n/g, "\n   ")}`).join("\n");
     const body = clip(
@@ -203,12 +287,12 @@ export class GitHubCodeHost implements CodeHost {
         QUESTIONS_MARKER,
         `@${result.task.trigger.actor}, before writing code the agent needs answers to these questions:`,
         list,
-        `Answer them in a comment that starts with \`/${this.o.command} \` followed by your answers; the next run reads the whole thread.`,
+        `Answer them in a comment that starts with \`/${this.config.trigger.command} \` followed by your answers; the next run reads the whole thread.`,
       ].join("\n\n"),
     );
     const url = await this.comment(body);
     await addLabel(gh, issue, NEEDS_INFO_LABEL);
-    await this.o.tracking.finish(
+    await tracking.finish(
       this.withNotes({
         stage: "needs_info",
         conclusion: `The agent asked ${questions.length === 1 ? "a question" : `${questions.length} questions`}: ${url}. Nothing was pushed.`,
@@ -216,10 +300,10 @@ export class GitHubCodeHost implements CodeHost {
     );
   }
 
-  private async failed(result: JobResult, reason: string): Promise<void> {
-    if (this.o.signal?.aborted) {
-      this.published.handedBack = "resume";
-      await this.o.tracking.finish(
+  private async failed(result: JobResult, reason: string, tracking: TrackingComment): Promise<void> {
+    const d = result.disposition;
+    if (d.kind === "resume") {
+      await tracking.finish(
         this.withNotes({
           stage: "queued",
           conclusion: "The app is restarting; nothing was pushed. This job resumes when a worker is back.",
@@ -227,28 +311,34 @@ export class GitHubCodeHost implements CodeHost {
       );
       return;
     }
-    const { retryInMs, number } = this.o.attempt;
-    if (result.outcome.kind === "failed" && result.outcome.transient && retryInMs !== undefined) {
-      this.published.handedBack = "retry";
-      await this.o.tracking.finish(
+    if (d.kind === "retry") {
+      await tracking.finish(
         this.withNotes({
           stage: "queued",
-          conclusion: `Attempt ${number} failed: ${reason}. Nothing was pushed; trying again in about ${Math.round(retryInMs / 1000)} s.`,
+          conclusion: `Attempt ${this.o.attempt.number} failed: ${reason}. Nothing was pushed; trying again in about ${Math.round(d.afterMs / 1000)} s.`,
         }),
       );
       return;
     }
+    const command = this.config.trigger.command;
     const how =
       result.task.target.kind === "issue"
-        ? `comment \`/${this.o.command} <instructions>\` here, or remove and add the label again`
-        : `comment \`/${this.o.command} <instructions>\` here`;
-    await this.o.tracking.finish(
+        ? `comment \`/${command} <instructions>\` here, or remove and add the label again`
+        : `comment \`/${command} <instructions>\` here`;
+    const why = result.step === "gate" || result.step === "context" ? reason : `**Why:** ${reason}`;
+    await tracking.finish(
       this.withNotes({
         stage: "failed",
         detail: this.last.stage === "queued" ? undefined : stageLabel(this.last),
-        conclusion: `**Why:** ${reason}\n\nNothing was pushed. To try again, ${how}.`,
+        conclusion: `${why}\n\nNothing was pushed. To try again, ${how}.`,
       }),
     );
+  }
+
+  /** The branch an issue job's PR goes into. */
+  private baseBranch(): string {
+    const facts = this.accepted?.facts;
+    return this.config.base_branch ?? facts?.repo.defaultBranch ?? "main";
   }
 }
 

@@ -2,9 +2,8 @@
 // the app's, and the installation token for the owner's private modules.
 import { type ModuleAccess, withModuleAccess } from "../golang/module-access.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import type { WorkPlan } from "../jobs/ports.js";
 import type { QueueLogger } from "../jobs/queue.js";
-import type { TaskRequest } from "../jobs/task.js";
-import type { RepoConfig } from "../repo/index.js";
 
 /**
  * The toolchain for one job: the repository's `go:` settings, and the installation token for
@@ -12,14 +11,13 @@ import type { RepoConfig } from "../repo/index.js";
  */
 export function jobToolchain(
   base: Toolchain,
-  config: RepoConfig,
-  task: TaskRequest,
+  { config, checkout }: WorkPlan,
+  owner: string,
   session: { token(): Promise<string> },
   logger: QueueLogger,
 ): Toolchain {
   const access: ModuleAccess = { ...config.go };
-  const clone = new URL(task.repository.cloneUrl);
-  const owner = task.target.owner;
+  const clone = new URL(checkout.cloneUrl);
   const ownerPath = clone.pathname.slice(0, clone.pathname.lastIndexOf("/") + 1);
   if (ownerPath.endsWith(`/${owner}/`)) {
     access.credentials = [

@@ -20,7 +20,7 @@ import {
   type StartOptions,
 } from "./queue.js";
 import { RedisJobRecords, targetOf } from "./redis-records.js";
-import type { TaskRequest } from "./task.js";
+import { type TaskRequest, upgradeTask } from "./task.js";
 import {
   type AttemptResult,
   backoffDelay,
@@ -166,7 +166,7 @@ export class BullMqJobQueue implements JobQueue {
 
   private async process(job: Job<TaskRequest>, token?: string, signal?: AbortSignal): Promise<void> {
     const id = job.id as string;
-    const task = job.data;
+    const task = upgradeTask(job.data);
     const target = targetOf(task);
     await this.records.ensure(task, job.timestamp, false);
     if (this.stopping || !(await this.atFront(target, id))) {
@@ -201,6 +201,10 @@ export class BullMqJobQueue implements JobQueue {
   ) {
     const id = job.id as string;
     const now = Date.now();
+    // A failed run still leaves what it cost (model, tokens) on the record.
+    if (result.kind === "failed" && result.patch && Object.keys(result.patch).length > 0) {
+      await this.records.update(id, cleanPatch(result.patch), now);
+    }
     if (result.kind === "interrupted") {
       await this.records.transition(id, "interrupted", { updatedAt: now, error: result.error });
       await job.moveToDelayed(now, token);

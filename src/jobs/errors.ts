@@ -13,6 +13,26 @@ export class PermanentError extends Error {
   override name = "PermanentError";
 }
 
+/**
+ * The job cannot go on for a reason the person who triggered it can fix (an invalid
+ * configuration file, an unknown agent, a closed pull request). `markdown` says what was wrong
+ * and what to do, where they acted.
+ */
+export class JobRefusal extends PermanentError {
+  override name = "JobRefusal";
+  constructor(
+    message: string,
+    readonly markdown: string = `**${message}**`,
+  ) {
+    super(message);
+  }
+}
+
+/** The abort reason when someone stopped the job (`/agent stop`): nothing is pushed. */
+export class JobCancelled extends Error {
+  override name = "JobCancelled";
+}
+
 export type FailureKind = "transient" | "permanent";
 
 const TRANSIENT_CODES = new Set([

@@ -1,64 +1,90 @@
-// The ports runJob walks through. The CLI and the GitHub app supply different adapters;
-// the pipeline (run-job.ts) is the same for both.
+// The ports runJob walks through. The CLI and the GitHub app supply different adapters; the
+// pipeline (run-job.ts) is the same for both.
 import type { Budgets } from "../agent/budget.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import type { RepoConfig } from "../repo/config-schema.js";
 import type { Verdict } from "../verify/verdict.js";
+import type {
+  CommitOptions,
+  GitPerson,
+  PreparedWorkspace,
+  PrepareOptions,
+} from "../workspace/git-workspace-types.js";
 import type { TaskRequest } from "./task.js";
 
-export type { Verdict };
-
-export interface PreparedWorkspace {
-  /** The checkout the agent works in. */
-  dir: string;
-  /** The branch the job commits to. */
-  branch: string;
-  /** The commit the branch started from. */
-  baseSha: string;
-}
-
-export interface GitIdentity {
-  name: string;
-  email: string;
-}
+export type { CommitOptions, GitPerson, PreparedWorkspace, PrepareOptions, Verdict };
 
 export interface Workspace {
-  /** Clone or fetch, and check out the job's branch. */
+  /** Clone or fetch, and check out the job's branch. Calling it again joins the first call. */
   prepare(signal?: AbortSignal): Promise<PreparedWorkspace>;
   /** Paths (relative, `/`-separated) that differ from the base: changed, added or deleted. */
   changedFiles(): Promise<string[]>;
   /** Commits every change; null when there was nothing to commit. */
-  commit(options: CommitRequest): Promise<string | null>;
+  commit(options: CommitOptions): Promise<string | null>;
   /** Publishes the branch; a local checkout has nowhere to push and says so. */
   push(signal?: AbortSignal): Promise<{ pushed: boolean }>;
   /** Removes what prepare made (a job worktree); runJob calls it after publishing. */
   dispose?(): Promise<void>;
 }
 
-/** Same shape as the git workspace's CommitOptions. */
-export interface CommitRequest {
-  message: string;
-  author: GitIdentity;
-  /** Added as a `Co-authored-by:` trailer. */
-  coAuthor?: GitIdentity;
-  /** Paths (relative to the checkout) left out of the commit: files verification itself wrote. */
-  exclude?: string[];
+/** What the gate decided the job works on: the repository's settings and the checkout. */
+export interface WorkPlan {
+  config: RepoConfig;
+  checkout: PrepareOptions;
 }
 
-/** Stages a job moves through, named like the tracking comment's. */
-export type JobStage = "cloning" | "agent" | "verifying" | "pushing";
+export type GateDecision =
+  | { kind: "accepted"; plan: WorkPlan }
+  /** Not a job for us, or not allowed: the host has said what needed saying (or nothing). */
+  | { kind: "refused"; reason: string };
 
-/** The bot's own checks (src/golang/verify.ts, bound to a toolchain). */
-export type Verify = (checkoutDir: string, changedFiles: string[], signal?: AbortSignal) => Promise<Verdict>;
+/** Everything the agent reads besides its instruction, and the agent itself. */
+export interface TaskContext {
+  /** The task with the thread as it stood at trigger time. */
+  task: TaskRequest;
+  definition: AgentDefinition;
+  /** The tools the agent may use (see src/repo/tool-restriction.ts). */
+  tools: readonly string[];
+  /** More untrusted material: the repository's instructions, a PR's files. */
+  material: string;
+  /** The person who triggered the job, as a commit co-author (when known). */
+  coAuthor?: GitPerson;
+}
+
+/** Stages a job moves through, in order. The tracking comment names the last four. */
+export type JobStage = "cloning" | "agent" | "verifying" | "pushing";
+export type JobStep = "gate" | "context" | JobStage | "publishing";
 
 export interface CommitInfo {
   branch: string;
   baseSha: string;
+  /** Whether the branch continued the remote's (a re-run) or started fresh from the base. */
+  startedFrom: PreparedWorkspace["startedFrom"];
   /** Null when nothing was committed (no changes, or the run did not complete). */
   sha: string | null;
   pushed: boolean;
+}
+
+/**
+ * What the queue does with a job after this run: finished (done or failed for good), run
+ * again later (retry: a cause that may pass; resume: the worker stopped mid-job), refused
+ * (not a job for us), or cancelled (someone stopped it).
+ */
+export type Disposition =
+  | { kind: "done" }
+  | { kind: "failed"; reason: string }
+  | { kind: "retry"; afterMs: number; reason: string }
+  | { kind: "resume"; reason: string }
+  | { kind: "refused"; reason: string }
+  | { kind: "cancelled"; reason: string };
+
+/** Where the result was published, for the job record. */
+export interface Published {
+  prUrl?: string;
+  commentUrl?: string;
 }
 
 export interface JobResult {
@@ -68,34 +94,41 @@ export interface JobResult {
   verdict?: Verdict;
   commit?: CommitInfo;
   durationMs: number;
+  /** The last step the job reached; where it stopped when it failed. */
+  step: JobStep;
+  disposition: Disposition;
+  published?: Published;
 }
 
 export interface CodeHost {
+  /** Step 1: the repository's settings, the trigger checked against them, who, and where. */
+  gate(task: TaskRequest): Promise<GateDecision>;
+  /** Step 2: the thread, the PR, the repository's instructions, and the agent to run. */
+  taskContext(task: TaskRequest, plan: WorkPlan): Promise<TaskContext>;
   /** Live progress: stage changes, and each turn and tool call during the agent stage. */
   reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void | Promise<void>;
-  /** The end of the job: the report, the questions, or why it failed. */
-  publish(result: JobResult): Promise<void>;
+  /** The end of the job: the report, the questions, or why it failed and what happens next. */
+  publish(result: JobResult): Promise<Published>;
 }
 
 export interface JobDeps {
-  workspace: Workspace;
-  codeHost: CodeHost;
+  host: CodeHost;
+  /** The checkout the plan names. */
+  workspace(plan: WorkPlan): Workspace;
+  /** The Go toolchain with the repository's `go:` settings (and module credentials) applied. */
+  toolchain(plan: WorkPlan): Toolchain;
   modelClient: ModelClient;
-  toolchain: Toolchain;
-  /** Loads the agent by name (the task's choice, or the default when undefined). */
-  loadAgent(name: string | undefined, checkoutDir: string): Promise<AgentDefinition>;
-  /** Resolves the definition's model alias (MODEL_ALIASES applied); `modelOverride` wins. */
+  /** Resolves an agent's model alias (MODEL_ALIASES applied); `modelOverride` wins. */
   resolveModel(aliasOrId: string): string;
   modelOverride?: string;
-  verify?: Verify;
+  /** The app's budgets, before the repository's `budgets:`. */
   budgets?: Partial<Budgets>;
-  protectedGlobs?: string[];
-  /** The tools the agent may use (see src/repo/tool-restriction.ts); default all. */
-  allowedTools?(definition: AgentDefinition): readonly string[];
-  /** More untrusted material for the model (a PR diff, repository instructions). */
-  extraContext?(checkoutDir: string): Promise<string>;
-  /** Who commits; the person who triggered the job is added as co-author when known. */
-  author: GitIdentity;
-  coAuthor?: GitIdentity;
+  /** Budgets that win over the repository's (the CLI's flags). */
+  budgetOverrides?: Partial<Budgets>;
+  /** Who commits. */
+  author: GitPerson;
+  /** This run's number and, when a transient failure would be retried, after how long. */
+  attempt?: { number: number; retryInMs?: number };
+  /** Aborted when the worker shuts down (the job resumes) or the job is cancelled. */
   signal?: AbortSignal;
 }

@@ -2,6 +2,7 @@
 // Two adapters implement it with the same semantics (test/jobs/queue-contract.ts):
 // SqliteJobQueue (embedded, the default) and BullMqJobQueue (Redis, scale-out workers).
 import type { JobRecord, JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
+import type { Disposition } from "./ports.js";
 import type { TaskRequest } from "./task.js";
 
 export interface JobContext {
@@ -19,15 +20,19 @@ export interface JobContext {
   retryInMs?: number;
 }
 
-/** What a finished job leaves on its record (returned by the handler; optional). */
-export type JobOutcomeSummary = JobRecordPatch | undefined;
+/** What a run of a job decided (its disposition) and leaves on the job's record. */
+export interface HandledJob {
+  disposition: Disposition;
+  record?: JobRecordPatch;
+}
 
 /**
- * Runs one job. Resolve when done; throw TransientError (or a network/5xx error) to be
- * retried with backoff, anything else fails the job for good. See errors.ts.
+ * Runs one job and says what happens next (runJob's result, see ports.ts). Resolving with
+ * nothing means done. A handler that throws has hit something unexpected: the error is
+ * classified once (errors.ts) — retried with backoff when it may pass, failed otherwise.
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to record may simply return.
-export type JobHandler = (task: TaskRequest, ctx: JobContext) => Promise<JobOutcomeSummary | void>;
+export type JobHandler = (task: TaskRequest, ctx: JobContext) => Promise<HandledJob | void>;
 
 export interface EnqueueResult {
   jobId: string;

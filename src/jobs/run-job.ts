@@ -1,14 +1,34 @@
-// The one pipeline every job walks, from the CLI or the GitHub app: prepare the workspace,
-// load the agent, run it, verify, commit and push, publish. A run that does not complete
-// commits nothing, so nothing half-made is pushed.
+// The one pipeline every job walks, from the CLI or the GitHub app, in order:
+//   1 gate      the repository's settings, the trigger re-checked against them, who, where
+//   2 context   the thread, the PR, the repository's instructions, the agent
+//   3 prepare   clone or fetch, the job's branch (started alongside the context)
+//   4 run       the agent with its tools, within the budgets
+//   5 verify    the bot's own checks on the change
+//   6 commit    and push; a run that does not complete commits nothing
+//   7 publish   the report, the questions, or why it failed
+// The outcome is data: the result's disposition tells the queue what happens next.
+import { DEFAULT_BUDGETS } from "../agent/budget.js";
 import { ZERO_USAGE } from "../agent/model-client.js";
 import type { AgentOutcome } from "../agent/outcome.js";
 import { runAgent } from "../agent/run-agent.js";
+import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
+import { verify } from "../verify/verify.js";
+import { verifyCommands } from "../verify/verify-commands.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
 import { commitMessage } from "./commit-message.js";
-import { classifyError, PermanentError } from "./errors.js";
-import type { CommitInfo, JobDeps, JobResult, PreparedWorkspace, Verdict } from "./ports.js";
+import { classifyError, JobCancelled, JobRefusal, PermanentError } from "./errors.js";
+import type {
+  CommitInfo,
+  Disposition,
+  JobDeps,
+  JobResult,
+  JobStep,
+  PreparedWorkspace,
+  Published,
+  Verdict,
+  Workspace,
+} from "./ports.js";
 import type { TaskRequest } from "./task.js";
 
 /** Code run during the job changed a path the repository protects. */
@@ -23,7 +43,7 @@ function fallbackSubject(task: TaskRequest): string {
   );
 }
 
-function failed(
+function failedOutcome(
   reason: string,
   after: AgentOutcome | undefined,
   model: string,
@@ -43,42 +63,96 @@ function failed(
   };
 }
 
+/** What the queue does next, decided once, here. */
+function dispositionOf(outcome: AgentOutcome, deps: JobDeps): Disposition {
+  if (outcome.kind !== "failed") return { kind: "done" };
+  const reason = outcome.reason;
+  const abort = deps.signal?.aborted ? deps.signal.reason : undefined;
+  if (abort instanceof JobCancelled) return { kind: "cancelled", reason: abort.message };
+  if (deps.signal?.aborted) return { kind: "resume", reason };
+  const retryInMs = deps.attempt?.retryInMs;
+  if (outcome.transient && retryInMs !== undefined) return { kind: "retry", afterMs: retryInMs, reason };
+  return { kind: "failed", reason };
+}
+
+function errorReason(err: unknown, step: JobStep): string {
+  const message = redactSecrets((err as Error).message ?? String(err));
+  return step === "publishing" ? `publishing the result failed: ${message}` : `the job failed: ${message}`;
+}
+
 export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResult> {
   const started = Date.now();
-  const { codeHost, workspace } = deps;
+  const { host, signal } = deps;
+  let step: JobStep = "gate";
   // Progress is a courtesy: a failed update (a rate-limited comment edit) never fails the job.
-  const progress = async (...args: Parameters<typeof codeHost.reportProgress>) => {
+  const progress = async (...args: Parameters<typeof host.reportProgress>) => {
+    step = args[0];
     try {
-      await codeHost.reportProgress(...args);
+      await host.reportProgress(...args);
     } catch {
       // the next update or the final publish says where the job stands
     }
   };
   let agent = { name: task.agent ?? "default", version: "" };
+  let current = task;
+  let workspace: Workspace | undefined;
   let prepared: PreparedWorkspace | undefined;
   let outcome: AgentOutcome | undefined;
   let verdict: Verdict | undefined;
   let commit: CommitInfo | undefined;
+  const result = (): JobResult => {
+    const o = outcome!;
+    return {
+      task: current,
+      agent,
+      outcome: o,
+      ...(verdict ? { verdict } : {}),
+      ...(commit ? { commit } : {}),
+      durationMs: Date.now() - started,
+      step,
+      disposition: dispositionOf(o, deps),
+    };
+  };
+
   try {
-    await progress("cloning", "preparing the workspace");
-    prepared = await workspace.prepare(deps.signal);
-    const definition = await deps.loadAgent(task.agent, prepared.dir);
+    // 1 gate
+    const decision = await host.gate(task);
+    if (decision.kind === "refused") {
+      outcome = failedOutcome(decision.reason, undefined, "", false);
+      return { ...result(), disposition: { kind: "refused", reason: decision.reason } };
+    }
+    const { plan } = decision;
+    // 2 context, while 3 the checkout is made: neither changes where the other comes from.
+    step = "context";
+    workspace = deps.workspace(plan);
+    const preparing = workspace.prepare(signal);
+    preparing.catch(() => undefined);
+    const context = await host.taskContext(task, plan);
+    current = context.task;
+    const { definition } = context;
     agent = { name: definition.name, version: definition.version };
+    await progress("cloning", "preparing the workspace");
+    prepared = await preparing;
+    // 4 run
+    const toolchain = deps.toolchain(plan);
     const model = deps.modelOverride ?? deps.resolveModel(definition.model);
-    const extraContext = deps.extraContext ? await deps.extraContext(prepared.dir) : undefined;
+    const protectedGlobs = protectedPaths(plan.config);
     await progress("agent", `${definition.name}@${definition.version} on ${model}`);
     outcome = await runAgent({
       definition,
       model,
-      task,
+      task: current,
       checkoutDir: prepared.dir,
       modelClient: deps.modelClient,
-      toolchain: deps.toolchain,
-      budgets: deps.budgets,
-      signal: deps.signal,
-      protectedGlobs: deps.protectedGlobs,
-      ...(deps.allowedTools ? { allowedTools: deps.allowedTools(definition) } : {}),
-      extraContext,
+      toolchain,
+      budgets: {
+        ...budgetsFor(plan.config, { ...DEFAULT_BUDGETS, ...deps.budgets }),
+        ...deps.budgetOverrides,
+      },
+      signal,
+      protectedGlobs,
+      allowedTools: context.tools,
+      extraContext: context.material,
       onProgress: (p) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
         void progress("agent", what, p);
@@ -90,58 +164,75 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       // The tools never write protected paths, but code the agent ran (a test) can write
       // anywhere in the checkout: such a change is not committed. Checked before verifying,
       // whose own leftovers are left out of the commit anyway.
-      const globs = [...BUILTIN_PROTECTED_GLOBS, ...(deps.protectedGlobs ?? [])];
-      const forbidden = changed.filter((f) => matchesAny(f, globs));
+      const forbidden = changed.filter((f) => matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]));
       if (forbidden.length > 0) {
         throw new ProtectedPathsChanged(
           `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
         );
       }
-      if (deps.verify && changed.length > 0) {
+      // 5 verify
+      if (changed.length > 0) {
         await progress("verifying", `${changed.length} changed files`);
-        verdict = await deps.verify(prepared.dir, changed, deps.signal);
+        const checks = verifyCommands(plan.config.verify.commands);
+        verdict = await verify(toolchain, { dir: prepared.dir, changedFiles: changed, signal, ...checks });
       }
-      // Files the tests wrote during verification are not the agent's work.
+      // 6 commit and push. Files the tests wrote during verification are not the agent's work.
       const leftovers = new Set(verdict?.leftovers ?? []);
       changed = changed.filter((f) => !leftovers.has(f));
       outcome = { ...outcome, changedFiles: changed };
       const sha =
         changed.length > 0
           ? await workspace.commit({
-              message: commitMessage(outcome.sections, fallbackSubject(task)),
+              message: commitMessage(outcome.sections, fallbackSubject(current)),
               author: deps.author,
-              ...(deps.coAuthor ? { coAuthor: deps.coAuthor } : {}),
+              ...(context.coAuthor ? { coAuthor: context.coAuthor } : {}),
               ...(leftovers.size ? { exclude: [...leftovers] } : {}),
             })
           : null;
-      commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha, pushed: false };
+      commit = { ...commitBase(prepared), sha, pushed: false };
       if (sha) {
         await progress("pushing", prepared.branch);
-        commit.pushed = (await workspace.push(deps.signal)).pushed;
+        commit.pushed = (await workspace.push(signal)).pushed;
       }
     }
   } catch (err) {
-    // Infrastructure failures (clone, git, the verifier) end the job with their reason.
-    outcome = failed(
-      `the job failed: ${redactSecrets((err as Error).message)}`,
+    // A refusal the person can fix, or an infrastructure failure (clone, git, GitHub).
+    const reason = err instanceof JobRefusal ? err.message : errorReason(err, step);
+    outcome = failedOutcome(reason, outcome, deps.modelOverride ?? "", classifyError(err) === "transient");
+    if (prepared) commit = { ...commitBase(prepared), sha: null, pushed: false };
+    else if (workspace) await settle(workspace.prepare(signal));
+  }
+
+  // 7 publish. When publishing itself fails, the failure is published instead (the host
+  // says so where people look), and its cause decides whether the job runs again.
+  let final = result();
+  try {
+    final = { ...final, published: await host.publish(final) };
+  } catch (err) {
+    const failedStep: JobStep = "publishing";
+    outcome = failedOutcome(
+      errorReason(err, failedStep),
       outcome,
       deps.modelOverride ?? "",
       classifyError(err) === "transient",
     );
-    if (prepared) commit = { branch: prepared.branch, baseSha: prepared.baseSha, sha: null, pushed: false };
-  }
-  const result: JobResult = {
-    task,
-    agent,
-    outcome,
-    ...(verdict ? { verdict } : {}),
-    ...(commit ? { commit } : {}),
-    durationMs: Date.now() - started,
-  };
-  try {
-    await codeHost.publish(result);
+    step = failedStep;
+    final = result();
+    const published: Published | undefined = await host.publish(final).catch(() => undefined);
+    if (published) final = { ...final, published };
   } finally {
-    if (prepared) await workspace.dispose?.();
+    await workspace?.dispose?.();
   }
-  return result;
+  return final;
+}
+
+function commitBase(prepared: PreparedWorkspace): Omit<CommitInfo, "sha" | "pushed"> {
+  return { branch: prepared.branch, baseSha: prepared.baseSha, startedFrom: prepared.startedFrom };
+}
+
+async function settle(p: Promise<unknown>): Promise<void> {
+  await p.then(
+    () => undefined,
+    () => undefined,
+  );
 }

@@ -205,6 +205,10 @@ export class SqliteJobQueue implements JobQueue {
 
   private record(row: JobRow, token: string, result: AttemptResult): void {
     const now = Date.now();
+    // A failed run still leaves what it cost (model, tokens) on the record.
+    if (result.kind === "failed" && result.patch && Object.keys(result.patch).length > 0) {
+      this.store.update(row.id, cleanPatch(result.patch), now);
+    }
     let f: Finish;
     if (result.kind === "succeeded") f = { status: "succeeded", patch: result.patch };
     else if (result.kind === "interrupted") f = { status: "interrupted", error: result.error };

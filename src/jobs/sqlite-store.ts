@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import type { JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import { emptyStats, newRecord } from "./job-record.js";
 import { type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
-import type { TaskRequest } from "./task.js";
+import { type TaskRequest, upgradeTask } from "./task.js";
 
 const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
   agent: "agent",
@@ -226,7 +226,7 @@ export class SqliteJobStore {
   }
 
   task(row: JobRow): TaskRequest {
-    return JSON.parse(row.task ?? "null") as TaskRequest;
+    return upgradeTask(JSON.parse(row.task ?? "null") as TaskRequest);
   }
 
   close(): void {

@@ -1,5 +1,7 @@
-// What a job is about, frozen at trigger time. Triggers build it, the queue stores it
-// (it must stay JSON-serialisable), runJob and the CLI consume it.
+// What a job is about, frozen at trigger time. The trigger parser builds it, the queue stores
+// it (it must stay JSON-serialisable), runJob consumes it. It holds only what the delivery
+// said and nobody can look up later; where the work happens (clone URL, branches, the
+// repository's settings) is decided when the job runs, from GitHub's API, never the payload.
 
 export interface TaskTarget {
   owner: string;
@@ -20,49 +22,100 @@ export interface ReviewFocus {
   diffHunk: string;
 }
 
+interface TriggerBase {
+  /** Login of the person who triggered the job. */
+  actor: string;
+  actorId?: number;
+  /** The only instruction in the task; everything in `context` is untrusted material. */
+  instruction: string;
+  /** When the trigger happened (ISO 8601): the thread is read as it stood then. */
+  at: string;
+}
+
+interface CommandBase extends TriggerBase {
+  /** The command word the comment used (`agent` for `/agent`). */
+  command: string;
+  commentId: number;
+}
+
+/** A label on an issue: the repository's trigger label or one of its agent labels. */
+export interface IssueLabelTrigger extends TriggerBase {
+  kind: "issue_label";
+  label: string;
+}
+
+/** `/agent …` in a comment on an issue. */
+export interface IssueCommandTrigger extends CommandBase {
+  kind: "issue_command";
+}
+
+/** `/agent …` in a conversation comment on a pull request. */
+export interface PrCommandTrigger extends CommandBase {
+  kind: "pr_command";
+}
+
+/** `/agent …` in a comment on a line of a pull request's diff. */
+export interface ReviewCommentTrigger extends CommandBase {
+  kind: "review_comment_command";
+}
+
+/** `backend-go-agent run` on a local checkout. */
+export interface CliTrigger extends TriggerBase {
+  kind: "cli";
+}
+
+export type Trigger =
+  | IssueLabelTrigger
+  | IssueCommandTrigger
+  | PrCommandTrigger
+  | ReviewCommentTrigger
+  | CliTrigger;
+
+export type TriggerKind = Trigger["kind"];
+export type CommandTrigger = IssueCommandTrigger | PrCommandTrigger | ReviewCommentTrigger;
+
+export function isCommandTrigger(trigger: Trigger): trigger is CommandTrigger {
+  return "command" in trigger;
+}
+
 export interface TaskRequest {
   /** Webhook delivery id (dedupe key); a generated id for CLI runs. */
   deliveryId: string;
   installationId?: number;
   target: TaskTarget;
-  trigger: {
-    kind: "label" | "comment" | "review_comment" | "cli";
-    /** Login of the person who triggered the job. */
-    actor: string;
-    actorId?: number;
-    /** The only instruction in the task; everything in `context` is untrusted material. */
-    instruction: string;
-    commentId?: number;
-    /** The command word a comment job was triggered with (`agent` for `/agent`). */
-    command?: string;
-    /** The label that triggered a label job (it may pick the agent through agents.labels). */
-    label?: string;
-    /** When the trigger happened (ISO 8601): the thread is read as it stood then. */
-    at: string;
-  };
-  /** Issue or PR thread as delivered, sanitised; untrusted material for the model. */
+  trigger: Trigger;
+  /** The issue or PR as delivered, sanitised; untrusted material for the model. */
   context: {
     title: string;
     body: string;
+    /** Filled in when the job runs: the thread as it stood at `trigger.at`. */
     comments: ThreadComment[];
     review?: ReviewFocus;
   };
-  repository: {
-    cloneUrl: string;
-    defaultBranch: string;
-    /** For a PR job: the PR's head branch, where the bot commits. */
-    headRef?: string;
-    baseRef?: string;
-    /** For a PR job: the head repository ("owner/repo"); null when it was deleted. */
-    headRepoFullName?: string | null;
-    /** The app cannot push to forks: such PR jobs get a reply and no run. */
-    isFork?: boolean;
-  };
-  /** Agent name chosen by the trigger (`/agent @name`, the label map); default otherwise. */
+  /** Agent name chosen by the trigger (`/agent @name`); the label map or the default otherwise. */
   agent?: string;
 }
 
 /** "owner/repo#number": one running job per target at a time. */
 export function targetKey(target: TaskTarget): string {
   return `${target.owner}/${target.repo}#${target.number}`;
+}
+
+const LEGACY_KINDS: Record<string, (t: TaskTarget) => TriggerKind> = {
+  label: () => "issue_label",
+  comment: (t) => (t.kind === "pull_request" ? "pr_command" : "issue_command"),
+  review_comment: () => "review_comment_command",
+};
+
+/**
+ * A task as stored by an earlier version (trigger kinds `label`/`comment`/`review_comment`,
+ * and a `repository` block copied from the payload) in today's shape, so jobs queued before an
+ * upgrade still run. The payload's repository block is dropped: it is looked up again.
+ */
+export function upgradeTask(stored: TaskRequest): TaskRequest {
+  const raw = stored as TaskRequest & { repository?: unknown; trigger: { kind: string } };
+  const legacy = LEGACY_KINDS[raw.trigger.kind];
+  if (!legacy && raw.repository === undefined) return stored;
+  const { repository: _dropped, ...task } = raw;
+  return legacy ? { ...task, trigger: { ...task.trigger, kind: legacy(task.target) } as Trigger } : task;
 }

@@ -8,7 +8,7 @@ import type { TaskRequest } from "./task.js";
 
 export type AttemptResult =
   | { kind: "succeeded"; patch: JobRecordPatch }
-  | { kind: "failed"; failure: FailureKind; error: string }
+  | { kind: "failed"; failure: FailureKind; error: string; patch?: JobRecordPatch }
   /** The worker aborted the attempt (shutdown past grace, lost lease): hand the job back. */
   | { kind: "interrupted"; error: string };
 
@@ -19,7 +19,21 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   try {
     const out = await handler(task, ctx);
-    return { kind: "succeeded", patch: out ? cleanPatch(out) : {} };
+    const patch = out?.record ? cleanPatch(out.record) : {};
+    const d = out?.disposition ?? { kind: "done" };
+    switch (d.kind) {
+      case "done":
+      case "refused":
+        return { kind: "succeeded", patch };
+      case "retry":
+        return { kind: "failed", failure: "transient", error: d.reason, patch };
+      case "resume":
+        return { kind: "interrupted", error: d.reason };
+      case "failed":
+        return { kind: "failed", failure: "permanent", error: d.reason, patch };
+      case "cancelled":
+        return { kind: "failed", failure: "permanent", error: `cancelled: ${d.reason}`, patch };
+    }
   } catch (err) {
     if (ctx.signal.aborted) return { kind: "interrupted", error: errorSummary(err) };
     return { kind: "failed", failure: classifyError(err), error: errorSummary(err) };

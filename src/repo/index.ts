@@ -32,5 +32,18 @@ export {
   loadRepoInstructions,
   type RepoInstructions,
 } from "./instructions.js";
-export { budgetsFor, loadRepoConfig, parseRepoConfig, protectedPaths, triggerLabels } from "./repo-config.js";
-export { githubRepoFiles, localGitRepoFiles, type RepoFiles, RepoFilesError } from "./repo-files.js";
+export {
+  budgetsFor,
+  type ConfigFileReader,
+  loadRepoConfig,
+  parseRepoConfig,
+  protectedPaths,
+  triggerLabels,
+} from "./repo-config.js";
+export {
+  localConfigReader,
+  localGitRepoFiles,
+  type RepoFiles,
+  RepoFilesError,
+  type RepoRef,
+} from "./repo-files.js";

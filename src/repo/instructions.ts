@@ -11,7 +11,7 @@
 // They are repository material, not the trigger's instruction: anyone with push access to
 // the branch they come from wrote them. They are read from the default branch, or a PR's
 // base branch (see instructionsRef), never from the PR itself.
-import type { TaskRequest } from "../jobs/task.js";
+import type { TaskTarget } from "../jobs/task.js";
 import type { RepoFiles } from "./repo-files.js";
 
 export interface InstructionsOptions {
@@ -48,9 +48,11 @@ export const INSTRUCTION_LIMITS = {
 } as const;
 
 /** The ref instructions (and repository agents) are read at: a PR's base, else the default branch. */
-export function instructionsRef(task: Pick<TaskRequest, "target" | "repository">): string {
-  const { target, repository } = task;
-  return target.kind === "pull_request" && repository.baseRef ? repository.baseRef : repository.defaultBranch;
+export function instructionsRef(
+  target: Pick<TaskTarget, "kind">,
+  branches: { defaultBranch: string; baseRef?: string },
+): string {
+  return target.kind === "pull_request" && branches.baseRef ? branches.baseRef : branches.defaultBranch;
 }
 
 /** Folders of changed or focused file paths, deduplicated, in order. */

@@ -1,18 +1,19 @@
-// Reads `.github/backend-go-agent.yml` from the repository's default branch through
-// Probot's config plugin (`octokit.config.get`), so organisation-wide defaults work the
-// way they do for every Probot app: a repository without the file falls back to the
-// organisation's `.github` repository, and `_extends: other-repo` or
-// `_extends: org/repo:path.yml` layers a file over another one.
+// Reads `.github/backend-go-agent.yml` from the repository's default branch, the way Probot
+// apps read their configuration: a repository without the file falls back to the
+// organisation's `.github` repository, and `_extends: other-repo`, `_extends: org/repo` or
+// `_extends: org/repo:path.yml` layers a file over another one. The files come through a
+// reader (GitHub's contents API in the app, the checkout in the CLI), so both read the same
+// file the same way and report its mistakes in the same words.
 //
 // Each file is validated on its own first, so an error names the file that holds the
 // mistake; then the files are merged (objects key by key, lists replaced, except
 // `protected_paths`, which only ever grows) and the merge is validated once more.
+
+import yaml from "js-yaml";
 import type { Budgets } from "../agent/budget.js";
-import type { GitHubClient, RepoRef } from "../github/client.js";
 import { type ConfigProblem, problemsFromIssues, RepoConfigError } from "./config-errors.js";
 import { ALWAYS_PROTECTED, CONFIG_PATH, type RepoConfig, repoConfigSchema } from "./config-schema.js";
-
-const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
+import type { RepoRef } from "./repo-files.js";
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -64,53 +65,83 @@ export function mergeRepoConfigs(layers: readonly Plain[]): Plain {
   return layers.reduce<Plain>((acc, layer) => merge(acc, layer, true), {});
 }
 
-interface PluginFile {
-  owner: string;
-  repo: string;
+/** Reads one file of a repository at its default branch; null when there is none. */
+export type ConfigFileReader = (repo: RepoRef, path: string) => Promise<string | null>;
+
+interface ConfigFile extends RepoRef {
   path: string;
-  config: Plain | null;
 }
 
-const fileName = (f: { owner: string; repo: string; path: string }) => `${f.owner}/${f.repo}:${f.path}`;
+const fileName = (f: ConfigFile) => `${f.owner}/${f.repo}:${f.path}`;
+
+/** `_extends: repo`, `owner/repo`, `repo:path` or `owner/repo:path`, relative to `from`. */
+function extendsTarget(value: unknown, from: ConfigFile): ConfigFile {
+  const m = typeof value === "string" ? /^(?:([\w.-]+)\/)?([\w.-]+)(?::(.+))?$/.exec(value.trim()) : null;
+  if (!m) {
+    throw new RepoConfigError(fileName(from), [
+      { key: "_extends", problem: "must name a repository: repo, owner/repo or owner/repo:path.yml", value },
+    ]);
+  }
+  return { owner: m[1] ?? from.owner, repo: m[2]!, path: m[3] ?? CONFIG_PATH };
+}
+
+function parseYaml(text: string, file: ConfigFile): Plain {
+  let data: unknown;
+  try {
+    data = yaml.safeLoad(text);
+  } catch (err) {
+    const reason = (err as Error).message.split("\n")[0];
+    throw new RepoConfigError(fileName(file), [{ key: "(file)", problem: `invalid YAML: ${reason}` }]);
+  }
+  if (data === undefined || data === null) return {};
+  if (!isPlain(data)) {
+    throw new RepoConfigError(fileName(file), [
+      { key: "(file)", problem: "must be a YAML mapping of keys to values" },
+    ]);
+  }
+  return data;
+}
 
 /**
  * Loads and validates the repository's configuration (defaults when there is no file).
  * Throws RepoConfigError for a file the job cannot use; other errors (GitHub down) pass through.
  */
-export async function loadRepoConfig(gh: GitHubClient, ref: RepoRef): Promise<RepoConfig> {
-  const here = fileName({ ...ref, path: CONFIG_PATH });
-  let files: PluginFile[];
-  try {
-    ({ files } = await gh.config.get({ owner: ref.owner, repo: ref.repo, path: CONFIG_PATH }));
-  } catch (err) {
-    const message = (err as Error).message ?? "";
-    if (!message.startsWith(PLUGIN_PREFIX)) throw err;
-    throw new RepoConfigError(here, [{ key: "(file)", problem: pluginProblem(message) }]);
+export async function loadRepoConfig(read: ConfigFileReader, ref: RepoRef): Promise<RepoConfig> {
+  let at: ConfigFile = { ...ref, path: CONFIG_PATH };
+  let text = await read(ref, CONFIG_PATH);
+  if (text === null && ref.repo !== ".github") {
+    at = { owner: ref.owner, repo: ".github", path: CONFIG_PATH };
+    text = await read(at, at.path);
   }
-  const present = files.filter((f): f is PluginFile & { config: Plain } => f.config !== null);
-  for (const f of present) {
-    if (!isPlain(f.config)) {
-      throw new RepoConfigError(fileName(f), [
-        { key: "(file)", problem: "must be a YAML mapping of keys to values" },
+  const layers: { file: ConfigFile; config: Plain }[] = [];
+  const seen = new Set<string>();
+  while (text !== null) {
+    const key = fileName(at).toLowerCase();
+    if (seen.has(key)) {
+      const first = fileName(layers[0]!.file);
+      throw new RepoConfigError(first, [
+        {
+          key: "_extends",
+          problem: `Recursion detected: ${[...layers.map((l) => fileName(l.file)), fileName(at)].join(" → ")}`,
+        },
       ]);
     }
-    parseRepoConfig(f.config, fileName(f));
+    seen.add(key);
+    const config = parseYaml(text, at);
+    parseRepoConfig(config, fileName(at));
+    layers.push({ file: at, config });
+    if (config._extends === undefined) break;
+    at = extendsTarget(config._extends, at);
+    text = await read(at, at.path);
   }
-  // The plugin lists the repository's own file first and what it extends after it.
-  const merged = mergeRepoConfigs(present.map((f) => f.config).reverse());
+  if (layers.length === 0) return parseRepoConfig({}, fileName({ ...ref, path: CONFIG_PATH }));
+  // The repository's own file is first; what it extends comes after it and lies beneath it.
+  const merged = mergeRepoConfigs(layers.map((l) => l.config).reverse());
+  const names = layers.map((l) => fileName(l.file));
   return parseRepoConfig(
     merged,
-    present.length > 1 ? `${here} (merged with ${present.slice(1).map(fileName).join(", ")})` : here,
+    names.length > 1 ? `${names[0]} (merged with ${names.slice(1).join(", ")})` : names[0]!,
   );
-}
-
-function pluginProblem(message: string): string {
-  return message
-    .slice(PLUGIN_PREFIX.length)
-    .replace(
-      /https?:\/\/\S+\/repos\/([^/\s]+)\/([^/\s]+)\/contents\/(\S+)/g,
-      (_m, o, r, p) => `${o}/${r}:${decodeURIComponent(p)}`,
-    );
 }
 
 /** Globs the agent may read but never write: the ones that always apply, then the repository's. */

@@ -1,12 +1,13 @@
-// Read-only access to a repository's files as of one ref, for material the bot itself
-// relies on (instructions, agent files). The app reads through the GitHub contents API at
-// the default branch — on pull requests at the base branch — rather than from the job's
-// checkout: the checkout holds the PR's head (the very content a PR author controls), its
-// base may not even be fetched, and the agent writes into it during the run. The CLI, which
-// has no GitHub, reads a ref of a local repository with git instead.
+// The RepoFiles port: read-only access to a repository's files as of one ref, for material
+// the bot itself relies on (configuration, instructions, agent files). The app reads through
+// the GitHub contents API (src/github/repo-files.ts) at the default branch — on pull requests
+// at the base branch — rather than from the job's checkout: the checkout holds the PR's head
+// (the very content a PR author controls), its base may not even be fetched, and the agent
+// writes into it during the run. The CLI, which has no GitHub, reads a ref of a local
+// repository with git instead (below).
 import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
-import { type GitHubClient, type RepoRef, statusOf } from "../github/client.js";
+import type { ConfigFileReader } from "./repo-config.js";
 
 export interface RepoFiles {
   /** For messages and labels: `owner/repo@ref`. */
@@ -17,46 +18,13 @@ export interface RepoFiles {
   list(dir: string): Promise<string[]>;
 }
 
-export class RepoFilesError extends Error {
-  override name = "RepoFilesError";
+export interface RepoRef {
+  owner: string;
+  repo: string;
 }
 
-/** Reads files at `ref` through the GitHub contents API. */
-export function githubRepoFiles(gh: GitHubClient, repo: RepoRef & { ref: string }): RepoFiles {
-  const { owner, repo: name, ref } = repo;
-  return {
-    where: `${owner}/${name}@${ref}`,
-    async read(path) {
-      try {
-        const res = await gh.rest.repos.getContent({
-          owner,
-          repo: name,
-          path,
-          ref,
-          mediaType: { format: "raw" },
-        });
-        const data: unknown = res.data;
-        if (typeof data === "string") return data;
-        // Octokit hands back bytes when the raw response's content type names no charset.
-        if (data instanceof ArrayBuffer || ArrayBuffer.isView(data))
-          return Buffer.from(data as ArrayBuffer).toString("utf8");
-        // A folder comes back as a JSON listing even when raw is asked for.
-        return null;
-      } catch (err) {
-        if (statusOf(err) === 404) return null;
-        throw err;
-      }
-    },
-    async list(dir) {
-      try {
-        const res = await gh.rest.repos.getContent({ owner, repo: name, path: dir, ref });
-        return Array.isArray(res.data) ? res.data.filter((e) => e.type === "file").map((e) => e.name) : [];
-      } catch (err) {
-        if (statusOf(err) === 404) return [];
-        throw err;
-      }
-    },
-  };
+export class RepoFilesError extends Error {
+  override name = "RepoFilesError";
 }
 
 const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
@@ -113,4 +81,10 @@ export async function localGitRepoFiles(dir: string, ref: string): Promise<RepoF
         .map((m) => m[2]!);
     },
   };
+}
+
+/** The configuration reader over a local repository: its own files only (no organisation). */
+export function localConfigReader(files: RepoFiles, self: RepoRef): ConfigFileReader {
+  return async (repo, path) =>
+    repo.owner === self.owner && repo.repo === self.repo ? files.read(path) : null;
 }

@@ -3,7 +3,7 @@
 // a minimal environment (no API keys), and never runs the repository's hooks: a hooks path
 // could point at files the agent just wrote.
 
-import type { CommitRequest, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import type { CommitOptions, PreparedWorkspace, Workspace } from "../jobs/ports.js";
 import { runProcess } from "../process/run-process.js";
 import { literalPaths } from "./pathspec.js";
 
@@ -50,7 +50,7 @@ export function parsePorcelain(out: string): string[] {
 
 export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace {
   let dir = options.repoDir;
-  let prepared: PreparedWorkspace | undefined;
+  let preparing: Promise<PreparedWorkspace> | undefined;
 
   async function git(args: string[], extraEnv?: Record<string, string>, allowFail = false) {
     const res = await runProcess(
@@ -64,26 +64,31 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
     return res;
   }
 
+  async function prepare(): Promise<PreparedWorkspace> {
+    const top = await git(["rev-parse", "--show-toplevel"], undefined, true);
+    if (top.exitCode !== 0)
+      throw new WorkspaceError(`${options.repoDir} is not a git repository; run git init first`);
+    dir = top.stdout.trim();
+    const head = await git(["rev-parse", "--verify", "HEAD"], undefined, true);
+    if (head.exitCode !== 0) throw new WorkspaceError(`${dir} has no commits yet; commit something first`);
+    const status = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    if (parsePorcelain(status.stdout).length > 0) {
+      throw new WorkspaceError(
+        `${dir} has uncommitted changes; commit or stash them first, so the agent's commit holds only its own work`,
+      );
+    }
+    const branch = options.branch ?? cliBranchName((options.now ?? (() => new Date()))());
+    const valid = await git(["check-ref-format", "--branch", branch], undefined, true);
+    if (valid.exitCode !== 0) throw new WorkspaceError(`"${branch}" is not a valid branch name`);
+    await git(["switch", "-c", branch]);
+    return { dir, branch, baseSha: head.stdout.trim(), startedFrom: "base-branch" };
+  }
+
   return {
-    async prepare() {
-      const top = await git(["rev-parse", "--show-toplevel"], undefined, true);
-      if (top.exitCode !== 0)
-        throw new WorkspaceError(`${options.repoDir} is not a git repository; run git init first`);
-      dir = top.stdout.trim();
-      const head = await git(["rev-parse", "--verify", "HEAD"], undefined, true);
-      if (head.exitCode !== 0) throw new WorkspaceError(`${dir} has no commits yet; commit something first`);
-      const status = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
-      if (parsePorcelain(status.stdout).length > 0) {
-        throw new WorkspaceError(
-          `${dir} has uncommitted changes; commit or stash them first, so the agent's commit holds only its own work`,
-        );
-      }
-      const branch = options.branch ?? cliBranchName((options.now ?? (() => new Date()))());
-      const valid = await git(["check-ref-format", "--branch", branch], undefined, true);
-      if (valid.exitCode !== 0) throw new WorkspaceError(`"${branch}" is not a valid branch name`);
-      await git(["switch", "-c", branch]);
-      prepared = { dir, branch, baseSha: head.stdout.trim() };
-      return prepared;
+    // Called again to join the first call, like the remote workspace.
+    prepare() {
+      preparing ??= prepare();
+      return preparing;
     },
 
     async changedFiles() {
@@ -91,7 +96,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
       return parsePorcelain(status.stdout);
     },
 
-    async commit({ message, author, coAuthor, exclude }: CommitRequest) {
+    async commit({ message, author, coAuthor, exclude }: CommitOptions) {
       await git(["add", "-A"]);
       if (exclude?.length) await git(["reset", "--quiet", "--", ...literalPaths(exclude)]);
       const staged = await git(["diff", "--cached", "--quiet"], undefined, true);

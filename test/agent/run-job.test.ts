@@ -1,86 +1,84 @@
-// runJob, the pipeline the CLI and the app share, with the local workspace, the real Go
-// verifier and a code host that records what it was told.
-import { writeFileSync } from "node:fs";
+// runJob, the pipeline the CLI and the app share: the local code host and workspace over a
+// temporary checkout (never the project's own), the real Go verifier, the scripted model
+// through the real SDK. The host records what it was told.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import { loadAgentDefinition } from "../../src/agent/definition.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import type { CodeHost, JobDeps, JobResult } from "../../src/jobs/ports.js";
+import type { CodeHost, JobDeps } from "../../src/jobs/ports.js";
 import { runJob } from "../../src/jobs/run-job.js";
-import { verify } from "../../src/verify/verify.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
-import { cliTask, GO_ENGINEER, git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";
+import { recordingHost } from "../support/local-host.js";
+import { cliTask, git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
+  httpError,
   type ScriptedModelServer,
   type ScriptStep,
   say,
   startScriptedModel,
   tool,
+  toolResults,
 } from "../support/scripted-model.js";
 
 let toolchain: GoToolchain;
-let checkout: LedgerCheckout;
-let server: ScriptedModelServer;
+let checkout: LedgerCheckout | undefined;
+let server: ScriptedModelServer | undefined;
 
 beforeAll(async () => {
   toolchain = await testToolchain();
 });
 
 afterEach(async () => {
-  await server.close();
-  await checkout.cleanup();
+  await server?.close();
+  await checkout?.cleanup();
+  server = undefined;
+  checkout = undefined;
 });
 
-function recordingHost() {
-  const stages: string[] = [];
-  const published: JobResult[] = [];
-  const host: CodeHost = {
-    reportProgress(stage, detail, progress) {
-      if (!progress) stages.push(stage);
-      else if (progress.event === "tool_call") stages.push(`${stage}:${detail}`);
-    },
-    async publish(result) {
-      published.push(result);
-    },
-  };
-  return { host, stages, published };
-}
-
-async function job(script: ScriptStep[], overrides: Partial<JobDeps> = {}) {
+async function job(
+  script: ScriptStep[],
+  overrides: Partial<JobDeps> | ((host: CodeHost) => Partial<JobDeps>) = {},
+  prepare?: (dir: string) => void,
+) {
   checkout = await ledgerCheckout();
+  prepare?.(checkout.dir);
   server = await startScriptedModel({ script });
-  const rec = recordingHost();
+  const rec = recordingHost(checkout.dir);
+  const dir = checkout.dir;
   const result = await runJob(cliTask("Add a Version constant."), {
-    workspace: createLocalWorkspace({ repoDir: checkout.dir, branch: "backend-go/test" }),
-    codeHost: rec.host,
+    host: rec.host,
+    workspace: () => createLocalWorkspace({ repoDir: dir, branch: "backend-go/test" }),
+    toolchain: () => toolchain,
     modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-    toolchain,
-    verify: (dir, changedFiles, signal) => verify(toolchain, { dir, changedFiles, signal }),
-    loadAgent: () => loadAgentDefinition(GO_ENGINEER),
     resolveModel: (m) => (m === "opus" ? "claude-opus-4-5" : m),
     author: { name: "backend-go-agent", email: "bot@example.com" },
-    coAuthor: { name: "Tester", email: "tester@example.com" },
-    ...overrides,
+    ...(typeof overrides === "function" ? overrides(rec.host) : overrides),
   });
-  return { result, ...rec };
+  return { result, ...rec, requests: server.requests };
+}
+
+function commitConfig(dir: string, yaml: string): void {
+  mkdirSync(join(dir, ".github"), { recursive: true });
+  writeFileSync(join(dir, ".github", "backend-go-agent.yml"), yaml);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "configure the bot");
 }
 
 const REPORT = GO_ENGINEER_SECTIONS.map(
   (s) => `## ${s}\n${s === "Summary" ? "Added ledger.Version." : "Done."}`,
 ).join("\n\n");
 
+const MISALIGNED = tool("write_file", {
+  path: "ledger/version.go",
+  content: 'package ledger\n\nconst Version   = "1.0.0"\n',
+});
+
 describe("runJob", () => {
-  it("prepares, runs, verifies, commits with the summary as subject, and publishes once", async () => {
-    const { result, stages, published } = await job([
-      tool("write_file", {
-        path: "ledger/version.go",
-        content: 'package ledger\n\nconst Version   = "1.0.0"\n',
-      }),
-      say(REPORT),
-    ]);
+  it("walks gate, context, prepare, agent, verify, commit and publish once, in that order", async () => {
+    const { result, stages, published } = await job([MISALIGNED, say(REPORT)]);
     expect(stages).toEqual([
       "cloning",
       "agent",
@@ -88,7 +86,10 @@ describe("runJob", () => {
       "verifying",
       "pushing",
     ]);
-    expect(published).toEqual([result]);
+    const { published: links, ...published1 } = result;
+    expect(published).toEqual([published1]);
+    expect(links).toEqual({});
+    expect(result.disposition).toEqual({ kind: "done" });
     expect(result.outcome.kind).toBe("completed");
     expect(result.outcome.changedFiles).toEqual(["ledger/version.go"]);
     expect(result.agent).toEqual({ name: "backend-engineer-golang", version: "1.1.0" });
@@ -96,64 +97,133 @@ describe("runJob", () => {
     // The verifier sees what the agent left: gofmt flags the misaligned constant.
     expect(result.verdict?.overall).toBe("fail");
     expect(result.verdict?.checks.find((c) => c.name === "gofmt")?.status).toBe("fail");
+    const dir = checkout!.dir;
     expect(result.commit).toEqual({
       branch: "backend-go/test",
-      baseSha: git(checkout.dir, "rev-parse", "main"),
-      sha: git(checkout.dir, "rev-parse", "HEAD"),
+      baseSha: git(dir, "rev-parse", "main"),
+      startedFrom: "base-branch",
+      sha: git(dir, "rev-parse", "HEAD"),
       pushed: false,
     });
-    expect(git(checkout.dir, "log", "-1", "--format=%an <%ae>|%s")).toBe(
+    expect(git(dir, "log", "-1", "--format=%an <%ae>|%s")).toBe(
       "backend-go-agent <bot@example.com>|Added ledger.Version",
     );
-    expect(git(checkout.dir, "log", "-1", "--format=%B")).toMatch(
-      /\n\nCo-authored-by: Tester <tester@example.com>$/,
+  });
+
+  it("applies the repository's configuration: its verify commands and its protected paths", async () => {
+    const { result, requests } = await job(
+      [MISALIGNED, tool("write_file", { path: "migrations/001.sql", content: "select 1;\n" }), say(REPORT)],
+      {},
+      (dir) =>
+        commitConfig(
+          dir,
+          'verify:\n  commands:\n    - ["go", "build", "./..."]\nprotected_paths: [migrations/**]\n',
+        ),
     );
+    // The tool refused the protected path, and said so to the model.
+    const [refusal] = toolResults(requests[2]!);
+    expect(refusal).toMatchObject({ is_error: true });
+    expect(refusal?.content).toMatch(/protected/);
+    expect(result.outcome.changedFiles).toEqual(["ledger/version.go"]);
+    // Only go build ran: the misaligned file would have failed gofmt.
+    expect(result.verdict?.checks.map((c) => c.name)).toEqual(["go build"]);
+    expect(result.verdict?.overall).toBe("pass");
+  });
+
+  it("ends at the gate with the file's own words when the configuration is invalid, before any model call", async () => {
+    const { result, published, requests } = await job([say(REPORT)], {}, (dir) =>
+      commitConfig(dir, "budgets:\n  max_usd: -3\n"),
+    );
+    expect(requests).toHaveLength(0);
+    expect(result.step).toBe("gate");
+    expect(result.disposition).toEqual({
+      kind: "failed",
+      reason: 'local/ledger-service:.github/backend-go-agent.yml: key "budgets.max_usd": must be above 0',
+    });
+    expect(published).toHaveLength(1);
+    expect(result.commit).toBeUndefined();
+  });
+
+  it("refuses quietly when the gate says so: nothing is prepared, run or published", async () => {
+    const { result, published, requests } = await job([say(REPORT)], (host) => ({
+      host: { ...host, gate: async () => ({ kind: "refused", reason: "not a trigger here" }) },
+    }));
+    expect(result.disposition).toEqual({ kind: "refused", reason: "not a trigger here" });
+    expect(published).toEqual([]);
+    expect(requests).toHaveLength(0);
+    expect(git(checkout!.dir, "branch", "--format=%(refname:short)")).toBe("main");
+  });
+
+  it("ends in the context step when the agent asked for does not exist", async () => {
+    const { result, requests } = await job([say(REPORT)], (host) => ({
+      host: {
+        ...host,
+        taskContext: (task, plan) => host.taskContext({ ...task, agent: "no-such-agent" }, plan),
+      },
+    }));
+    expect(requests).toHaveLength(0);
+    expect(result.step).toBe("context");
+    expect(result.disposition.kind).toBe("failed");
+    expect(result.outcome.kind === "failed" && result.outcome.reason).toMatch(/no-such-agent/);
   });
 
   it("commits nothing and publishes the reason when the run fails", async () => {
     const write = tool("write_file", { path: "half.go", content: "package ledger\n" });
-    const { result, published } = await job([write, write], { budgets: { maxTurns: 2 } });
+    const { result, published } = await job([write, write], { budgetOverrides: { maxTurns: 2 } });
     expect(result.outcome.kind).toBe("failed");
     expect(published[0]?.outcome).toMatchObject({ kind: "failed", budget: "turns" });
     expect(result.commit).toBeUndefined();
-    expect(git(checkout.dir, "log", "--all", "--format=%s")).toBe("ledger-service fixture");
+    expect(git(checkout!.dir, "log", "--all", "--format=%s")).toBe("ledger-service fixture");
   });
 
-  it("turns a workspace failure into a failed outcome with its reason", async () => {
-    const { result } = await job([say(REPORT)], {
-      workspace: createLocalWorkspace({ repoDir: "/nonexistent-repo-dir" }),
-    });
-    expect(result.outcome.kind).toBe("failed");
-    if (result.outcome.kind !== "failed") return;
-    expect(result.outcome.reason).toMatch(/^the job failed: /);
-    expect(server.requests).toHaveLength(0);
+  it("asks for a retry when the cause may pass and the queue has another attempt, and fails otherwise", async () => {
+    const overloaded = [httpError(529, "overloaded")];
+    const retried = await job(overloaded, { attempt: { number: 1, retryInMs: 30_000 } });
+    expect(retried.result.disposition).toMatchObject({ kind: "retry", afterMs: 30_000 });
+    await server?.close();
+    await checkout?.cleanup();
+    const last = await job(overloaded, { attempt: { number: 3 } });
+    expect(last.result.disposition.kind).toBe("failed");
   });
 
   it("refuses a checkout with uncommitted changes before calling the model", async () => {
-    const { result } = await job([say(REPORT)], {
-      workspace: {
-        ...createLocalWorkspace({ repoDir: "." }),
-        prepare: async () => {
-          writeFileSync(join(checkout.dir, "dirty.txt"), "x");
-          return createLocalWorkspace({ repoDir: checkout.dir }).prepare();
-        },
-      },
-    });
+    const { result, requests } = await job([say(REPORT)], {}, (dir) =>
+      writeFileSync(join(dir, "dirty.txt"), "x"),
+    );
     expect(result.outcome.kind).toBe("failed");
-    if (result.outcome.kind !== "failed") return;
-    expect(result.outcome.reason).toMatch(/uncommitted changes; commit or stash them first/);
-    expect(server.requests).toHaveLength(0);
+    expect(result.outcome.kind === "failed" && result.outcome.reason).toMatch(
+      /uncommitted changes; commit or stash them first/,
+    );
+    expect(requests).toHaveLength(0);
   });
 
   it("keeps going when a progress update fails", async () => {
-    const rec = recordingHost();
-    const { result } = await job([say(REPORT)], {
-      codeHost: {
-        reportProgress: () => Promise.reject(new Error("comment edit rate-limited")),
-        publish: rec.host.publish,
-      },
-    });
+    const { result, published } = await job([say(REPORT)], (host) => ({
+      host: { ...host, reportProgress: () => Promise.reject(new Error("comment edit rate-limited")) },
+    }));
     expect(result.outcome.kind).toBe("completed");
-    expect(rec.published).toEqual([result]);
+    expect(published).toHaveLength(1);
+  });
+
+  it("publishes the failure when publishing fails, and retries when GitHub's error may pass", async () => {
+    let calls = 0;
+    const { result, published } = await job([say(REPORT)], (host) => ({
+      attempt: { number: 1, retryInMs: 1_000 },
+      host: {
+        ...host,
+        publish: async (r) => {
+          calls++;
+          if (calls === 1) throw Object.assign(new Error("Bad Gateway"), { status: 502 });
+          return host.publish(r);
+        },
+      },
+    }));
+    expect(calls).toBe(2);
+    expect(published).toHaveLength(1);
+    expect(result.step).toBe("publishing");
+    expect(result.outcome.kind === "failed" && result.outcome.reason).toBe(
+      "publishing the result failed: Bad Gateway",
+    );
+    expect(result.disposition).toMatchObject({ kind: "retry" });
   });
 });

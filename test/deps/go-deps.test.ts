@@ -10,15 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import { loadAgentDefinition } from "../../src/agent/definition.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { RunOptions, Toolchain } from "../../src/golang/toolchain.js";
-import type { CodeHost, JobResult } from "../../src/jobs/ports.js";
 import { runJob } from "../../src/jobs/run-job.js";
-import { verify } from "../../src/verify/verify.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
-import { cliTask, GO_ENGINEER, git } from "../support/model-checkout.js";
+import { recordingHost } from "../support/local-host.js";
+import { cliTask, git } from "../support/model-checkout.js";
 import {
   callTools,
   GO_ENGINEER_SECTIONS,
@@ -92,16 +90,14 @@ async function runFamily(family: Family) {
   });
   const network: { args: string[]; ms: number }[] = [];
   const tc = timed(toolchain, network);
-  const published: JobResult[] = [];
-  const host: CodeHost = { reportProgress() {}, publish: async (r) => void published.push(r) };
+  const { host, published } = recordingHost(checkout.dir);
   try {
     const result = await runJob(cliTask(family.task), {
-      workspace: createLocalWorkspace({ repoDir: checkout.dir, branch: `backend-go/deps-${family.name}` }),
-      codeHost: host,
+      workspace: () =>
+        createLocalWorkspace({ repoDir: checkout.dir, branch: `backend-go/deps-${family.name}` }),
+      host,
       modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-      toolchain: tc,
-      verify: (dir, changedFiles, signal) => verify(tc, { dir, changedFiles, signal }),
-      loadAgent: () => loadAgentDefinition(GO_ENGINEER),
+      toolchain: () => tc,
       resolveModel: (m) => m,
       author: { name: "backend-go-agent", email: "bot@example.com" },
     });

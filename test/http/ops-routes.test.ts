@@ -45,7 +45,10 @@ beforeAll(async () => {
   queue.start(
     async (task) => {
       if (task.deliveryId === "http-wait") await hold.promise;
-      return { model: "claude-opus-4-5", inputTokens: 1000, outputTokens: 250, costUsd: 0.5 };
+      return {
+        disposition: { kind: "done" },
+        record: { model: "claude-opus-4-5", inputTokens: 1000, outputTokens: 250, costUsd: 0.5 },
+      };
     },
     { concurrency: 1 },
   );

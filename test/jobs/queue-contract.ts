@@ -87,10 +87,13 @@ export function queueContract(name: string, harness: QueueHarness): void {
           expect(task.trigger.instruction).toContain("SECRET-INSTRUCTION");
           await q.update(ctx.jobId, { model: "claude-opus-4-5", inputTokens: 1200 });
           return {
-            agent: "backend-engineer-golang@1.1.0",
-            outputTokens: 300,
-            costUsd: 0.42,
-            prUrl: "https://github.com/acme/svc/pull/7",
+            disposition: { kind: "done" },
+            record: {
+              agent: "backend-engineer-golang@1.1.0",
+              outputTokens: 300,
+              costUsd: 0.42,
+              prUrl: "https://github.com/acme/svc/pull/7",
+            },
           };
         },
         { concurrency: 1 },

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
+import { githubRepoFiles } from "../../src/github/repo-files.js";
 import {
   type AgentRegistry,
   AgentSelectionError,
@@ -12,7 +13,6 @@ import {
   resolveAgent,
 } from "../../src/repo/agent-registry.js";
 import { parseRepoConfig } from "../../src/repo/repo-config.js";
-import { githubRepoFiles } from "../../src/repo/repo-files.js";
 import { parseAgentCommand } from "../../src/triggers/command.js";
 import { API, octokit } from "./octokit.js";
 

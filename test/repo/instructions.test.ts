@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
+import { githubRepoFiles } from "../../src/github/repo-files.js";
 import { foldersOf, instructionsRef, loadRepoInstructions } from "../../src/repo/instructions.js";
-import { githubRepoFiles, localGitRepoFiles, type RepoFiles } from "../../src/repo/repo-files.js";
+import { localGitRepoFiles, type RepoFiles } from "../../src/repo/repo-files.js";
 import { API, octokit } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());
@@ -115,14 +116,11 @@ describe("repository instructions", () => {
 });
 
 describe("where instructions are read from", () => {
-  const task = (kind: "issue" | "pull_request") => ({
-    target: { owner: "acme", repo: "ledger", number: 7, kind },
-    repository: { cloneUrl: "", defaultBranch: "main", headRef: "feature/evil", baseRef: "release/1.x" },
-  });
+  const branches = { defaultBranch: "main", baseRef: "release/1.x" };
 
   it("reads a pull request's instructions from its base branch, never its head", async () => {
-    expect(instructionsRef(task("pull_request"))).toBe("release/1.x");
-    expect(instructionsRef(task("issue"))).toBe("main");
+    expect(instructionsRef({ kind: "pull_request" }, branches)).toBe("release/1.x");
+    expect(instructionsRef({ kind: "issue" }, branches)).toBe("main");
     const scope = nock(API)
       .get("/repos/acme/ledger/contents/AGENTS.md")
       .query({ ref: "release/1.x" })
@@ -134,7 +132,7 @@ describe("where instructions are read from", () => {
     const files = githubRepoFiles(octokit(), {
       owner: "acme",
       repo: "ledger",
-      ref: instructionsRef(task("pull_request")),
+      ref: instructionsRef({ kind: "pull_request" }, branches),
     });
     const got = await loadRepoInstructions(files);
     expect(got.files.map((f) => f.text)).toEqual(["Base branch rules."]);

@@ -1,7 +1,9 @@
 // The README's example configuration must stay a file the app accepts.
+
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
+import { githubConfigReader } from "../../src/github/repo-files.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
 import { loadRepoConfig, protectedPaths, triggerLabels } from "../../src/repo/repo-config.js";
 import { API, octokit, serveFile } from "./octokit.js";
@@ -23,7 +25,7 @@ describe("README example configuration", () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, readmeExample());
     serveFile(scope, "acme", ".github", CONFIG_PATH, "protected_paths: [secrets/**]\n");
-    const config = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" });
+    const config = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" });
     expect(scope.isDone()).toBe(true);
     expect(triggerLabels(config)).toEqual(["backend-go", "needs-review", "needs-migration"]);
     expect(config.verify.commands).toContainEqual(["make", "test"]);

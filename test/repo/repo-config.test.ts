@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { DEFAULT_BUDGETS } from "../../src/agent/budget.js";
+import { githubConfigReader } from "../../src/github/repo-files.js";
 import { RepoConfigError } from "../../src/repo/config-errors.js";
 import { CONFIG_PATH, defaultRepoConfig } from "../../src/repo/config-schema.js";
 import {
@@ -153,7 +154,9 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     missingFile(scope, "acme", "ledger", CONFIG_PATH);
     missingFile(scope, "acme", ".github", CONFIG_PATH);
-    expect(await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" })).toEqual(defaultRepoConfig());
+    expect(await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" })).toEqual(
+      defaultRepoConfig(),
+    );
   });
 
   it("layers the repository's file over the organisation file it _extends", async () => {
@@ -172,7 +175,7 @@ describe("loading the configuration from GitHub", () => {
       CONFIG_PATH,
       "trigger:\n  command: gopher\n  min_permission: maintain\nprotected_paths: [secrets/**]\nmodel: sonnet\npull_request:\n  reviewers: [org-lead]\n  labels: [bot]\n",
     );
-    const config = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" });
+    const config = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" });
     expect(config.trigger).toEqual({ label: "go-bot", command: "gopher", min_permission: "maintain" });
     expect(config.model).toBe("sonnet");
     expect(config.pull_request.reviewers).toEqual(["alice"]);
@@ -189,7 +192,7 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     missingFile(scope, "acme", "ledger", CONFIG_PATH);
     serveFile(scope, "acme", ".github", CONFIG_PATH, "agents:\n  default: go-reviewer\n");
-    const config = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" });
+    const config = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" });
     expect(config.agents.default).toBe("go-reviewer");
   });
 
@@ -197,7 +200,9 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, "_extends: shared-config:bots/go.yml\n");
     serveFile(scope, "acme", "shared-config", "bots/go.yml", "budgets:\n  max_usd: -3\n");
-    const err = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" }).catch((e: unknown) => e);
+    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as RepoConfigError).file).toBe("acme/shared-config:bots/go.yml");
     expect((err as Error).message).toContain('key "budgets.max_usd": must be above 0');
@@ -206,7 +211,9 @@ describe("loading the configuration from GitHub", () => {
   it("turns YAML the plugin cannot parse into a configuration error naming the file", async () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, "trigger: [unclosed\n");
-    const err = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" }).catch((e: unknown) => e);
+    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as Error).message).toContain("acme/ledger:.github/backend-go-agent.yml");
     expect((err as Error).message).toContain("invalid YAML");
@@ -216,7 +223,9 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, "_extends: shared\n");
     serveFile(scope, "acme", "shared", CONFIG_PATH, "_extends: ledger\n");
-    const err = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" }).catch((e: unknown) => e);
+    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as Error).message).toContain("Recursion detected");
     expect((err as Error).message).toContain("acme/ledger:.github/backend-go-agent.yml");
@@ -225,7 +234,9 @@ describe("loading the configuration from GitHub", () => {
   it("lets a GitHub outage through as itself, not as a configuration error", async () => {
     const scope = nock(API);
     scope.get(`/repos/acme/ledger/contents/${encodeURIComponent(CONFIG_PATH)}`).reply(502, "bad gateway");
-    const err = await loadRepoConfig(octokit(), { owner: "acme", repo: "ledger" }).catch((e: unknown) => e);
+    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).not.toBeInstanceOf(RepoConfigError);
     expect((err as { status?: number }).status).toBe(502);
   });

@@ -64,7 +64,10 @@ async function repoWith(name: string, files: Record<string, string>): Promise<vo
   gh.setPermission(OWNER, name, "alice", "write");
 }
 
-function labelTask(repo: string): TaskRequest {
+function labelTask(
+  repo: string,
+  forge?: (payload: { repository: Record<string, unknown> }) => void,
+): TaskRequest {
   const issue = gh.createIssue(OWNER, repo, { title: "Add a Version constant", user: "alice" });
   const payload = issuesLabeled(gh, {
     owner: OWNER,
@@ -73,6 +76,7 @@ function labelTask(repo: string): TaskRequest {
     label: "backend-go",
     sender: "alice",
   });
+  forge?.(payload as unknown as { repository: Record<string, unknown> });
   const parsed = parseTriggerEvent("issues", `delivery-${++n}`, payload);
   if (parsed.kind !== "task") throw new Error(parsed.reason);
   return parsed.task;
@@ -154,10 +158,12 @@ describe("a repository's own content", () => {
     evil.listen(0, "127.0.0.1");
     await once(evil, "listening");
     try {
-      const task = labelTask("forged");
       const port = (evil.address() as AddressInfo).port;
-      task.repository.cloneUrl = `http://127.0.0.1:${port}/git/${OWNER}/forged.git`;
-      task.repository.defaultBranch = "attacker-branch";
+      const task = labelTask("forged", (payload) => {
+        payload.repository.clone_url = `http://127.0.0.1:${port}/git/${OWNER}/forged.git`;
+        payload.repository.default_branch = "attacker-branch";
+      });
+      expect(JSON.stringify(task)).not.toContain(`127.0.0.1:${port}`);
       model.add(tool("write_file", VERSION_FILE), say(report(GO_ENGINEER_SECTIONS, "Added vault.Version.")));
       await run(task);
       expect(seen).toEqual([]);

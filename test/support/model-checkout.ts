@@ -53,7 +53,6 @@ export function cliTask(instruction: string, overrides: Partial<TaskRequest> = {
     target: { owner: "local", repo: "ledger-service", number: 0, kind: "issue" },
     trigger: { kind: "cli", actor: "tester", instruction, at: new Date(0).toISOString() },
     context: { title: "", body: "", comments: [] },
-    repository: { cloneUrl: "file:///dev/null", defaultBranch: "main" },
     ...overrides,
   };
 }

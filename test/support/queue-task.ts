@@ -7,13 +7,13 @@ export function makeTask(deliveryId: string, target: { repo?: string; number?: n
     installationId: 1,
     target: { owner: "acme", repo: target.repo ?? "svc", number: target.number ?? 1, kind: "issue" },
     trigger: {
-      kind: "label",
+      kind: "issue_label",
+      label: "backend-go",
       actor: "octocat",
       instruction: "SECRET-INSTRUCTION do the thing",
       at: "2026-11-23T19:00:00Z",
     },
     context: { title: "Add a health endpoint", body: "THREAD-BODY untrusted text", comments: [] },
-    repository: { cloneUrl: "https://github.com/acme/svc.git", defaultBranch: "main" },
   };
 }
 

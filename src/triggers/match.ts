@@ -1,0 +1,46 @@
+// The one place a trigger is matched against a repository's settings: its label must be one
+// of the repository's trigger labels, its command word the repository's. The webhook asks
+// with the app's defaults (or the repository's, when it looked them up); the job's gate asks
+// again with the configuration it loaded, which is the one that counts.
+
+import { isCommandTrigger, type Trigger } from "../jobs/task.js";
+import type { RepoConfig } from "../repo/config-schema.js";
+import { triggerLabels } from "../repo/repo-config.js";
+
+export interface RepoTriggers {
+  /** Labels that start a job on an issue (the trigger label and the agent map's labels). */
+  labels: readonly string[];
+  commandWord: string;
+}
+
+export const DEFAULT_REPO_TRIGGERS: RepoTriggers = { labels: ["backend-go"], commandWord: "agent" };
+
+export function repoTriggers(config: RepoConfig): RepoTriggers {
+  return { labels: triggerLabels(config), commandWord: config.trigger.command };
+}
+
+/** Why the trigger is not one under these settings; undefined when it is. */
+export function triggerMismatch(trigger: Trigger, settings: RepoTriggers): string | undefined {
+  if (trigger.kind === "issue_label" && !settings.labels.includes(trigger.label)) {
+    return `the label "${trigger.label}" is not a trigger here`;
+  }
+  if (isCommandTrigger(trigger) && trigger.command.toLowerCase() !== settings.commandWord.toLowerCase()) {
+    return `/${trigger.command} is not this repository's command (/${settings.commandWord})`;
+  }
+  return undefined;
+}
+
+const SLASH_COMMAND = /^\s{0,3}\/([a-z][a-z0-9_-]{0,31})(?=\s|$)/gim;
+
+/** Whether an event ignored under `defaults` could be a trigger under another label or command word. */
+export function mightTriggerElsewhere(name: string, payload: unknown, defaults: RepoTriggers): boolean {
+  const p = payload as { action?: string; label?: { name?: string }; comment?: { body?: string } };
+  if (name === "issues" && p.action === "labeled") {
+    return typeof p.label?.name === "string" && !defaults.labels.includes(p.label.name);
+  }
+  if (p.action !== "created" || typeof p.comment?.body !== "string") return false;
+  for (const m of p.comment.body.matchAll(SLASH_COMMAND)) {
+    if (m[1]!.toLowerCase() !== defaults.commandWord.toLowerCase()) return true;
+  }
+  return false;
+}
