@@ -116,22 +116,18 @@ export async function loadRepoConfig(read: ConfigFileReader, ref: RepoRef): Prom
   const layers: { file: ConfigFile; config: Plain }[] = [];
   const seen = new Set<string>();
   while (text !== null) {
-    const key = fileName(at).toLowerCase();
-    if (seen.has(key)) {
-      const first = fileName(layers[0]!.file);
-      throw new RepoConfigError(first, [
-        {
-          key: "_extends",
-          problem: `Recursion detected: ${[...layers.map((l) => fileName(l.file)), fileName(at)].join(" → ")}`,
-        },
-      ]);
-    }
-    seen.add(key);
+    seen.add(fileName(at).toLowerCase());
     const config = parseYaml(text, at);
     parseRepoConfig(config, fileName(at));
     layers.push({ file: at, config });
     if (config._extends === undefined) break;
     at = extendsTarget(config._extends, at);
+    if (seen.has(fileName(at).toLowerCase())) {
+      const chain = [...layers.map((l) => fileName(l.file)), fileName(at)].join(" → ");
+      throw new RepoConfigError(fileName(layers[0]!.file), [
+        { key: "_extends", problem: `Recursion detected: ${chain}` },
+      ]);
+    }
     text = await read(at, at.path);
   }
   if (layers.length === 0) return parseRepoConfig({}, fileName({ ...ref, path: CONFIG_PATH }));

@@ -1,7 +1,7 @@
 // The CLI as a user runs it: `node dist/cli.js run …` (npm test builds first) against the
 // scripted Messages API, on a git copy of the ledger-service fixture.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
@@ -150,8 +150,54 @@ describe("backend-go-agent run", () => {
   it("exits 1 naming the agents when --agent names none of them", async () => {
     const result = await cli([say(FULL_REPORT)], ["--task", "x", "--agent", "frontend-wizard"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/failed: the job failed: .*frontend-wizard.*@backend-engineer-golang/);
+    expect(result.stderr).toMatch(
+      /failed: There is no agent named "frontend-wizard".*@backend-engineer-golang/,
+    );
     expect(server!.requests).toHaveLength(0);
+  });
+
+  it("applies the checkout's .github/backend-go-agent.yml: its verify commands and protected paths", async () => {
+    checkout = await ledgerCheckout();
+    mkdirSync(join(checkout.dir, ".github"), { recursive: true });
+    writeFileSync(
+      join(checkout.dir, ".github", "backend-go-agent.yml"),
+      'verify:\n  commands:\n    - ["go", "build", "./..."]\nprotected_paths: [migrations/**]\n',
+    );
+    git(checkout.dir, "add", "-A");
+    git(checkout.dir, "commit", "-q", "-m", "configure the bot");
+    server = await startScriptedModel({
+      script: [
+        // Builds, but is not gofmt-clean: the default checks would fail it, the repository's pass it.
+        tool("write_file", {
+          path: "ledger/version.go",
+          content: 'package ledger\n\nconst Version   = "1"\n',
+        }),
+        tool("write_file", { path: "migrations/002_drop.sql", content: "drop table accounts;\n" }),
+        say(FULL_REPORT),
+      ],
+    });
+    const result = await spawnCli(checkout.dir, server.url, ["--task", "Add a Version constant."]);
+    expect(result.code).toBe(0);
+    const [refused] = toolResults(server.requests[2]!);
+    expect(refused?.is_error).toBe(true);
+    expect(refused?.content).toMatch(/protected/);
+    expect(result.stderr).toMatch(/verification: pass \(/);
+    expect(git(checkout.dir, "show", "--name-only", "--format=", "HEAD")).toBe("ledger/version.go");
+  });
+
+  it("exits 1 with the file's own words when the checkout's configuration is invalid", async () => {
+    checkout = await ledgerCheckout();
+    mkdirSync(join(checkout.dir, ".github"), { recursive: true });
+    writeFileSync(join(checkout.dir, ".github", "backend-go-agent.yml"), "budgets:\n  max_usd: -3\n");
+    git(checkout.dir, "add", "-A");
+    git(checkout.dir, "commit", "-q", "-m", "configure the bot");
+    server = await startScriptedModel({ script: [say(FULL_REPORT)] });
+    const result = await spawnCli(checkout.dir, server.url, ["--task", "x"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'failed: local/ledger-service:.github/backend-go-agent.yml: key "budgets.max_usd": must be above 0',
+    );
+    expect(server.requests).toHaveLength(0);
   });
 
   it("exits 64 with the usage on bad arguments", async () => {

@@ -129,7 +129,7 @@ describe("GET /jobs", () => {
     expect(jobs[1]).toMatchObject({
       status: "succeeded",
       target: "acme/svc#1",
-      trigger: { kind: "label", actor: "octocat" },
+      trigger: { kind: "issue_label", actor: "octocat" },
       model: "claude-opus-4-5",
       costUsd: 0.5,
     });

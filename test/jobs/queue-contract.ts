@@ -51,7 +51,7 @@ export function queueContract(name: string, harness: QueueHarness): void {
         deliveryId: "d-1",
         target: "acme/svc#1",
         targetKind: "issue",
-        trigger: { kind: "label", actor: "octocat" },
+        trigger: { kind: "issue_label", actor: "octocat" },
         status: "queued",
         attempts: 0,
       });

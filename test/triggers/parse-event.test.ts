@@ -10,7 +10,7 @@ describe("webhook → trigger", () => {
     expect(parsed.kind).toBe("task");
     if (parsed.kind !== "task") return;
     expect(parsed.task.target).toEqual({ owner: "acme", repo: "ledger", number: 42, kind: "issue" });
-    expect(parsed.task.trigger).toMatchObject({ kind: "label", actor: "alice" });
+    expect(parsed.task.trigger).toMatchObject({ kind: "issue_label", label: "backend-go", actor: "alice" });
     expect(parsed.task.context.body).toBe("Do it.");
     expect(parsed.task.deliveryId).toBe("d1");
     expect(parsed.task.installationId).toBe(7);
