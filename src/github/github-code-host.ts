@@ -325,7 +325,7 @@ export class GitHubCodeHost implements CodeHost {
       result.task.target.kind === "issue"
         ? `comment \`/${command} <instructions>\` here, or remove and add the label again`
         : `comment \`/${command} <instructions>\` here`;
-    const why = result.step === "gate" || result.step === "context" ? reason : `**Why:** ${reason}`;
+    const why = result.explanation ?? `**Why:** ${reason}`;
     await tracking.finish(
       this.withNotes({
         stage: "failed",

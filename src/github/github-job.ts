@@ -75,8 +75,8 @@ export function recordOf(result: JobResult): JobRecordPatch | undefined {
   const { outcome } = result;
   const u = outcome.usage;
   return {
-    agent: `${result.agent.name}@${result.agent.version}`,
-    model: outcome.model,
+    ...(result.agent.version ? { agent: `${result.agent.name}@${result.agent.version}` } : {}),
+    ...(outcome.model ? { model: outcome.model } : {}),
     inputTokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
     outputTokens: u.output_tokens,
     costUsd: outcome.costUsd,

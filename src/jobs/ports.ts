@@ -97,6 +97,8 @@ export interface JobResult {
   /** The last step the job reached; where it stopped when it failed. */
   step: JobStep;
   disposition: Disposition;
+  /** For a refusal the person can fix (src/jobs/errors.ts JobRefusal): what was wrong, in Markdown. */
+  explanation?: string;
   published?: Published;
 }
 

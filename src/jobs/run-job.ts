@@ -100,6 +100,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   let outcome: AgentOutcome | undefined;
   let verdict: Verdict | undefined;
   let commit: CommitInfo | undefined;
+  let explanation: string | undefined;
   const result = (): JobResult => {
     const o = outcome!;
     return {
@@ -111,6 +112,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       durationMs: Date.now() - started,
       step,
       disposition: dispositionOf(o, deps),
+      ...(explanation ? { explanation } : {}),
     };
   };
 
@@ -198,6 +200,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   } catch (err) {
     // A refusal the person can fix, or an infrastructure failure (clone, git, GitHub).
     const reason = err instanceof JobRefusal ? err.message : errorReason(err, step);
+    if (err instanceof JobRefusal) explanation = err.markdown;
     outcome = failedOutcome(reason, outcome, deps.modelOverride ?? "", classifyError(err) === "transient");
     if (prepared) commit = { ...commitBase(prepared), sha: null, pushed: false };
     else if (workspace) await settle(workspace.prepare(signal));

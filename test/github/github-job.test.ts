@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { JobHandler } from "../../src/jobs/queue.js";
+import type { HandledJob, JobHandler } from "../../src/jobs/queue.js";
 import type { TaskRequest } from "../../src/jobs/task.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { appKeyPair } from "../e2e/harness.js";
@@ -85,13 +85,13 @@ function taskFrom(
   return parsed.task;
 }
 
-function run(task: TaskRequest) {
+function run(task: TaskRequest): Promise<HandledJob> {
   return handler(task, {
     jobId: `job-${n}`,
     attempt: 1,
     restarted: false,
     signal: new AbortController().signal,
-  });
+  }) as Promise<HandledJob>;
 }
 
 const botComments = (repo: string, number: number) =>
@@ -111,7 +111,9 @@ describe("the GitHub job turns away", () => {
       });
       await expect(
         run(taskFrom("issue_comment", payload, { labels: ["go-bot"], commandWord: "bot" })),
-      ).resolves.toBeUndefined();
+      ).resolves.toMatchObject({
+        disposition: { kind: "refused", reason: expect.stringMatching(/^@(carol|bob) may not trigger/) },
+      });
     }
     const replies = botComments("custom", issue.number);
     expect(replies).toHaveLength(1);
@@ -137,7 +139,9 @@ describe("the GitHub job turns away", () => {
       body: "/agent fix the tests",
       sender: "alice",
     });
-    await expect(run(taskFrom("issue_comment", payload))).resolves.toBeUndefined();
+    await expect(run(taskFrom("issue_comment", payload))).resolves.toMatchObject({
+      disposition: { kind: "refused", reason: "the pull request comes from a fork" },
+    });
     const [reply] = botComments("ledger", pr.number);
     expect(reply!.body).toContain("comes from a fork");
     expect(gh.git.requests.length).toBe(gitBefore);
@@ -153,7 +157,9 @@ describe("the GitHub job turns away", () => {
       label: "backend-go",
       sender: "alice",
     });
-    await expect(run(taskFrom("issues", labeled))).resolves.toBeUndefined();
+    await expect(run(taskFrom("issues", labeled))).resolves.toMatchObject({
+      disposition: { kind: "refused", reason: 'the label "backend-go" is not a trigger here' },
+    });
     const commented = issueCommentCreated(gh, {
       owner: "acme",
       repo: "custom",
@@ -161,7 +167,9 @@ describe("the GitHub job turns away", () => {
       body: "/agent go",
       sender: "alice",
     });
-    await expect(run(taskFrom("issue_comment", commented))).resolves.toBeUndefined();
+    await expect(run(taskFrom("issue_comment", commented))).resolves.toMatchObject({
+      disposition: { kind: "refused", reason: "/agent is not this repository's command (/bot)" },
+    });
     expect(botComments("custom", issue.number)).toHaveLength(0);
   });
 
@@ -174,7 +182,9 @@ describe("the GitHub job turns away", () => {
       label: "backend-go",
       sender: "alice",
     });
-    await expect(run(taskFrom("issues", payload))).rejects.toThrow(/min_permision/);
+    const failed = await run(taskFrom("issues", payload));
+    expect(failed).toMatchObject({ disposition: { kind: "failed" } });
+    expect(failed.disposition.kind === "failed" && failed.disposition.reason).toMatch(/min_permision/);
     const [tracking] = botComments("broken", issue.number);
     expect(tracking!.body).toContain("acme/broken:.github/backend-go-agent.yml");
     expect(tracking!.body).toContain("`trigger.min_permision`");
@@ -190,7 +200,10 @@ describe("the GitHub job turns away", () => {
       body: "/agent @nobody go",
       sender: "alice",
     });
-    await expect(run(taskFrom("issue_comment", payload))).rejects.toThrow(/no agent named "nobody"/);
+    const failed = await run(taskFrom("issue_comment", payload));
+    expect(failed.disposition.kind === "failed" && failed.disposition.reason).toMatch(
+      /no agent named "nobody"/,
+    );
     const [tracking] = botComments("ledger", issue.number);
     expect(tracking!.body).toContain("`@backend-engineer-golang`");
     // The checkout started while the agent was being resolved; the refusal removed it again.

@@ -21,7 +21,10 @@ queue.start(
     log(`start ${ctx.jobId} attempt=${ctx.attempt} restarted=${ctx.restarted} pid=${process.pid}`);
     if (HANG === "1") await new Promise(() => {});
     log(`done ${ctx.jobId} pid=${process.pid}`);
-    return { prUrl: `https://github.com/${task.target.owner}/${task.target.repo}/pull/1` };
+    return {
+      disposition: { kind: "done" },
+      record: { prUrl: `https://github.com/${task.target.owner}/${task.target.repo}/pull/1` },
+    };
   },
   { concurrency: 1 },
 );
