@@ -112,7 +112,8 @@ describe("a repository's own content", () => {
       const task = labelTask(repo);
       const gitBefore = gh.git.requests.length;
       const modelBefore = model.requests.length;
-      await expect(run(task)).rejects.toThrow(/base_branch/);
+      const handled = await run(task);
+      expect(handled).toMatchObject({ disposition: { kind: "failed", reason: expect.stringMatching(/base_branch/) } });
       const track = trackingOf(repo, task.target.number)!;
       expect(track.body).toContain(".github/backend-go-agent.yml");
       expect(track.body).toContain("base_branch");
