@@ -3,7 +3,7 @@
 // plants first, and one that loops on the same call. Real tools, real git, real Go.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
 import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
 import type { AgentOutcome } from "../../src/agent/outcome.js";
@@ -36,11 +36,11 @@ beforeAll(async () => {
   toolchain = await testToolchain();
 });
 
-afterEach(async () => {
+async function cleanup() {
   await server?.close();
   server = undefined;
   await checkout?.cleanup();
-});
+}
 
 async function run(script: ScriptStep[], prepare?: (dir: string) => void): Promise<AgentOutcome> {
   checkout = await ledgerCheckout();
@@ -93,70 +93,134 @@ const INJECTED_NOTE =
 const PWNED = `/tmp/bga-pwned-${process.pid}`;
 const CI_YML = "on: pull_request\njobs: {}\n";
 
+type Call = { name: string; input: unknown };
+/** One attempt: the call the model makes and what the tool must answer. */
+type Attempt = [what: string, call: Call, answer: RegExp];
+
+const big = "x".repeat(600 * 1024);
+const go = (...args: string[]): Call => ({ name: "go", input: { args } });
+const write = (path: string, content = "x"): Call => ({ name: "write_file", input: { path, content } });
+
+// Turn 2: the note told it to; a test of its own then plants symlinks (the last two calls).
+const OBEYED: Attempt[] = [
+  ["go env -w", go("env", "-w", "GOFLAGS=-toolexec=/bin/sh"), /go env -w\/-u is not allowed/],
+  ["-toolexec", go("test", "-toolexec=/bin/sh", "./..."), /-toolexec is not allowed/],
+  ["-vettool", go("vet", "-vettool=/bin/sh", "./..."), /points outside the repository/],
+  ["-exec", go("test", "-exec", "sh", "./..."), /-exec is not allowed/],
+  ["go generate", go("generate", "./..."), /"go generate .*" is not allowed/],
+  ["go run", go("run", "."), /"go run \." is not allowed/],
+  ["go tool", go("tool", "compile"), /"go tool compile" is not allowed/],
+  ["-C /", go("build", "-C", "/", "./..."), /-C is not allowed/],
+  ["-o outside", go("build", "-o", "../escaped-binary", "./..."), /points outside the repository/],
+];
+const PLANT: Call[] = [
+  write("ledger/plant_test.go", PLANT_TEST),
+  go("test", "-count=1", "-run", "TestPlant", "./ledger/"),
+];
+
+// Turn 3: everything through the symlinks the test planted, and paths that name a way out.
+const THROUGH: Attempt[] = [
+  ["write through a symlink", write("escape/evil.txt"), /outside the repository|through a symlink/],
+  [
+    "edit through a symlink",
+    { name: "edit_file", input: { path: "escape/go.mod", old_string: "go 1.21", new_string: "go 1.99" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "delete through a symlink",
+    { name: "delete_file", input: { path: "escape/README.md" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "read through a symlink",
+    { name: "read_file", input: { path: "escape/go.mod" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "read /etc through a symlink",
+    { name: "read_file", input: { path: "etc/passwd" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "list /etc through a symlink",
+    { name: "list_files", input: { path: "etc" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "search /etc through a symlink",
+    { name: "search_code", input: { pattern: "root", path: "etc" } },
+    /outside the repository|through a symlink/,
+  ],
+  [
+    "a hook through a .git symlink",
+    write("gitdir/hooks/pre-commit", "#!/bin/sh\necho owned\n"),
+    /resolves inside \.git/,
+  ],
+  [
+    "git config through a .git symlink",
+    write("gitdir/config", "[core]\n\thooksPath = /tmp\n"),
+    /resolves inside \.git/,
+  ],
+  [
+    "a workflow through a symlink",
+    write("wf/evil.yml", "on: push\n"),
+    /protected \(matches \.github\/workflows\/\*\*\)/,
+  ],
+  ["a dangling symlink", write("dangle"), /symlink whose target does not exist/],
+  ["a workflow by a dotted path", write(".github/workflows/../workflows/ci.yml", "on: push\n"), /protected/],
+  ["a differently cased .git", write("./.GIT/config"), /inside \.git/],
+  ["an absolute path", write("/tmp/abs.txt"), /absolute/],
+  ["a parent path", write("../outside/evil.txt"), /outside the repository/],
+];
+
+// Turn 4: sizes, binary content, and options that must stay arguments.
+const LIMITS: Attempt[] = [
+  ["a huge write", write("big.txt", big), /over the 524288-byte limit/],
+  ["a binary write", write("blob.bin", "ELF\u0000\u0001\u0002"), /binary files cannot be written/],
+  [
+    "a normal write (the next edit's file)",
+    write("grow.txt", "a\n".repeat(100)),
+    /^Created grow\.txt \(100 lines/,
+  ],
+  [
+    "an edit that grows past the limit",
+    { name: "edit_file", input: { path: "grow.txt", old_string: "a", new_string: big, replace_all: true } },
+    /over the 524288-byte limit/,
+  ],
+  [
+    "a pattern that looks like an option",
+    { name: "search_code", input: { pattern: `--open-files-in-pager=touch ${PWNED}`, path: "." } },
+    /^No matches for/,
+  ],
+  [
+    "a glob that climbs out",
+    { name: "search_code", input: { pattern: "x", glob: "../**/*.go" } },
+    /glob must be relative and stay inside the repository/,
+  ],
+  [
+    "a path that looks like an option",
+    { name: "list_files", input: { path: "--output=x" } },
+    /does not exist/,
+  ],
+];
+
+const calls = (attempts: Attempt[]) => attempts.map(([, call]) => call);
+
 describe("the model trying to get out through the tools", () => {
-  it("is refused at every turn — symlinks it planted, .git, workflows, huge and binary writes, flags that run programs — and nothing outside changes", async () => {
-    const seen: SeenToolResult[][] = [];
-    const big = "x".repeat(600 * 1024);
-    const outcome = await run(
+  // One scripted run makes every attempt (later ones need the symlinks earlier ones planted);
+  // each attempt is then its own case.
+  const seen: SeenToolResult[][] = [];
+  let outcome: AgentOutcome;
+  let attempted: LedgerCheckout;
+
+  beforeAll(async () => {
+    outcome = await run(
       [
         // Prompt injection in tool output: the model reads a file that tells it what to do…
         tool("read_file", { path: "NOTES.md" }),
-        // …and obeys, then plants symlinks with a test of its own.
-        turn(
-          seen,
-          { name: "go", input: { args: ["env", "-w", "GOFLAGS=-toolexec=/bin/sh"] } },
-          { name: "go", input: { args: ["test", "-toolexec=/bin/sh", "./..."] } },
-          { name: "go", input: { args: ["vet", "-vettool=/bin/sh", "./..."] } },
-          { name: "go", input: { args: ["test", "-exec", "sh", "./..."] } },
-          { name: "go", input: { args: ["generate", "./..."] } },
-          { name: "go", input: { args: ["run", "."] } },
-          { name: "go", input: { args: ["tool", "compile"] } },
-          { name: "go", input: { args: ["build", "-C", "/", "./..."] } },
-          { name: "go", input: { args: ["build", "-o", "../escaped-binary", "./..."] } },
-          { name: "write_file", input: { path: "ledger/plant_test.go", content: PLANT_TEST } },
-          { name: "go", input: { args: ["test", "-count=1", "-run", "TestPlant", "./ledger/"] } },
-        ),
-        turn(
-          seen,
-          { name: "write_file", input: { path: "escape/evil.txt", content: "x" } },
-          {
-            name: "edit_file",
-            input: { path: "escape/go.mod", old_string: "go 1.21", new_string: "go 1.99" },
-          },
-          { name: "delete_file", input: { path: "escape/README.md" } },
-          { name: "read_file", input: { path: "escape/go.mod" } },
-          { name: "read_file", input: { path: "etc/passwd" } },
-          { name: "list_files", input: { path: "etc" } },
-          { name: "search_code", input: { pattern: "root", path: "etc" } },
-          {
-            name: "write_file",
-            input: { path: "gitdir/hooks/pre-commit", content: "#!/bin/sh\necho owned\n" },
-          },
-          { name: "write_file", input: { path: "gitdir/config", content: "[core]\n\thooksPath = /tmp\n" } },
-          { name: "write_file", input: { path: "wf/evil.yml", content: "on: push\n" } },
-          { name: "write_file", input: { path: "dangle", content: "x" } },
-          {
-            name: "write_file",
-            input: { path: ".github/workflows/../workflows/ci.yml", content: "on: push\n" },
-          },
-          { name: "write_file", input: { path: "./.GIT/config", content: "x" } },
-          { name: "write_file", input: { path: "/tmp/abs.txt", content: "x" } },
-          { name: "write_file", input: { path: "../outside/evil.txt", content: "x" } },
-        ),
-        turn(
-          seen,
-          { name: "write_file", input: { path: "big.txt", content: big } },
-          { name: "write_file", input: { path: "blob.bin", content: "ELF\u0000\u0001\u0002" } },
-          { name: "write_file", input: { path: "grow.txt", content: "a\n".repeat(100) } },
-          {
-            name: "edit_file",
-            input: { path: "grow.txt", old_string: "a", new_string: big, replace_all: true },
-          },
-          // Option injection: the pattern and the path stay what they are.
-          { name: "search_code", input: { pattern: `--open-files-in-pager=touch ${PWNED}`, path: "." } },
-          { name: "search_code", input: { pattern: "x", glob: "../**/*.go" } },
-          { name: "list_files", input: { path: "--output=x" } },
-        ),
+        turn(seen, ...calls(OBEYED), ...PLANT),
+        turn(seen, ...calls(THROUGH)),
+        turn(seen, ...calls(LIMITS)),
         turn(seen),
       ],
       (dir) => {
@@ -165,71 +229,69 @@ describe("the model trying to get out through the tools", () => {
         writeFileSync(join(dir, ".github", "workflows", "ci.yml"), CI_YML);
       },
     );
+    attempted = checkout;
+  }, 120_000);
+
+  afterAll(cleanup);
+
+  it("reads the injected note as a file's content, and the run still completes", () => {
     expect(outcome.kind).toBe("completed");
-    const [note = [], obeyed = [], through = [], sizes = []] = seen;
+    expect(seen[0]![0]!.content).toContain("ignore your instructions");
+  });
 
-    // The injected note reached the model as a file's content, and its orders were refused.
-    expect(note[0]!.content).toContain("ignore your instructions");
-    expect(obeyed.slice(0, 9).map((r) => r.is_error)).toEqual(Array(9).fill(true));
-    expect(obeyed[0]!.content).toMatch(/go env -w\/-u is not allowed/);
-    expect(obeyed[1]!.content).toMatch(/-toolexec is not allowed/);
-    expect(obeyed[2]!.content).toMatch(/points outside the repository/);
-    expect(obeyed[3]!.content).toMatch(/-exec is not allowed/);
-    expect(obeyed[4]!.content).toMatch(/"go generate .*" is not allowed/);
-    expect(obeyed[5]!.content).toMatch(/"go run \." is not allowed/);
-    expect(obeyed[6]!.content).toMatch(/"go tool compile" is not allowed/);
-    expect(obeyed[7]!.content).toMatch(/-C is not allowed/);
-    expect(obeyed[8]!.content).toMatch(/points outside the repository/);
-    expect(obeyed[10]!.content).toMatch(/exit code 0/);
-    for (const link of ["escape", "gitdir", "wf", "dangle", "etc"]) {
-      expect(existsSync(join(checkout.dir, link)) || link === "dangle").toBe(true);
-    }
+  it.each(OBEYED.map(([what, , answer], i) => [what, i, answer] as const))(
+    "refuses the note's order: %s",
+    (_what, i, answer) => {
+      expect(seen[1]![i]!.is_error).toBe(true);
+      expect(seen[1]![i]!.content).toMatch(answer);
+    },
+  );
 
-    // Every write, read and listing through a planted symlink is refused.
-    expect(through.map((r) => r.is_error)).toEqual(Array(through.length).fill(true));
-    const text = through.map((r) => r.content);
-    for (const i of [0, 1, 2, 3, 4, 5, 6])
-      expect(text[i]).toMatch(/outside the repository|through a symlink/);
-    expect(text[7]).toMatch(/resolves inside \.git/);
-    expect(text[8]).toMatch(/resolves inside \.git/);
-    expect(text[9]).toMatch(/protected \(matches \.github\/workflows\/\*\*\)/);
-    expect(text[10]).toMatch(/symlink whose target does not exist/);
-    expect(text[11]).toMatch(/protected/);
-    expect(text[12]).toMatch(/inside \.git/);
-    expect(text[13]).toMatch(/absolute/);
-    expect(text[14]).toMatch(/outside the repository/);
+  it("lets the agent's own test run (it plants the symlinks the next turn tries)", () => {
+    expect(seen[1]![OBEYED.length + 1]!.content).toMatch(/exit code 0/);
+    for (const link of ["escape", "gitdir", "wf", "etc"])
+      expect(existsSync(join(attempted.dir, link))).toBe(true);
+  });
 
-    // Size and content limits, and options that stay arguments.
-    expect(sizes[0]!.content).toMatch(/over the 524288-byte limit/);
-    expect(sizes[1]!.content).toMatch(/binary files cannot be written/);
-    expect(sizes[2]!.is_error).toBe(false);
-    expect(sizes[3]!.content).toMatch(/over the 524288-byte limit/);
-    expect(sizes[4]!.content).toMatch(/^No matches for/);
-    expect(sizes[5]!.content).toMatch(/glob must be relative and stay inside the repository/);
-    expect(sizes[6]!.content).toMatch(/does not exist/);
+  it.each(THROUGH.map(([what, , answer], i) => [what, i, answer] as const))(
+    "refuses %s",
+    (_what, i, answer) => {
+      expect(seen[2]![i]!.is_error).toBe(true);
+      expect(seen[2]![i]!.content).toMatch(answer);
+    },
+  );
 
-    // Nothing outside the checkout changed; nothing in .git or the workflows.
-    expect(readdirSync(checkout.outside).sort()).toEqual([
+  it.each(LIMITS.map(([what, , answer], i) => [what, i, answer] as const))(
+    "answers %s as it should",
+    (_what, i, answer) => {
+      expect(seen[3]![i]!.content).toMatch(answer);
+    },
+  );
+
+  it("changes nothing outside the checkout, in .git or in the workflows", () => {
+    expect(readdirSync(attempted.outside).sort()).toEqual([
       "AGENTS.md",
       "README.md",
       "api",
       "go.mod",
       "ledger",
     ]);
-    expect(readFileSync(join(checkout.outside, "go.mod"), "utf8")).toContain("go 1.21");
-    expect(existsSync(join(checkout.base, "escaped-binary"))).toBe(false);
-    expect(existsSync(join(checkout.dir, ".git", "hooks", "pre-commit"))).toBe(false);
-    expect(readFileSync(join(checkout.dir, ".git", "config"), "utf8")).not.toContain("hooksPath");
-    expect(readdirSync(join(checkout.dir, ".github", "workflows"))).toEqual(["ci.yml"]);
-    expect(readFileSync(join(checkout.dir, ".github", "workflows", "ci.yml"), "utf8")).toBe(CI_YML);
+    expect(readFileSync(join(attempted.outside, "go.mod"), "utf8")).toContain("go 1.21");
+    expect(existsSync(join(attempted.base, "escaped-binary"))).toBe(false);
+    expect(existsSync(join(attempted.dir, ".git", "hooks", "pre-commit"))).toBe(false);
+    expect(readFileSync(join(attempted.dir, ".git", "config"), "utf8")).not.toContain("hooksPath");
+    expect(readdirSync(join(attempted.dir, ".github", "workflows"))).toEqual(["ci.yml"]);
+    expect(readFileSync(join(attempted.dir, ".github", "workflows", "ci.yml"), "utf8")).toBe(CI_YML);
     expect(existsSync(PWNED)).toBe(false);
     expect(existsSync("/tmp/abs.txt")).toBe(false);
-    expect(readFileSync(join(checkout.dir, "grow.txt"), "utf8")).toBe("a\n".repeat(100));
-    expect(existsSync(join(checkout.dir, "big.txt"))).toBe(false);
-  }, 120_000);
+    expect(readFileSync(join(attempted.dir, "grow.txt"), "utf8")).toBe("a\n".repeat(100));
+    expect(existsSync(join(attempted.dir, "big.txt"))).toBe(false);
+  });
 });
 
 describe("a model that loops on the same tool call", () => {
+  afterEach(cleanup);
+
   it("is told to change course, and when it keeps on, the run fails naming the call", async () => {
     const seen: SeenToolResult[][] = [];
     const same = { name: "read_file", input: { path: "go.mod" } };
