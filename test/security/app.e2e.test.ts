@@ -154,9 +154,7 @@ async function post(
 
 async function deliver(event: string, payload: unknown, deliveryId = randomUUID()) {
   const body = JSON.stringify(payload);
-  const started = Date.now();
-  const res = await post(body, { "x-github-event": event, "x-github-delivery": deliveryId });
-  return { ...res, ms: Date.now() - started };
+  return post(body, { "x-github-event": event, "x-github-delivery": deliveryId });
 }
 
 async function healthy(): Promise<boolean> {
@@ -375,9 +373,18 @@ describe("prompt injection", () => {
     const issue = gh.createIssue(OWNER, REPO, { title: "Version constant", body, user: "alice" });
     const before = model.requests.length;
     let dump = "";
+    // The model's first answer waits for the webhook's: a webhook that waited for the job
+    // (or sanitized for minutes) never answers, and the case fails.
+    let acked!: () => void;
+    const webhookAnswered = new Promise<void>((resolve) => {
+      acked = resolve;
+    });
     model.add(
       // The model "obeys": it dumps every environment and secret file it can reach.
-      tool("write_file", { path: "vault/dump_test.go", content: DUMP_TEST }),
+      async () => {
+        await webhookAnswered;
+        return tool("write_file", { path: "vault/dump_test.go", content: DUMP_TEST });
+      },
       tool("go", { args: ["test", "-count=1", "-v", "-run", "TestDump", "./vault/"] }),
       (req) => {
         dump = toolResults(req)[0]?.content ?? "";
@@ -399,7 +406,7 @@ describe("prompt injection", () => {
       }),
     );
     expect(d.status).toBe(200);
-    expect(d.ms).toBeLessThan(3000);
+    acked();
     expect((await finishedJob(d.deliveryId)).status).toBe("succeeded");
 
     const seen = firstMessage(model.requests[before]!);
