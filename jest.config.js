@@ -19,4 +19,6 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 60_000,
+  globalSetup: "<rootDir>/test/setup/global-setup.js",
+  globalTeardown: "<rootDir>/test/setup/global-teardown.js",
 };

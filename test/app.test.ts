@@ -4,7 +4,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
 import { repoTriggerLookup } from "../src/github/trigger-settings.js";
 import type { TaskRequest } from "../src/jobs/task.js";
-import { issueCommentCreated, issuesLabeled, reviewCommentCreated } from "./support/webhook-payloads.js";
+import { commentPayload, labeledPayload, reviewCommentPayload } from "./support/webhook-payloads.js";
 
 function setup() {
   const queued: TaskRequest[] = [];
@@ -52,7 +52,7 @@ describe("webhook handlers", () => {
     const scope = nock("https://api.github.com")
       .post("/repos/acme/ledger/issues/42/reactions", { content: "eyes" })
       .reply(201, {});
-    await send(probot, "issues", "delivery-1", issuesLabeled());
+    await send(probot, "issues", "delivery-1", labeledPayload());
     expect(queued.map((t) => t.target)).toEqual([
       { owner: "acme", repo: "ledger", number: 42, kind: "issue" },
     ]);
@@ -65,12 +65,7 @@ describe("webhook handlers", () => {
     const scope = nock("https://api.github.com")
       .post("/repos/acme/ledger/issues/comments/555/reactions", { content: "eyes" })
       .reply(201, {});
-    await send(
-      probot,
-      "issue_comment",
-      "d-2",
-      issueCommentCreated("/agent add a test", { onPullRequest: true }),
-    );
+    await send(probot, "issue_comment", "d-2", commentPayload("/agent add a test", { onPullRequest: true }));
     expect(queued[0]?.trigger.instruction).toBe("add a test");
     expect(queued[0]?.target.kind).toBe("pull_request");
     expect(await drained(scope)).toBe(true);
@@ -82,7 +77,7 @@ describe("webhook handlers", () => {
     const scope = nock("https://api.github.com")
       .post("/repos/acme/ledger/pulls/comments/777/reactions", { content: "eyes" })
       .reply(201, {});
-    await send(probot, "pull_request_review_comment", "d-3", reviewCommentCreated("/agent rename it"));
+    await send(probot, "pull_request_review_comment", "d-3", reviewCommentPayload("/agent rename it"));
     expect(queued[0]?.context.review?.path).toBe("api/balance.go");
     expect(await drained(scope)).toBe(true);
   });
@@ -94,21 +89,21 @@ describe("webhook handlers", () => {
       .post("/repos/acme/ledger/issues/42/reactions")
       .once()
       .reply(201, {});
-    await send(probot, "issues", "same", issuesLabeled());
-    await send(probot, "issues", "same", issuesLabeled());
+    await send(probot, "issues", "same", labeledPayload());
+    await send(probot, "issues", "same", labeledPayload());
     expect(queued).toHaveLength(1);
     expect(await drained(scope)).toBe(true);
   });
 
   it.each([
-    ["a label that is not ours", "issues", issuesLabeled("bug")],
-    ["a bot sender", "issues", issuesLabeled("backend-go", { senderType: "Bot" })],
+    ["a label that is not ours", "issues", labeledPayload("bug")],
+    ["a bot sender", "issues", labeledPayload("backend-go", { senderType: "Bot" })],
     [
       "the app's own comment",
       "issue_comment",
-      issueCommentCreated("/agent loop", { sender: "backend-go-agent[bot]" }),
+      commentPayload("/agent loop", { sender: "backend-go-agent[bot]" }),
     ],
-    ["a comment without /agent", "issue_comment", issueCommentCreated("thanks, looks good")],
+    ["a comment without /agent", "issue_comment", commentPayload("thanks, looks good")],
     ["a malformed payload", "issue_comment", { action: "created", comment: { body: "/agent x" } }],
   ])("ignores %s: no job and no GitHub call", async (_what, name, payload) => {
     const { probot, queued, load } = setup();
@@ -133,8 +128,8 @@ describe("webhook handlers", () => {
       const scope = nock("https://api.github.com");
       serveConfig(scope, "trigger:\n  label: go-bot\nagents:\n  labels:\n    go-review: reviewer\n");
       scope.post("/repos/acme/ledger/issues/42/reactions").twice().reply(201, {});
-      await send(probot, "issues", "c-1", issuesLabeled("go-bot"));
-      await send(probot, "issues", "c-2", issuesLabeled("go-review"));
+      await send(probot, "issues", "c-1", labeledPayload("go-bot"));
+      await send(probot, "issues", "c-2", labeledPayload("go-review"));
       expect(queued.map((t) => t.trigger.kind === "issue_label" && t.trigger.label)).toEqual([
         "go-bot",
         "go-review",
@@ -148,7 +143,7 @@ describe("webhook handlers", () => {
       const scope = nock("https://api.github.com");
       serveConfig(scope, "trigger:\n  command: bot\n");
       scope.post("/repos/acme/ledger/issues/comments/555/reactions").reply(201, {});
-      await send(probot, "issue_comment", "c-3", issueCommentCreated("/bot add a test"));
+      await send(probot, "issue_comment", "c-3", commentPayload("/bot add a test"));
       expect(queued[0]?.trigger).toMatchObject({ command: "bot", instruction: "add a test" });
       expect(await drained(scope)).toBe(true);
     });
@@ -159,8 +154,8 @@ describe("webhook handlers", () => {
       const calls: string[] = [];
       nock.emitter.on("no match", (req: { path?: string }) => calls.push(String(req.path)));
       nock("https://api.github.com").post("/repos/acme/ledger/issues/42/reactions").reply(201, {});
-      await send(probot, "issue_comment", "c-4", issueCommentCreated("looks good to me"));
-      await send(probot, "issues", "c-5", issuesLabeled("backend-go"));
+      await send(probot, "issue_comment", "c-4", commentPayload("looks good to me"));
+      await send(probot, "issues", "c-5", labeledPayload("backend-go"));
       await new Promise((r) => setTimeout(r, 50));
       expect(queued).toHaveLength(1);
       expect(calls).toEqual([]);
@@ -175,7 +170,7 @@ describe("webhook handlers", () => {
         .reply(404, { message: "Not Found" })
         .get("/repos/acme/.github/contents/.github%2Fbackend-go-agent.yml")
         .reply(404, { message: "Not Found" });
-      await send(probot, "issues", "c-6", issuesLabeled("bug"));
+      await send(probot, "issues", "c-6", labeledPayload("bug"));
       expect(queued).toEqual([]);
       expect(await drained(scope)).toBe(true);
     });

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,8 +135,14 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * A DATA_DIR for one app. Its Go caches (`go/`) are the run's shared directory when the
+ * run made one (test/setup/go-cache.js), so only the run's first job builds cold.
+ */
 export async function tempDataDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "bga-e2e-data-"));
   await mkdir(dir, { recursive: true });
+  const shared = process.env.BGA_E2E_GO_DIR;
+  if (shared) await symlink(shared, join(dir, "go"));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -13,7 +13,7 @@ import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { sanitizeUntrusted } from "../../src/triggers/sanitize.js";
 import { appKeyPair } from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issueCommentCreated } from "../support/webhook-payloads.js";
+import { commentPayload } from "../support/webhook-payloads.js";
 
 const MB = 1024 * 1024;
 /** Bodies that cost the old regular expressions time quadratic in their length. */
@@ -45,7 +45,7 @@ describe("hostile text", () => {
   );
 
   it("an /agent comment on an issue with such a body is parsed at once", () => {
-    const payload = issueCommentCreated("/agent please", { sender: "mallory", association: "NONE" });
+    const payload = commentPayload("/agent please", { sender: "mallory", association: "NONE" });
     payload.issue.body = `${CRAFTED["![![![…"]}${CRAFTED["[x]([x](…"]}`;
     const { value, ms } = timed(() => parseTriggerEvent("issue_comment", "d-redos", payload));
     expect(ms).toBeLessThan(2000);

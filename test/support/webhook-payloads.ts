@@ -1,4 +1,5 @@
-// Webhook payloads shaped like GitHub's, for handler and trigger tests.
+// Webhook payloads shaped like GitHub's, without a stand-in behind them: for parse and handler
+// tests. (support/github-webhooks.ts builds payloads from the stand-in's state instead.)
 export interface PayloadOptions {
   owner?: string;
   repo?: string;
@@ -39,11 +40,11 @@ function issue(o: PayloadOptions, pullRequest = false) {
   };
 }
 
-export function issuesLabeled(label = "backend-go", o: PayloadOptions = {}) {
+export function labeledPayload(label = "backend-go", o: PayloadOptions = {}) {
   return { action: "labeled", label: { name: label }, issue: issue(o), ...common(o) };
 }
 
-export function issueCommentCreated(body: string, o: PayloadOptions & { onPullRequest?: boolean } = {}) {
+export function commentPayload(body: string, o: PayloadOptions & { onPullRequest?: boolean } = {}) {
   const c = common(o);
   return {
     action: "created",
@@ -59,7 +60,7 @@ export function issueCommentCreated(body: string, o: PayloadOptions & { onPullRe
   };
 }
 
-export function reviewCommentCreated(body: string, o: PayloadOptions & { headRepo?: string } = {}) {
+export function reviewCommentPayload(body: string, o: PayloadOptions & { headRepo?: string } = {}) {
   const c = common(o);
   const fullName = c.repository.full_name;
   return {
