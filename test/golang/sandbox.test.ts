@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, expect, it } from "@jest/globals";
 import { createGoToolchain, type GoToolchain } from "../../src/golang/go-toolchain.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
-import { checkoutFixture, TEST_DATA_DIR, testToolchain } from "./support.js";
+import { checkoutFixture, describeSandboxed, TEST_DATA_DIR, testToolchain } from "./support.js";
 
-describe("the bubblewrap sandbox", () => {
+describeSandboxed("the bubblewrap sandbox", () => {
   let tc: GoToolchain;
   beforeAll(async () => {
     tc = await testToolchain({ sandbox: "auto" });
