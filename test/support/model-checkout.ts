@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskRequest } from "../../src/jobs/task.js";
 
@@ -22,7 +22,11 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "fixture@example.com",
 };
 
+/** Runs git in a test's own checkout; never in the project's (a wrong `dir` would commit there). */
 export function git(dir: string, ...args: string[]): string {
+  const rel = relative(REPO_ROOT, resolve(dir));
+  if (!rel.startsWith("..") && !isAbsolute(rel))
+    throw new Error(`git ${args[0]} in the project's checkout: ${dir}`);
   return execFileSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" }).trim();
 }
 
