@@ -1,78 +1,26 @@
 // The tool loop end to end: the real SDK against the scripted Messages API server, on a git
 // copy of the ledger-service fixture, with real `go test`.
+
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import type { Budgets } from "../../src/agent/budget.js";
-import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
-import type { AgentOutcome } from "../../src/agent/outcome.js";
-import { runAgent } from "../../src/agent/run-agent.js";
-import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import { testToolchain } from "../golang/support.js";
-import {
-  cliTask,
-  GO_ENGINEER,
-  LEDGER_FIXTURE,
-  type LedgerCheckout,
-  ledgerCheckout,
-} from "../support/model-checkout.js";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { agentHarness } from "../support/agent-harness.js";
+import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   callTools,
   GO_ENGINEER_SECTIONS,
   httpError,
   report,
-  type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
 import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST_WRONG } from "./ledger-code.js";
 
-let definition: AgentDefinition;
-let toolchain: GoToolchain;
-let checkout: LedgerCheckout;
-let server: ScriptedModelServer | undefined;
-
-beforeAll(async () => {
-  definition = await loadAgentDefinition(GO_ENGINEER);
-  toolchain = await testToolchain();
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await checkout?.cleanup();
-});
-
-async function run(
-  script: ScriptStep[],
-  options: {
-    budgets?: Partial<Budgets>;
-    maxRetries?: number;
-    instruction?: string;
-    signal?: AbortSignal;
-  } = {},
-): Promise<AgentOutcome> {
-  checkout = await ledgerCheckout();
-  server = await startScriptedModel({ script });
-  return runAgent({
-    definition,
-    model: "claude-opus-4-5",
-    task: cliTask(options.instruction ?? "Add a balance endpoint."),
-    checkoutDir: checkout.dir,
-    modelClient: createAnthropicModelClient({
-      apiKey: "sk-ant-test-not-a-secret",
-      baseURL: server.url,
-      maxRetries: options.maxRetries ?? 2,
-    }),
-    toolchain,
-    budgets: options.budgets,
-    signal: options.signal,
-  });
-}
+const agent = agentHarness();
+const run = agent.run;
+afterEach(agent.cleanup);
 
 const FULL_REPORT = report(GO_ENGINEER_SECTIONS);
 
@@ -116,10 +64,12 @@ describe("runAgent", () => {
     expect(seen.goFail).toMatch(/balance_cents = 300, want 30/);
     expect(seen.goPass).toMatch(/exit code 0/);
     expect(seen.goPass).toMatch(/ok\s+example.com\/ledger-service\/api/);
-    expect(readFileSync(join(checkout.dir, "api/balance_test.go"), "utf8")).toContain("http.StatusOK, 300}");
-    expect(readFileSync(join(checkout.dir, "api/server.go"), "utf8")).toContain('"/accounts/balance"');
+    expect(readFileSync(join(agent.checkout.dir, "api/balance_test.go"), "utf8")).toContain(
+      "http.StatusOK, 300}",
+    );
+    expect(readFileSync(join(agent.checkout.dir, "api/server.go"), "utf8")).toContain('"/accounts/balance"');
     // The files on disk pass go test on their own, after the run.
-    const after = await toolchain.go(["test", "./..."], { cwd: checkout.dir });
+    const after = await agent.toolchain.go(["test", "./..."], { cwd: agent.checkout.dir });
     expect(after.exitCode).toBe(0);
     expect(outcome.turns).toBe(7);
     expect(outcome.usage.output_tokens).toBeGreaterThan(0);
@@ -137,7 +87,7 @@ describe("runAgent", () => {
       "go",
     ]);
     // Both reads of turn 2 were answered in one user message, in order.
-    const third = server!.requests[2]!;
+    const third = agent.server!.requests[2]!;
     const results = toolResults(third);
     expect(results).toHaveLength(2);
     expect(results[0]!.content).toContain("func NewServer");
@@ -150,13 +100,13 @@ describe("runAgent", () => {
     const outcome = await run([
       async () => {
         const { symlinkSync } = await import("node:fs");
-        symlinkSync(checkout.outside, join(checkout.dir, "link"));
-        symlinkSync(join(checkout.outside, "go.mod"), join(checkout.dir, "go.mod.link"));
+        symlinkSync(agent.checkout.outside, join(agent.checkout.dir, "link"));
+        symlinkSync(join(agent.checkout.outside, "go.mod"), join(agent.checkout.dir, "go.mod.link"));
         return callTools(
           { name: "read_file", input: { path: "../outside/go.mod" } },
-          { name: "read_file", input: { path: join(checkout.outside, "go.mod") } },
+          { name: "read_file", input: { path: join(agent.checkout.outside, "go.mod") } },
           { name: "write_file", input: { path: "../outside/evil.txt", content: "x" } },
-          { name: "write_file", input: { path: join(checkout.outside, "evil.txt"), content: "x" } },
+          { name: "write_file", input: { path: join(agent.checkout.outside, "evil.txt"), content: "x" } },
           { name: "read_file", input: { path: "link/go.mod" } },
           { name: "write_file", input: { path: "link/evil.txt", content: "x" } },
           { name: "edit_file", input: { path: "go.mod.link", old_string: "go 1.21", new_string: "go 1.99" } },
@@ -173,7 +123,7 @@ describe("runAgent", () => {
           { name: "write_file", input: { path: ".github/workflows/x.yml", content: "on: push\n" } },
           { name: "list_files", input: { path: ".." } },
           { name: "search_code", input: { pattern: "module", path: "link" } },
-          { name: "go", input: { args: ["test", "-C", checkout.outside, "./..."] } },
+          { name: "go", input: { args: ["test", "-C", agent.checkout.outside, "./..."] } },
           { name: "go", input: { args: ["run", "./..."] } },
         );
       },
@@ -193,11 +143,11 @@ describe("runAgent", () => {
     expect(text[11]).toMatch(/protected \(matches \.github\/workflows\/\*\*\)/);
     expect(text[15]).toMatch(/not allowed/);
     // Nothing outside changed, nothing written into .git or workflows.
-    expect(readdirSync(checkout.outside, { recursive: true }).sort()).toEqual(outsideBefore);
-    expect(readFileSync(join(checkout.outside, "go.mod"), "utf8")).toContain("go 1.21");
-    expect(readFileSync(join(checkout.dir, ".git/config"), "utf8")).toContain("[core]");
-    expect(existsSync(join(checkout.dir, ".git/hooks/pre-commit"))).toBe(false);
-    expect(existsSync(join(checkout.dir, ".github/workflows/x.yml"))).toBe(false);
+    expect(readdirSync(agent.checkout.outside, { recursive: true }).sort()).toEqual(outsideBefore);
+    expect(readFileSync(join(agent.checkout.outside, "go.mod"), "utf8")).toContain("go 1.21");
+    expect(readFileSync(join(agent.checkout.dir, ".git/config"), "utf8")).toContain("[core]");
+    expect(existsSync(join(agent.checkout.dir, ".git/hooks/pre-commit"))).toBe(false);
+    expect(existsSync(join(agent.checkout.dir, ".github/workflows/x.yml"))).toBe(false);
     expect(outcome.changedFiles).toEqual([]);
   });
 
@@ -208,7 +158,7 @@ describe("runAgent", () => {
     expect(outcome.kind).toBe("needs_clarification");
     if (outcome.kind !== "needs_clarification") return;
     expect(outcome.questions).toEqual(["Should balances be in cents or in units?", "Which port?"]);
-    expect(server!.requests).toHaveLength(1);
+    expect(agent.server!.requests).toHaveLength(1);
   });
 
   it("(d) a report missing sections gets one repair turn that names them, then is valid", async () => {
@@ -239,7 +189,7 @@ describe("runAgent", () => {
   it("(e) retries two 529 overloaded responses, then succeeds", async () => {
     const outcome = await run([httpError(529, "Overloaded"), httpError(529, "Overloaded"), say(FULL_REPORT)]);
     expect(outcome.kind).toBe("completed");
-    expect(server!.requests).toHaveLength(3);
+    expect(agent.server!.requests).toHaveLength(3);
     expect(outcome.turns).toBe(1);
   });
 
@@ -250,7 +200,7 @@ describe("runAgent", () => {
       say(FULL_REPORT),
     ]);
     expect(outcome.kind).toBe("completed");
-    expect(server!.requests).toHaveLength(3);
+    expect(agent.server!.requests).toHaveLength(3);
   });
 
   it("ends with a clear reason when the API stays overloaded", async () => {
@@ -274,7 +224,7 @@ describe("runAgent", () => {
     if (outcome.kind !== "failed") return;
     expect(outcome.budget).toBe("turns");
     expect(outcome.reason).toBe("turn budget exhausted: 3 of 3 turns used without a final report");
-    expect(server!.requests).toHaveLength(3);
+    expect(agent.server!.requests).toHaveLength(3);
     expect(outcome.usage.input_tokens).toBeGreaterThan(0);
   });
 
@@ -330,6 +280,6 @@ describe("runAgent", () => {
   it("sends a paused turn back so the model can continue", async () => {
     const outcome = await run([say("Still thinking", "pause_turn"), say(FULL_REPORT)]);
     expect(outcome.kind).toBe("completed");
-    expect(server!.requests[1]!.messages.at(-1).role).toBe("assistant");
+    expect(agent.server!.requests[1]!.messages.at(-1).role).toBe("assistant");
   });
 });

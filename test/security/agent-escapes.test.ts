@@ -1,60 +1,29 @@
 // The model as an untrusted component: a scripted model (through the real SDK) that tries
 // every way out of the checkout the tools might offer, including symlinks that code it runs
 // plants first, and one that loops on the same call. Real tools, real git, real Go.
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
 import type { AgentOutcome } from "../../src/agent/outcome.js";
 import { REPEAT_STOP_AT } from "../../src/agent/repeat-guard.js";
-import { runAgent } from "../../src/agent/run-agent.js";
-import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import { testToolchain } from "../golang/support.js";
-import { cliTask, GO_ENGINEER, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";
+import { agentHarness } from "../support/agent-harness.js";
+import type { LedgerCheckout } from "../support/model-checkout.js";
 import {
   callTools,
   GO_ENGINEER_SECTIONS,
   type RecordedRequest,
   report,
-  type ScriptedModelServer,
   type ScriptStep,
   type SeenToolResult,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
 
-let definition: AgentDefinition;
-let toolchain: GoToolchain;
-let checkout: LedgerCheckout;
-let server: ScriptedModelServer | undefined;
-
-beforeAll(async () => {
-  definition = await loadAgentDefinition(GO_ENGINEER);
-  toolchain = await testToolchain();
-});
-
-async function cleanup() {
-  await server?.close();
-  server = undefined;
-  await checkout?.cleanup();
-}
-
-async function run(script: ScriptStep[], prepare?: (dir: string) => void): Promise<AgentOutcome> {
-  checkout = await ledgerCheckout();
-  prepare?.(checkout.dir);
-  server = await startScriptedModel({ script });
-  return runAgent({
-    definition,
-    model: "claude-opus-4-5",
-    task: cliTask("Add a balance endpoint."),
-    checkoutDir: checkout.dir,
-    modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-    toolchain,
-  });
-}
+const agent = agentHarness();
+const run = agent.run;
+const cleanup = agent.cleanup;
 
 /** Answers with `calls`, keeping the tool results the previous turn got. */
 function turn(seen: SeenToolResult[][], ...calls: { name: string; input: unknown }[]): ScriptStep {
@@ -223,13 +192,15 @@ describe("the model trying to get out through the tools", () => {
         turn(seen, ...calls(LIMITS)),
         turn(seen),
       ],
-      (dir) => {
-        writeFileSync(join(dir, "NOTES.md"), INJECTED_NOTE);
-        mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
-        writeFileSync(join(dir, ".github", "workflows", "ci.yml"), CI_YML);
+      {
+        prepare: (dir) => {
+          writeFileSync(join(dir, "NOTES.md"), INJECTED_NOTE);
+          mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+          writeFileSync(join(dir, ".github", "workflows", "ci.yml"), CI_YML);
+        },
       },
     );
-    attempted = checkout;
+    attempted = agent.checkout;
   }, 120_000);
 
   afterAll(cleanup);
