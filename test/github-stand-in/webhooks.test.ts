@@ -75,11 +75,8 @@ describe("signed webhooks from the stand-in to a real Probot app", () => {
   it("delivers issues.labeled; the app authenticates as the installation and comments", async () => {
     const issue = gh.createIssue("acme", "ledger", { title: "Add a balance endpoint", user: "alice" });
     const payload = issuesLabeled(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: issue.number,
       label: "backend-go",
-      sender: "alice",
     });
     const delivery = await sendWebhook(hookUrl, { secret: SECRET, event: "issues", payload });
     expect(delivery.status).toBe(200);
@@ -103,11 +100,8 @@ describe("signed webhooks from the stand-in to a real Probot app", () => {
   it("refuses a delivery signed with another secret", async () => {
     const issue = gh.createIssue("acme", "ledger", { title: "x" });
     const payload = issuesLabeled(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: issue.number,
       label: "backend-go",
-      sender: "alice",
     });
     const before = seen.length;
     const delivery = await sendWebhook(hookUrl, { secret: "wrong", event: "issues", payload });
@@ -123,18 +117,13 @@ describe("signed webhooks from the stand-in to a real Probot app", () => {
       title: "Wallet",
     });
     const onPr = issueCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: pr.number,
       body: "/agent wrap the errors with %w",
-      sender: "alice",
     });
     expect(
       (await sendWebhook(hookUrl, { secret: SECRET, event: "issue_comment", payload: onPr })).status,
     ).toBe(200);
     const fromBot = issueCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: pr.number,
       body: "done",
       sender: "backend-go-agent[bot]",
@@ -143,14 +132,11 @@ describe("signed webhooks from the stand-in to a real Probot app", () => {
       (await sendWebhook(hookUrl, { secret: SECRET, event: "issue_comment", payload: fromBot })).status,
     ).toBe(200);
     const review = await pullRequestReviewCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: pr.number,
       body: "/agent check the nil case",
       path: "wallet.go",
       line: 1,
       diffHunk: "@@ -0,0 +1 @@\n+package ledger",
-      sender: "alice",
     });
     const reviewDelivery = await sendWebhook(hookUrl, {
       secret: SECRET,

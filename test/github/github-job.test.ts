@@ -103,7 +103,6 @@ describe("the GitHub job turns away", () => {
     const before = model.requests.length;
     for (const sender of ["carol", "carol", "bob"]) {
       const payload = issueCommentCreated(gh, {
-        owner: "acme",
         repo: "custom",
         number: issue.number,
         body: "/bot do it",
@@ -133,11 +132,8 @@ describe("the GitHub job turns away", () => {
     const gitBefore = gh.git.requests.length;
     const before = model.requests.length;
     const payload = issueCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: pr.number,
       body: "/agent fix the tests",
-      sender: "alice",
     });
     await expect(run(taskFrom("issue_comment", payload))).resolves.toMatchObject({
       disposition: { kind: "refused", reason: "the pull request comes from a fork" },
@@ -151,21 +147,17 @@ describe("the GitHub job turns away", () => {
   it("the app's default label or command word where the repository chose others", async () => {
     const issue = gh.createIssue("acme", "custom", { title: "x" });
     const labeled = issuesLabeled(gh, {
-      owner: "acme",
       repo: "custom",
       number: issue.number,
       label: "backend-go",
-      sender: "alice",
     });
     await expect(run(taskFrom("issues", labeled))).resolves.toMatchObject({
       disposition: { kind: "refused", reason: 'the label "backend-go" is not a trigger here' },
     });
     const commented = issueCommentCreated(gh, {
-      owner: "acme",
       repo: "custom",
       number: issue.number,
       body: "/agent go",
-      sender: "alice",
     });
     await expect(run(taskFrom("issue_comment", commented))).resolves.toMatchObject({
       disposition: { kind: "refused", reason: "/agent is not this repository's command (/bot)" },
@@ -176,11 +168,9 @@ describe("the GitHub job turns away", () => {
   it("an invalid configuration file: the tracking comment quotes the file, the key and the problem", async () => {
     const issue = gh.createIssue("acme", "broken", { title: "x" });
     const payload = issuesLabeled(gh, {
-      owner: "acme",
       repo: "broken",
       number: issue.number,
       label: "backend-go",
-      sender: "alice",
     });
     const failed = await run(taskFrom("issues", payload));
     expect(failed).toMatchObject({ disposition: { kind: "failed" } });
@@ -194,11 +184,8 @@ describe("the GitHub job turns away", () => {
   it("an unknown agent: the tracking comment lists the agents there are", async () => {
     const issue = gh.createIssue("acme", "ledger", { title: "x" });
     const payload = issueCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: issue.number,
       body: "/agent @nobody go",
-      sender: "alice",
     });
     const failed = await run(taskFrom("issue_comment", payload));
     expect(failed.disposition.kind === "failed" && failed.disposition.reason).toMatch(
@@ -217,11 +204,9 @@ describe("the GitHub job chooses", () => {
     const before = model.requests.length;
     model.add(tool("ask_clarification", { questions: ["Which package first?"] }));
     const payload = issuesLabeled(gh, {
-      owner: "acme",
       repo: "custom",
       number: issue.number,
       label: "go-review",
-      sender: "alice",
     });
     await run(taskFrom("issues", payload, { labels: ["go-bot", "go-review"], commandWord: "bot" }));
     const request = model.requests[before]!;
@@ -250,11 +235,8 @@ describe("the GitHub job chooses", () => {
     const before = model.requests.length;
     model.add(tool("ask_clarification", { questions: ["Keep the name?"] }));
     const payload = await pullRequestReviewCommentCreated(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: pr.number,
       body: "/agent rename this file",
-      sender: "alice",
       path: "api/balance.go",
       line: 1,
       diffHunk: "@@ -0,0 +1 @@\n+package api",
@@ -274,11 +256,8 @@ describe("the GitHub job chooses", () => {
       say(report(GO_ENGINEER_SECTIONS, "The ledger holds one mutex; no change was needed.")),
     );
     const payload = issuesLabeled(gh, {
-      owner: "acme",
-      repo: "ledger",
       number: issue.number,
       label: "backend-go",
-      sender: "alice",
     });
     await run(taskFrom("issues", payload));
     const reportComment = botComments("ledger", issue.number).find((c) =>

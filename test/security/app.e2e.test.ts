@@ -190,7 +190,6 @@ describe("webhooks that GitHub did not send", () => {
       repo: REPO,
       number: issue.number,
       body: "/agent rotate the keys",
-      sender: "alice",
     });
   });
 
@@ -274,7 +273,6 @@ describe("triggers from the wrong people", () => {
       repo: REPO,
       number: issue.number,
       body: "/agent delete the tests",
-      sender: "alice",
     });
     const edit = await deliver("issue_comment", {
       ...edited,
@@ -323,7 +321,6 @@ describe("triggers from the wrong people", () => {
       repo: REPO,
       number: issue.number,
       body: "/agent add a Version constant to the vault package",
-      sender: "alice",
     });
     // Both comments change on GitHub after the trigger, before the job reads the thread.
     const later = new Date(Date.now() + 60_000).toISOString();
@@ -402,7 +399,6 @@ describe("prompt injection", () => {
         repo: REPO,
         number: issue.number,
         label: "backend-go",
-        sender: "alice",
       }),
     );
     expect(d.status).toBe(200);
@@ -446,7 +442,6 @@ describe("prompt injection", () => {
         repo: INJECT,
         number: issue.number,
         label: "backend-go",
-        sender: "alice",
       }),
     );
     const job = await finishedJob(d.deliveryId);
@@ -478,7 +473,6 @@ describe("secrets", () => {
         repo: REPO,
         number: issue.number,
         label: "backend-go",
-        sender: "alice",
       }),
     );
     const job = await finishedJob(d.deliveryId);

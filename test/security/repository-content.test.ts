@@ -74,7 +74,6 @@ function labelTask(
     repo,
     number: issue.number,
     label: "backend-go",
-    sender: "alice",
   });
   forge?.(payload as unknown as { repository: Record<string, unknown> });
   const parsed = parseTriggerEvent("issues", `delivery-${++n}`, payload);

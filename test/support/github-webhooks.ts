@@ -55,6 +55,17 @@ interface Target {
   senderType?: "User" | "Bot";
 }
 
+/** A target as callers name it: the repository and sender default to acme/ledger and alice. */
+export type TargetInput = Omit<Target, "owner" | "repo" | "sender"> &
+  Partial<Pick<Target, "owner" | "repo" | "sender">>;
+
+const target = <T extends TargetInput>(t: T): T & Target => ({
+  owner: "acme",
+  repo: "ledger",
+  sender: "alice",
+  ...t,
+});
+
 function common(gh: GitHubStandIn, t: Target) {
   const repo = gh.state.repo(t.owner, t.repo);
   if (!repo) throw new Error(`no repository ${t.owner}/${t.repo}`);
@@ -82,7 +93,8 @@ async function pullPayload(gh: GitHubStandIn, issue: IssueState) {
 }
 
 /** `issues.labeled`: adds the label to the issue on the stand-in, then builds the payload. */
-export function issuesLabeled(gh: GitHubStandIn, t: Target & { label: string }) {
+export function issuesLabeled(gh: GitHubStandIn, input: TargetInput & { label: string }) {
+  const t = target(input);
   const issue = needIssue(gh, t);
   const repo = gh.state.repo(t.owner, t.repo)!;
   if (!repo.labels.has(t.label.toLowerCase())) {
@@ -104,7 +116,8 @@ export function issuesLabeled(gh: GitHubStandIn, t: Target & { label: string }) 
 }
 
 /** `issue_comment.created` on an issue or a pull request: the comment is stored first. */
-export function issueCommentCreated(gh: GitHubStandIn, t: Target & { body: string }) {
+export function issueCommentCreated(gh: GitHubStandIn, input: TargetInput & { body: string }) {
+  const t = target(input);
   const issue = needIssue(gh, t);
   const comment = gh.addComment(t.owner, t.repo, t.number, t.body, t.sender);
   if (t.senderType) comment.user = gh.state.user(t.sender, t.senderType);
@@ -120,8 +133,9 @@ export function issueCommentCreated(gh: GitHubStandIn, t: Target & { body: strin
 /** `pull_request_review_comment.created` on a line of a pull request's diff. */
 export async function pullRequestReviewCommentCreated(
   gh: GitHubStandIn,
-  t: Target & { body: string; path: string; line?: number; diffHunk: string },
+  input: TargetInput & { body: string; path: string; line?: number; diffHunk: string },
 ) {
+  const t = target(input);
   const issue = needIssue(gh, t);
   if (!issue.pull) throw new Error(`#${t.number} is not a pull request`);
   const pull = await pullPayload(gh, issue);
