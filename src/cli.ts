@@ -3,20 +3,20 @@
 // repository's .github/backend-go-agent.yml, instructions and agents apply as in the app.
 //   backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
 //                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
+//                        [--provider anthropic|bedrock|vertex]
 // Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
 import { readFileSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createAnthropicModelClient } from "./agent/anthropic-client.js";
 import type { Budgets } from "./agent/budget.js";
-import { resolveModel } from "./agent/models.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { withModuleAccess } from "./golang/module-access.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
+import { cliModel } from "./local/cli-model.js";
 import { LocalCodeHost } from "./local/local-code-host.js";
 import { createLocalWorkspace } from "./workspace/local-workspace.js";
 
@@ -25,11 +25,13 @@ const AGENTS_DIR = fileURLToPath(new URL("../agents/", import.meta.url));
 
 const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
                             [--agent <name|file.md>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
+                            [--provider anthropic|bedrock|vertex]
 
 Runs the agent on a local git checkout, commits its changes on a new branch
 backend-go/cli-<timestamp>, prints the report to stdout and progress to stderr.
 The checkout's .github/backend-go-agent.yml, AGENTS.md/CLAUDE.md and .github/agents/*.md
 apply as they do in the app. Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES,
+MODEL_PROVIDER (--provider wins) and its settings (README: Model providers),
 DATA_DIR and the Go settings (GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the
 environment.
 Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.`;
@@ -60,6 +62,7 @@ async function run(argv: string[]): Promise<number> {
       model: { type: "string" },
       "max-turns": { type: "string" },
       "max-cost-usd": { type: "string" },
+      provider: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -79,8 +82,12 @@ async function run(argv: string[]): Promise<number> {
   if (maxTurns) budgets.maxTurns = maxTurns;
   if (maxCost) budgets.maxCostUsd = maxCost;
 
-  const config = loadConfig(process.env);
-  if (!config.anthropicApiKey) throw new UsageError("ANTHROPIC_API_KEY is not set");
+  const config = loadConfig({
+    ...process.env,
+    ...(values.provider ? { MODEL_PROVIDER: values.provider } : {}),
+  });
+  if (config.modelProvider.kind === "anthropic" && !config.anthropicApiKey)
+    throw new UsageError("ANTHROPIC_API_KEY is not set");
   const dataDir = process.env.DATA_DIR ? config.dataDir : join(homedir(), ".cache", "backend-go-agent");
   const repo = resolve(values.repo);
   const task: TaskRequest = {
@@ -111,12 +118,7 @@ async function run(argv: string[]): Promise<number> {
     }),
     workspace: ({ checkout }) => createLocalWorkspace({ repoDir: repo, branch: checkout.workBranch }),
     toolchain: ({ config: repoConfig }) => withModuleAccess(toolchain, { ...repoConfig.go }),
-    modelClient: createAnthropicModelClient({
-      apiKey: config.anthropicApiKey,
-      baseURL: config.anthropicBaseUrl,
-    }),
-    resolveModel: (m) => resolveModel(m, config.modelAliases),
-    ...(values.model ? { modelOverride: resolveModel(values.model, config.modelAliases) } : {}),
+    ...(await cliModel(config, values.model, err)),
     budgetOverrides: budgets,
     author: { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" },
     signal: controller.signal,

@@ -2,7 +2,8 @@
 // GitHub job from the configuration, then serves webhooks and the operational routes and
 // runs a worker. `worker` mode runs only the worker, for scaling out on one Redis.
 import { Probot, Server } from "probot";
-import { createAnthropicModelClient } from "./agent/anthropic-client.js";
+import { createModelClient, describeModelProvider } from "./agent/model-clients.js";
+import { modelAliasesFor } from "./agent/models.js";
 import { createApp } from "./app.js";
 import type { AppConfig } from "./config/env.js";
 import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
@@ -56,6 +57,9 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     format: config.logFormat,
     secrets: [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken],
   });
+  // A cloud provider's credentials resolve now: a missing one stops the start, naming the variable.
+  const modelClient = await createModelClient(config.modelProvider);
+  log.info(`model provider: ${describeModelProvider(config.modelProvider)}`);
   const queueLog: QueueLogger = log.child({ name: "jobs" });
   const metrics = createMetrics();
   const queue = createJobQueue(config, { ...config.jobs, observer: metrics, logger: queueLog });
@@ -111,18 +115,15 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     createGitHubJobHandler({
       probot,
       dataDir: config.dataDir,
-      modelClient: createAnthropicModelClient({
-        apiKey: config.anthropicApiKey ?? "",
-        baseURL: config.anthropicBaseUrl,
-      }),
+      modelClient,
       toolchain,
       identity: cachedIdentity(probot),
-      modelAliases: config.modelAliases,
+      modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
       logger: queueLog,
     }),
     { concurrency: config.concurrency },
   );
-  if (!config.anthropicApiKey)
+  if (config.modelProvider.kind === "anthropic" && !config.anthropicApiKey)
     log.warn("ANTHROPIC_API_KEY is not set: every job will fail at its first model call.");
 
   let url: string | undefined;

@@ -1,15 +1,8 @@
-// The ModelClient adapter on @anthropic-ai/sdk. It streams (the API refuses long
-// non-streaming calls) and lets the SDK retry 408/409/429/5xx/529 and connection errors
-// with backoff before the stream starts; an error event in the middle of a stream is
-// retried here a few times, since the SDK cannot replay a half-read stream.
+// The ModelClient adapter on @anthropic-ai/sdk: the Anthropic API itself. Streaming, usage
+// and retries are shared with the cloud providers' clients (sdk-model-client.ts).
 import Anthropic from "@anthropic-ai/sdk";
-import {
-  type AssistantBlock,
-  ModelCallError,
-  type ModelClient,
-  type ModelRequest,
-  type ModelResponse,
-} from "./model-client.js";
+import type { ModelClient } from "./model-client.js";
+import { createSdkModelClient } from "./sdk-model-client.js";
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -22,39 +15,6 @@ export interface AnthropicClientOptions {
   streamRetries?: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
-function isMidStreamTransient(err: unknown): boolean {
-  if (err instanceof Anthropic.APIUserAbortError) return false;
-  if (err instanceof Anthropic.APIConnectionError) return true;
-  // An `event: error` inside a stream arrives as an APIError without an HTTP status.
-  if (err instanceof Anthropic.APIError) {
-    return err.status === undefined && /overloaded|api_error|rate_limit/i.test(err.message);
-  }
-  // A body cut off mid-stream surfaces as the fetch stream's own error ("terminated", a reset).
-  return err instanceof Error;
-}
-
-function describe(err: unknown): ModelCallError {
-  if (err instanceof Anthropic.APIUserAbortError)
-    return new ModelCallError("the model call was aborted", undefined, true);
-  if (err instanceof Anthropic.APIError) {
-    const detail = err.message.length > 500 ? `${err.message.slice(0, 500)}…` : err.message;
-    return new ModelCallError(
-      err.status ? `Anthropic API error ${err.status}: ${detail}` : `Anthropic API error: ${detail}`,
-      err.status,
-    );
-  }
-  return new ModelCallError(`Anthropic API call failed: ${(err as Error).message ?? String(err)}`);
-}
-
 export function createAnthropicModelClient(options: AnthropicClientOptions): ModelClient {
   const client = new Anthropic({
     apiKey: options.apiKey,
@@ -62,47 +22,8 @@ export function createAnthropicModelClient(options: AnthropicClientOptions): Mod
     maxRetries: options.maxRetries ?? 4,
     timeout: options.timeoutMs ?? 10 * 60_000,
   });
-  const streamRetries = options.streamRetries ?? 2;
-  return {
-    async create(request: ModelRequest, { signal } = {}): Promise<ModelResponse> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const stream = client.messages.stream(
-            request as unknown as Anthropic.MessageStreamParams,
-            signal ? { signal } : {},
-          );
-          const message = await stream.finalMessage();
-          return {
-            id: message.id,
-            model: message.model,
-            content: message.content
-              .filter(
-                (b): b is Anthropic.TextBlock | Anthropic.ToolUseBlock =>
-                  b.type === "text" || b.type === "tool_use",
-              )
-              .map(
-                (b): AssistantBlock =>
-                  b.type === "text"
-                    ? { type: "text", text: b.text }
-                    : { type: "tool_use", id: b.id, name: b.name, input: b.input },
-              ),
-            stop_reason: message.stop_reason,
-            usage: {
-              input_tokens: message.usage.input_tokens,
-              output_tokens: message.usage.output_tokens,
-              cache_creation_input_tokens: message.usage.cache_creation_input_tokens ?? 0,
-              cache_read_input_tokens: message.usage.cache_read_input_tokens ?? 0,
-            },
-          };
-        } catch (err) {
-          if (signal?.aborted) throw new ModelCallError("the model call was aborted", undefined, true);
-          if (attempt < streamRetries && isMidStreamTransient(err)) {
-            await sleep(1000 * 2 ** attempt, signal);
-            continue;
-          }
-          throw describe(err);
-        }
-      }
-    },
-  };
+  return createSdkModelClient(client, {
+    service: "Anthropic API",
+    ...(options.streamRetries !== undefined ? { streamRetries: options.streamRetries } : {}),
+  });
 }

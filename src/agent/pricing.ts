@@ -28,10 +28,24 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
 
 const FALLBACK = price(15, 75);
 
+/**
+ * The Anthropic API's id for a cloud's model id, so one table prices every provider:
+ * Bedrock's "global.anthropic.claude-sonnet-4-5-20250929-v1:0" and Vertex's
+ * "claude-sonnet-4-5@20250929" are both "claude-sonnet-4-5-20250929".
+ */
+export function canonicalModelId(model: string): string {
+  return model
+    .trim()
+    .replace(/^(?:[a-z]+(?:-[a-z]+)?\.)?anthropic\./, "")
+    .replace(/-v\d+(?::\d+)?$/, "")
+    .replace("@", "-");
+}
+
 export function priceFor(model: string): { price: ModelPrice; known: boolean } {
+  const id = canonicalModelId(model);
   let best: string | undefined;
   for (const prefix of Object.keys(PRICES)) {
-    if (model.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
+    if (id.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
   }
   return best ? { price: PRICES[best]!, known: true } : { price: FALLBACK, known: false };
 }

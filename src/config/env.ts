@@ -3,10 +3,10 @@
 // inherits secrets by accident.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { ConfigError } from "./config-error.js";
+import { type ModelProviderConfig, readModelProvider } from "./model-provider.js";
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 export interface AppConfig {
   appId?: string;
@@ -37,6 +37,8 @@ export interface AppConfig {
   modelAliases: Record<string, string>;
   /** Settings for Go runs; spread into createGoToolchain's options. */
   go?: GoSettings;
+  /** MODEL_PROVIDER and its settings: the Anthropic API (default), Amazon Bedrock or Google Vertex AI. */
+  modelProvider: ModelProviderConfig;
 }
 
 export interface GoSettings {
@@ -173,5 +175,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     modelAliases: parseModelAliases(env.MODEL_ALIASES),
     go: readGoSettings(env),
+    modelProvider: readModelProvider(env),
   };
 }

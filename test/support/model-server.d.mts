@@ -38,9 +38,33 @@ export type ScriptStep =
   | ScriptedDisconnect
   | ((request: RecordedRequest, index: number) => ScriptedResponse | Promise<ScriptedResponse>);
 
+/** One received request, as it arrived. */
+export interface RecordedCall {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** How a provider's HTTP API carries the Messages API (provider-wires.mjs). */
+export interface ModelWire {
+  name: string;
+  route(req: import("node:http").IncomingMessage): { model?: string; stream?: boolean } | undefined;
+  authorize?(req: import("node:http").IncomingMessage): string | undefined;
+  validate?(body: RecordedRequest): string | undefined;
+  frames(message: RecordedRequest): { contentType: string; frames: (string | Buffer)[] };
+  handle?(
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+    raw: string,
+  ): boolean | Promise<boolean>;
+}
+
+export const anthropicWire: ModelWire;
+
 export interface ScriptedModelServer {
   url: string;
   requests: RecordedRequest[];
+  calls: RecordedCall[];
   remaining(): number;
   /** Appends steps to the script. */
   add(...steps: ScriptStep[]): void;
@@ -52,7 +76,10 @@ export function startScriptedModel(options: {
   port?: number;
   host?: string;
   record?: string;
+  /** Default: the Anthropic API's own. */
+  wire?: ModelWire;
 }): Promise<ScriptedModelServer>;
 
 export function toMessage(step: ScriptedMessage, request: RecordedRequest, index: number): RecordedRequest;
 export function toEvents(message: RecordedRequest): string[];
+export function toEventData(message: RecordedRequest): RecordedRequest[];

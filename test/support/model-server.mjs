@@ -4,6 +4,7 @@
 // stream) in the same event order as the real API. Plain ESM JavaScript so that later e2e
 // tests and benchmarks can start it in another process:
 //   node test/support/model-server.mjs --script steps.json [--port 0] [--record requests.jsonl]
+//                                      [--wire bedrock|vertex]   (provider-wires.mjs)
 // prints one JSON line {"url": "..."} on stdout once it listens.
 //
 // A script is a list of steps, each one of
@@ -59,6 +60,12 @@ function sse(event, data) {
 
 /** The message as the stream of events the real API sends, text and JSON split into pieces. */
 export function toEvents(message) {
+  return toEventData(message).map(({ type, ...rest }) => sse(type, { type, ...rest }));
+}
+
+/** The same events as objects, for wires that frame them otherwise (Bedrock's event stream). */
+export function toEventData(message) {
+  const sse = (_event, data) => data;
   const { content, stop_reason, usage } = message;
   const out = [
     sse("message_start", {
@@ -143,24 +150,57 @@ function sendError(res, { status, type, message, headers }) {
 }
 
 /**
+ * How a provider's HTTP API wraps the Messages API: the Anthropic API's own by default;
+ * Bedrock's and Vertex AI's are in provider-wires.mjs. `route` maps a request to its model
+ * and whether it streams (undefined: no such route); `authorize` and `validate` return why a
+ * request is refused; `frames` encodes a streamed message; `handle` serves extra routes.
+ */
+export const anthropicWire = {
+  name: "anthropic",
+  route: (req) => (req.url?.startsWith("/v1/messages") ? {} : undefined),
+  frames: (message) => ({ contentType: "text/event-stream", frames: toEvents(message) }),
+};
+
+/**
  * Starts the server. `script` is consumed in order, one step per request (`add` appends
- * more, for a server that outlives one scenario); `requests` holds every received body. When the script runs out the server answers 500 with
+ * more, for a server that outlives one scenario); `requests` holds every received body, and
+ * `calls` every request's method, URL and headers. When the script runs out the server answers 500 with
  * x-should-retry: false, so a run that asks for more than its script fails loudly.
  */
-export async function startScriptedModel({ script, port = 0, host = "127.0.0.1", record } = {}) {
+export async function startScriptedModel({
+  script,
+  port = 0,
+  host = "127.0.0.1",
+  record,
+  wire = anthropicWire,
+} = {}) {
   const steps = [...(script ?? [])];
   const requests = [];
+  const calls = [];
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", async () => {
       try {
-        if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        calls.push({ method: req.method, url: req.url, headers: req.headers });
+        if (wire.handle && (await wire.handle(req, res, raw))) return;
+        const route = req.method === "POST" ? wire.route(req) : undefined;
+        if (!route) {
           sendError(res, { status: 404, message: `no route ${req.method} ${req.url}` });
           return;
         }
-        const raw = Buffer.concat(chunks).toString("utf8");
+        const refused = wire.authorize?.(req);
+        if (refused) {
+          sendError(res, { status: 403, message: refused, headers: { "x-should-retry": "false" } });
+          return;
+        }
         const body = JSON.parse(raw);
+        const invalid = wire.validate?.(body);
+        if (invalid) {
+          sendError(res, { status: 400, message: invalid, headers: { "x-should-retry": "false" } });
+          return;
+        }
         const index = requests.length;
         requests.push(body);
         if (record) appendFileSync(record, `${raw}\n`);
@@ -182,13 +222,14 @@ export async function startScriptedModel({ script, port = 0, host = "127.0.0.1",
           req.socket.destroy();
           return;
         }
-        const message = toMessage(step, body, index);
-        if (body.stream) {
-          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-          const events = toEvents(message);
+        const message = toMessage(step, route.model ? { ...body, model: route.model } : body, index);
+        if (route.stream ?? body.stream) {
+          const { contentType, frames: events } = wire.frames(message);
+          res.writeHead(200, { "content-type": contentType, "cache-control": "no-cache" });
           if (step.disconnect === "mid-stream") {
             // Half a message, then the connection drops, as a reset would.
-            res.write(events.slice(0, Math.ceil(events.length / 2)).join(""), () => res.socket?.destroy());
+            const half = events.slice(0, Math.ceil(events.length / 2)).map((e) => Buffer.from(e));
+            res.write(Buffer.concat(half), () => res.socket?.destroy());
             return;
           }
           for (const event of events) res.write(event);
@@ -214,6 +255,7 @@ export async function startScriptedModel({ script, port = 0, host = "127.0.0.1",
   return {
     url: `http://${host}:${address.port}`,
     requests,
+    calls,
     remaining: () => steps.length,
     add: (...more) => {
       steps.push(...more);
@@ -234,11 +276,18 @@ function argValue(argv, name) {
 async function main(argv) {
   const scriptFile = argValue(argv, "--script");
   if (!scriptFile) {
-    process.stderr.write("usage: model-server.mjs --script <steps.json> [--port <n>] [--record <file>]\n");
+    process.stderr.write(
+      "usage: model-server.mjs --script <steps.json> [--port <n>] [--record <file>] [--wire bedrock|vertex]\n",
+    );
     process.exit(64);
   }
   const script = JSON.parse(readFileSync(scriptFile, "utf8"));
+  // --wire bedrock|vertex: the same script behind that cloud's HTTP API (provider-wires.mjs).
+  const wireName = argValue(argv, "--wire");
   const server = await startScriptedModel({
+    ...(wireName && wireName !== "anthropic"
+      ? { wire: (await import("./provider-wires.mjs")).providerWire(wireName) }
+      : {}),
     script,
     port: Number(argValue(argv, "--port") ?? 0),
     record: argValue(argv, "--record"),
