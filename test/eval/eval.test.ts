@@ -1,5 +1,6 @@
-// `backend-go-agent eval` against the scripted Messages API: the harness runs tasks of the
-// bundled suite through the CLI's pipeline and judges them with their hidden tests. A right
+// `backend-go-agent eval` against the scripted Messages API: the harness runs copies of three
+// tasks of the bundled suite (ledger-transfer, statement-reconciliation, ask-orders-export)
+// through the CLI's pipeline and judges them with their hidden tests. A right
 // scripted solution passes, a wrong one fails naming its failing tests, a hanging model is
 // stopped at the task's wall-clock budget, and the asking task passes on a question with options.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +25,9 @@ import {
 const SUITE = join(REPO_ROOT, "evals", "go-backend");
 const LEDGER = join(SUITE, "ledger-transfer");
 const SOLUTION = readFileSync(join(LEDGER, "solution", "internal", "ledger", "ledger.go"), "utf8");
-const WRONG = readFileSync(join(LEDGER, "wrong", "internal", "ledger", "ledger.go"), "utf8");
+const RECON = join(SUITE, "statement-reconciliation");
+// A plausible wrong reconciliation: it indexes the ledger by ref, so split payments collide.
+const WRONG = readFileSync(join(RECON, "wrong", "internal", "reconcile", "reconcile.go"), "utf8");
 
 let work: string;
 let server: ScriptedModelServer;
@@ -46,8 +49,8 @@ const SCRIPTS: Record<string, (ScriptedMessage | (() => Promise<ScriptedMessage>
     say(report(GO_ENGINEER_SECTIONS, "Implemented Transfer.")),
   ],
   "b-wrong": [
-    tool("write_file", { path: "internal/ledger/ledger.go", content: WRONG }),
-    say(report(GO_ENGINEER_SECTIONS, "Implemented Transfer.")),
+    tool("write_file", { path: "internal/reconcile/reconcile.go", content: WRONG }),
+    say(report(GO_ENGINEER_SECTIONS, "Implemented Reconcile.")),
   ],
   "c-hang": [hang],
   "d-ask": [
@@ -89,7 +92,7 @@ async function runEval(args: string[], env: Record<string, string | undefined> =
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "bga-eval-test-"));
   copyTask(LEDGER, "a-right");
-  copyTask(LEDGER, "b-wrong");
+  copyTask(RECON, "b-wrong");
   copyTask(LEDGER, "c-hang", { budgets: { maxWallClockMinutes: 0.05 } });
   copyTask(join(SUITE, "ask-orders-export"), "d-ask");
   server = await startScriptedModel({ script: Array.from({ length: 40 }, () => dispatch) });
@@ -115,15 +118,9 @@ describe("backend-go-agent eval", () => {
     expect(byTask["b-wrong"]).toMatchObject({ judged: "fail", outcome: "completed" });
     // The bot's own checks are green (its visible tests pass); only the hidden tests catch it.
     expect(byTask["b-wrong"]!.botGreen).toBe(true);
-    expect(byTask["b-wrong"]!.failingTests).toEqual(
-      expect.arrayContaining([
-        "example.com/ledger/internal/ledger.TestHiddenOverdraftRefused",
-        "example.com/ledger/internal/ledger.TestHiddenRefusalsChangeNothing/overdraft",
-      ]),
-    );
-    expect(byTask["b-wrong"]!.failingTests).not.toContain(
-      "example.com/ledger/internal/ledger.TestHiddenTransferWritesBalancedEntries",
-    );
+    expect(byTask["b-wrong"]!.failingTests).toEqual([
+      "example.com/recon/internal/reconcile.TestHiddenDuplicateRefsMatchOneToOne",
+    ]);
 
     expect(byTask["c-hang"]).toMatchObject({ judged: "fail", outcome: "failed", budget: "wall_clock" });
     expect(byTask["c-hang"]!.reason).toContain("wall-clock budget exhausted");
@@ -136,7 +133,9 @@ describe("backend-go-agent eval", () => {
     expect(results.totals.costPerSolvedUsd).toBeCloseTo(results.totals.totalCostUsd / 2, 10);
 
     // A progress line per run, then the table; results.md holds the same.
-    expect(err).toMatch(/\[\d\/4\] b-wrong #1 {2}FAIL .*\n {6}failing: .*TestHiddenOverdraftRefused/);
+    expect(err).toMatch(
+      /\[\d\/4\] b-wrong #1 {2}FAIL .*\n {6}failing: .*TestHiddenDuplicateRefsMatchOneToOne/,
+    );
     expect(out).toMatch(/^task\s+passed/m);
     expect(out).toMatch(/^all\s+2\/4 50% \[15%–85%\]/m);
     const md = readFileSync(join(work, "out", "results.md"), "utf8");
