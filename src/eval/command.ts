@@ -153,8 +153,18 @@ async function evaluate(argv: string[], env: NodeJS.ProcessEnv, io: EvalIo): Pro
   };
   process.once("SIGINT", onInt);
   const started = new Date().toISOString();
+  // Without --model, the models the runs actually used (the agents' own).
+  const modelOf = (): string =>
+    values.model ? model : [...new Set(runs.map((r) => r.model).filter(Boolean))].join(", ") || model;
   const snapshot = (): EvalResults =>
-    summarize({ suite: tasksDir, model, provider, startedAt: started, repeat, runs: sortRuns(runs) });
+    summarize({
+      suite: tasksDir,
+      model: modelOf(),
+      provider,
+      startedAt: started,
+      repeat,
+      runs: sortRuns(runs),
+    });
   try {
     const toolchain = await localToolchain(config, env, (m) => io.err(m));
     const modelClient = localModelClient(config);
@@ -170,6 +180,8 @@ async function evaluate(argv: string[], env: NodeJS.ProcessEnv, io: EvalIo): Pro
         signal: controller.signal,
         keep: values.keep === true,
       });
+      // A run cut short by Ctrl-C was not judged fairly: leave it for --resume.
+      if (controller.signal.aborted) return;
       runs.push(record);
       io.err(progressLine(record, runs.length, total));
       writeResults(outDir, snapshot());

@@ -127,6 +127,8 @@ describe("backend-go-agent eval", () => {
 
     expect(byTask["d-ask"]).toMatchObject({ judged: "pass", outcome: "needs_clarification", asked: true });
 
+    // Without --model, results name the model the agent's definition chose.
+    expect(results.model).toMatch(/^claude-/);
     expect(results.totals).toMatchObject({ runs: 4, passed: 2, passRate: 0.5, asked: 1 });
     expect(results.totals.interval95.low).toBeCloseTo(0.15, 2);
     expect(results.totals.interval95.high).toBeCloseTo(0.85, 2);
