@@ -40,15 +40,19 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "eval@example.com",
 };
 
-async function git(cwd: string, ...args: string[]): Promise<void> {
+async function git(cwd: string, ...args: string[]): Promise<string> {
   const res = await runProcess({ command: "git", args, env: GIT_ENV }, { cwd, timeoutMs: 60_000 });
   if (res.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${res.stderr.trim()}`);
+  return res.stdout;
 }
 
 /** The task's repository as a git checkout with one commit (a bundle keeps its history). */
 export async function checkoutTask(task: EvalTask, dir: string): Promise<void> {
   if (task.repo.kind === "bundle") {
-    await git(tmpdir(), "clone", "-q", task.repo.path, dir);
+    // A bundle made of a branch has no HEAD to check out: take the first branch it holds.
+    const heads = (await git(tmpdir(), "bundle", "list-heads", task.repo.path)).split("\n");
+    const branch = heads.map((l) => /\srefs\/heads\/(\S+)$/.exec(l)?.[1]).find(Boolean);
+    await git(tmpdir(), "clone", "-q", ...(branch ? ["--branch", branch] : []), task.repo.path, dir);
     return;
   }
   cpSync(task.repo.path, dir, { recursive: true });

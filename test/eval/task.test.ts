@@ -1,13 +1,14 @@
-// The eval's pure parts: task folders and their mistakes, the judge's question rule, and the
+// The eval's parts: task folders and their mistakes, bundle checkouts, the judge's question rule, and the
 // statistics of the totals.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { offersOptions } from "../../src/eval/judge.js";
 import { median, wilson } from "../../src/eval/results.js";
+import { checkoutTask } from "../../src/eval/run-task.js";
 import { loadSuite, loadTask, parseGoTestCommand, parseTaskText } from "../../src/eval/task.js";
-import { REPO_ROOT } from "../support/model-checkout.js";
+import { git, REPO_ROOT } from "../support/model-checkout.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -71,6 +72,26 @@ describe("eval tasks", () => {
     expect(ok.judge).toEqual(["test", "./a/", "-run", "^TestHidden(A|B)$"]);
     expect(ok.budgets).toEqual({ maxWallClockMs: 120_000 });
     expect(() => parseGoTestCommand("go build ./...", "x")).toThrow(/must be a "go test …" command/);
+  });
+});
+
+describe("eval checkouts", () => {
+  it("checks out a repository given as a git bundle, with its history, and never the hidden tests", async () => {
+    const t = taskDir({ title: "x", family: "y", judge: "go test ./...", repo: "repo.bundle" });
+    const src = join(dir!, "src");
+    mkdirSync(src);
+    writeFileSync(join(src, "go.mod"), "module example.com/b\n\ngo 1.24\n");
+    git(src, "init", "-q", "-b", "main");
+    git(src, "add", "-A");
+    git(src, "commit", "-q", "-m", "first");
+    git(src, "bundle", "create", join(t, "repo.bundle"), "main");
+    const task = loadTask(t);
+    expect(task.repo.kind).toBe("bundle");
+    const out = join(dir!, "checkout");
+    await checkoutTask(task, out);
+    expect(readFileSync(join(out, "go.mod"), "utf8")).toContain("example.com/b");
+    expect(git(out, "log", "--format=%s")).toBe("first");
+    expect(existsSync(join(out, "x_test.go"))).toBe(false);
   });
 });
 
