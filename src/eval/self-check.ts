@@ -2,7 +2,7 @@
 // over the repository passes the hidden tests, the repository as it stands fails them, and so
 // does the plausible wrong solution (wrong/) when the task has one. No model is involved.
 //   node dist/eval/self-check.js [--tasks <dir>] [--only <id,id>]
-import { cpSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,16 +54,11 @@ export async function checkTask(task: EvalTask, toolchain: Toolchain): Promise<C
       });
       continue;
     }
-    if (variant === "wrong" && !(await exists(overlay!))) continue;
+    if (variant === "wrong" && !existsSync(overlay!)) continue;
     const got = await judgeVariant(task, toolchain, overlay);
     lines.push({ task: task.id, variant, want, got, ok: got.passed === (want === "pass") });
   }
   return lines;
-}
-
-async function exists(path: string): Promise<boolean> {
-  const { existsSync } = await import("node:fs");
-  return existsSync(path);
 }
 
 async function main(argv: string[]): Promise<number> {
