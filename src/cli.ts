@@ -5,23 +5,17 @@
 //                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
 //                        [--provider anthropic|bedrock|vertex]
 // Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
+//   backend-go-agent eval …  measures the same job on a task suite (src/eval/command.ts).
 import { readFileSync } from "node:fs";
-import { homedir, userInfo } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Budgets } from "./agent/budget.js";
 import { loadConfig } from "./config/env.js";
-import { createGoToolchain } from "./golang/go-toolchain.js";
-import { withModuleAccess } from "./golang/module-access.js";
+import { evalCommand } from "./eval/command.js";
 import { runJob } from "./jobs/run-job.js";
-import type { TaskRequest } from "./jobs/task.js";
-import { cliModel } from "./local/cli-model.js";
-import { LocalCodeHost } from "./local/local-code-host.js";
-import { createLocalWorkspace } from "./workspace/local-workspace.js";
+import { localJobDeps, localModel, localTask, localToolchain } from "./local/local-job-deps.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
-const AGENTS_DIR = fileURLToPath(new URL("../agents/", import.meta.url));
 
 const USAGE = `usage: backend-go-agent run --repo <path> (--task "<text>" | --task-file <file>)
                             [--agent <name|file.md>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
@@ -34,7 +28,9 @@ apply as they do in the app. Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_
 MODEL_PROVIDER (--provider wins) and its settings (README: Model providers),
 DATA_DIR and the Go settings (GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the
 environment.
-Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.`;
+Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
+
+       backend-go-agent eval [--tasks <dir>] [--model <id>] [--repeat <k>] … (eval --help)`;
 
 class UsageError extends Error {}
 
@@ -88,41 +84,24 @@ async function run(argv: string[]): Promise<number> {
   });
   if (config.modelProvider.kind === "anthropic" && !config.anthropicApiKey)
     throw new UsageError("ANTHROPIC_API_KEY is not set");
-  const dataDir = process.env.DATA_DIR ? config.dataDir : join(homedir(), ".cache", "backend-go-agent");
   const repo = resolve(values.repo);
-  const task: TaskRequest = {
-    deliveryId: `cli-${Date.now()}`,
-    target: { owner: "local", repo: basename(repo), number: 0, kind: "issue" },
-    trigger: {
-      kind: "cli",
-      actor: userInfo().username || "you",
-      instruction: text,
-      at: new Date().toISOString(),
-    },
-    context: { title: "", body: "", comments: [] },
-    ...(values.agent ? { agent: values.agent } : {}),
-  };
+  const task = localTask(repo, text, values.agent ? { agent: values.agent } : {});
   const controller = new AbortController();
   process.once("SIGINT", () => {
     err("interrupted; stopping…");
     controller.abort();
   });
-  // GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS and GO_SANDBOX apply here as they do in the app.
-  const toolchain = await createGoToolchain({ dataDir, ...config.go, log: (m) => err(m) });
-  const result = await runJob(task, {
-    host: new LocalCodeHost({
-      repoDir: repo,
-      appAgentsDir: AGENTS_DIR,
-      out: (t) => process.stdout.write(t),
-      err,
-    }),
-    workspace: ({ checkout }) => createLocalWorkspace({ repoDir: repo, branch: checkout.workBranch }),
-    toolchain: ({ config: repoConfig }) => withModuleAccess(toolchain, { ...repoConfig.go }),
-    ...(await cliModel(config, values.model, err)),
-    budgetOverrides: budgets,
-    author: { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" },
+  const toolchain = await localToolchain(config, process.env, err);
+  const deps = localJobDeps({
+    repoDir: repo,
+    toolchain,
+    model: await localModel(config, values.model, err),
+    budgets,
     signal: controller.signal,
+    out: (t) => process.stdout.write(t),
+    err,
   });
+  const result = await runJob(task, deps);
   return EXIT[result.outcome.kind];
 }
 
@@ -130,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === "run") return await run(rest);
+    if (command === "eval") return await evalCommand(rest, process.env);
     if (command === "--help" || command === "-h" || command === "help") {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.completed;

@@ -1,0 +1,3 @@
+module example.com/apid
+
+go 1.24

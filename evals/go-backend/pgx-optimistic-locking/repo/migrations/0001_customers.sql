@@ -1,0 +1,7 @@
+CREATE TABLE customers (
+    id         BIGINT PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
+    email      TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    version    INTEGER NOT NULL DEFAULT 1,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

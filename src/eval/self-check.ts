@@ -1,0 +1,96 @@
+// The suite's self-check (`npm run eval:check`): for every task, the reference solution laid
+// over the repository passes the hidden tests, the repository as it stands fails them, and so
+// does the plausible wrong solution (wrong/) when the task has one. No model is involved.
+//   node dist/eval/self-check.js [--tasks <dir>] [--only <id,id>]
+import { cpSync, existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/env.js";
+import type { Toolchain } from "../golang/toolchain.js";
+import { localToolchain } from "../local/local-job-deps.js";
+import { DEFAULT_TASKS_DIR } from "./command.js";
+import { type Judgement, judgeTree } from "./judge.js";
+import { checkoutTask } from "./run-task.js";
+import { type EvalTask, loadSuite } from "./task.js";
+
+export interface CheckLine {
+  task: string;
+  variant: "solution" | "before" | "wrong";
+  want: "pass" | "fail";
+  got: Judgement;
+  ok: boolean;
+}
+
+async function judgeVariant(task: EvalTask, toolchain: Toolchain, overlay?: string): Promise<Judgement> {
+  const base = await mkdtemp(join(tmpdir(), `bga-evalcheck-${task.id}-`));
+  try {
+    const dir = join(base, task.id);
+    await checkoutTask(task, dir);
+    if (overlay) cpSync(overlay, dir, { recursive: true, force: true });
+    return await judgeTree(task, { toolchain, checkoutDir: dir });
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+export async function checkTask(task: EvalTask, toolchain: Toolchain): Promise<CheckLine[]> {
+  if (task.expect === "ask") return [];
+  const lines: CheckLine[] = [];
+  const variants: [CheckLine["variant"], string | undefined, "pass" | "fail"][] = [
+    ["solution", task.solutionDir, "pass"],
+    ["before", undefined, "fail"],
+    ["wrong", join(task.dir, "wrong"), "fail"],
+  ];
+  for (const [variant, overlay, want] of variants) {
+    if (variant === "solution" && !overlay) {
+      lines.push({
+        task: task.id,
+        variant,
+        want,
+        got: { passed: false, failingTests: [], summary: "no solution/ dir" },
+        ok: false,
+      });
+      continue;
+    }
+    if (variant === "wrong" && !existsSync(overlay!)) continue;
+    const got = await judgeVariant(task, toolchain, overlay);
+    lines.push({ task: task.id, variant, want, got, ok: got.passed === (want === "pass") });
+  }
+  return lines;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { tasks: { type: "string" }, only: { type: "string" } },
+  });
+  const suite = loadSuite(resolve(values.tasks ?? DEFAULT_TASKS_DIR), values.only?.split(","));
+  const toolchain = await localToolchain(loadConfig(process.env), process.env, (m) =>
+    process.stderr.write(`${m}\n`),
+  );
+  const started = Date.now();
+  let bad = 0;
+  for (const task of suite) {
+    for (const line of await checkTask(task, toolchain)) {
+      if (!line.ok) bad++;
+      const detail = line.got.passed
+        ? ""
+        : ` (${line.got.failingTests.slice(0, 4).join(", ") || line.got.summary})`;
+      process.stdout.write(
+        `${line.ok ? "ok  " : "BAD "} ${task.id} ${line.variant}: ${line.got.passed ? "pass" : "fail"}, want ${line.want}${detail}\n`,
+      );
+    }
+    if (task.expect === "ask")
+      process.stdout.write(`ok   ${task.id}: an asking task (judged on the question)\n`);
+  }
+  process.stdout.write(
+    `${suite.length} tasks checked in ${((Date.now() - started) / 1000).toFixed(1)} s; ${bad} wrong\n`,
+  );
+  return bad ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
