@@ -118,6 +118,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       toolchain,
       identity: cachedIdentity(probot),
       modelAliases: config.modelAliases,
+      commitSigning: config.commitSigning,
       logger: queueLog,
     }),
     { concurrency: config.concurrency },
