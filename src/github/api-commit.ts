@@ -4,8 +4,9 @@
 // end: a failure anywhere before leaves the branch as it was.
 import type { CommittedChange } from "../workspace/committed-change.js";
 import { git } from "../workspace/committed-change.js";
+import { GitWorkspaceError } from "../workspace/errors.js";
 import { API_COMMIT_LIMITS, type ApiCommitLimits, checkApiCommitLimits } from "./api-commit-limits.js";
-import type { GitHubClient, RepoRef } from "./client.js";
+import { type GitHubClient, type RepoRef, statusOf } from "./client.js";
 
 type GitApi = Pick<GitHubClient, "request">;
 
@@ -57,6 +58,19 @@ export async function moveRef(
   repo: RepoRef,
   o: { branch: string; sha: string; exists: boolean },
 ): Promise<void> {
+  try {
+    await updateRef(gh, repo, o);
+  } catch (err) {
+    // 422: the branch moved (not a fast-forward) or appeared meanwhile — as a rejected push.
+    if (statusOf(err) !== 422) throw err;
+    throw new GitWorkspaceError(
+      "push-rejected",
+      `The branch "${o.branch}" moved on GitHub meanwhile, so the signed commit was not added to it; re-run the job.`,
+    );
+  }
+}
+
+async function updateRef(gh: GitApi, repo: RepoRef, o: { branch: string; sha: string; exists: boolean }) {
   if (o.exists) {
     await gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
       ...repo,

@@ -15,6 +15,7 @@ import { API_COMMIT_LIMITS, ApiCommitTooLarge } from "../../src/github/api-commi
 import type { GitHubClient } from "../../src/github/client.js";
 import { withCommitSigning } from "../../src/github/signed-workspace.js";
 import type { Workspace } from "../../src/jobs/ports.js";
+import { GitWorkspaceError } from "../../src/workspace/errors.js";
 import { botIdentity } from "../../src/workspace/git-workspace.js";
 import { createRemoteWorkspace } from "../../src/workspace/remote-workspace.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
@@ -177,6 +178,22 @@ describe("commits.signing: github", () => {
     }
     expect(await gh.git.revParse("acme/ledger", branch)).toBe(before);
     expect(gh.state.requests.filter((r) => r.path.endsWith("/git/blobs")).length).toBe(blobsBefore);
+  }, 60_000);
+
+  it("a branch that moved meanwhile is not overwritten: the ref update is rejected like a push", async () => {
+    const ws = signedWorkspace(branch);
+    try {
+      const p = await ws.prepare();
+      await writeFile(join(p.dir, "race.go"), "package ledger\n");
+      await ws.commit({ message: "Race", author: author() });
+      const moved = await gh.git.commitFiles("acme/ledger", branch, { "other.go": "package ledger\n" });
+      const err = await ws.push().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GitWorkspaceError);
+      expect(err).toMatchObject({ code: "push-rejected" });
+      expect(await gh.git.revParse("acme/ledger", branch)).toBe(moved);
+    } finally {
+      await ws.dispose?.();
+    }
   }, 60_000);
 
   it("mode git leaves the workspace as it is", () => {
