@@ -5,7 +5,15 @@
 import { PermanentError } from "../jobs/errors.js";
 import type { CommittedFile } from "../workspace/committed-change.js";
 
-export const API_COMMIT_LIMITS = {
+export interface ApiCommitLimits {
+  maxBlobBytes: number;
+  maxFiles: number;
+  maxTotalBytes: number;
+  treeBatch: number;
+  blobConcurrency: number;
+}
+
+export const API_COMMIT_LIMITS: Readonly<ApiCommitLimits> = {
   /** GitHub's limit for one file (blob). */
   maxBlobBytes: 100 * 1024 * 1024,
   /** Files one API commit may change. */
@@ -16,9 +24,7 @@ export const API_COMMIT_LIMITS = {
   treeBatch: 500,
   /** Blob uploads in flight at once. */
   blobConcurrency: 4,
-} as const;
-
-export type ApiCommitLimits = typeof API_COMMIT_LIMITS;
+};
 
 /** The change cannot be created through the API; nothing was uploaded and the branch is unchanged. */
 export class ApiCommitTooLarge extends PermanentError {

@@ -3,7 +3,7 @@
 // real objects into the stand-in's repository), and a fresh clone shows exactly the change.
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { chmod, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -194,6 +194,32 @@ describe("commits.signing: github", () => {
     } finally {
       await ws.dispose?.();
     }
+  }, 60_000);
+
+  it("a change larger than one tree request is sent in chained batches and still lands as one commit", async () => {
+    const ws = signedWorkspace("backend-go/issue-2", {
+      ...API_COMMIT_LIMITS,
+      treeBatch: 2,
+      blobConcurrency: 1,
+    });
+    const names = Array.from({ length: 7 }, (_, i) => `pkg/f${i}.go`);
+    const treesBefore = gh.state.requests.filter((r) => r.path.endsWith("/git/trees")).length;
+    let sha: string | null;
+    try {
+      const p = await ws.prepare();
+      await mkdir(join(p.dir, "pkg"));
+      for (const name of names) await writeFile(join(p.dir, name), `package pkg // ${name}\n`);
+      sha = await ws.commit({ message: "Many files", author: author() });
+      await ws.push();
+    } finally {
+      await ws.dispose?.();
+    }
+    expect(gh.state.requests.filter((r) => r.path.endsWith("/git/trees")).length - treesBefore).toBe(4);
+    expect(await gh.git.revParse("acme/ledger", "backend-go/issue-2")).toBe(sha);
+    const files = await gh.git.diffFiles("acme/ledger", "main", "backend-go/issue-2");
+    expect(files.map((f) => f.filename).sort()).toEqual(names);
+    const last = await gh.git.readPath("acme/ledger", "backend-go/issue-2", "pkg/f6.go");
+    expect(last?.type === "file" && last.content.toString("utf8")).toBe("package pkg // pkg/f6.go\n");
   }, 60_000);
 
   it("mode git leaves the workspace as it is", () => {
