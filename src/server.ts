@@ -119,6 +119,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       toolchain,
       identity: cachedIdentity(probot),
       modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
+      commitSigning: config.commitSigning,
       logger: queueLog,
     }),
     { concurrency: config.concurrency },

@@ -39,6 +39,8 @@ export interface AppConfig {
   go?: GoSettings;
   /** MODEL_PROVIDER and its settings: the Anthropic API (default), Amazon Bedrock or Google Vertex AI. */
   modelProvider: ModelProviderConfig;
+  /** COMMIT_SIGNING: how commits reach a branch unless a repository sets commits.signing. */
+  commitSigning?: "git" | "github";
 }
 
 export interface GoSettings {
@@ -146,6 +148,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}".`);
   }
+  const commitSigning = nonEmpty(env.COMMIT_SIGNING) ?? "git";
+  if (commitSigning !== "git" && commitSigning !== "github") {
+    throw new ConfigError(`COMMIT_SIGNING must be "git" or "github", got "${commitSigning}".`);
+  }
   const logFormat = nonEmpty(env.LOG_FORMAT) ?? "pretty";
   if (logFormat !== "pretty" && logFormat !== "json") {
     throw new ConfigError(`LOG_FORMAT must be "pretty" or "json", got "${logFormat}".`);
@@ -176,5 +182,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     modelAliases: parseModelAliases(env.MODEL_ALIASES),
     go: readGoSettings(env),
     modelProvider: readModelProvider(env),
+    commitSigning,
   };
 }

@@ -16,6 +16,7 @@ import type { BotIdentity } from "./app-identity.js";
 import { GitHubCodeHost } from "./github-code-host.js";
 import { openInstallation } from "./installation.js";
 import { jobToolchain } from "./job-toolchain.js";
+import { type CommitSigning, withCommitSigning } from "./signed-workspace.js";
 
 export interface GitHubJobDeps {
   probot: Pick<Probot, "auth">;
@@ -33,6 +34,8 @@ export interface GitHubJobDeps {
   trackingIntervalMs?: number;
   /** Characters of thread comments given to the agent. Default 60,000. */
   maxThreadChars?: number;
+  /** COMMIT_SIGNING: the default for repositories that do not set commits.signing. */
+  commitSigning?: CommitSigning;
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
@@ -52,10 +55,12 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
     const identity = await deps.identity();
     const result = await runJob(task, {
       host,
-      workspace: ({ checkout }) =>
-        createRemoteWorkspace(
-          { dataDir: deps.dataDir, jobId: ctx.jobId, token: () => session.token() },
-          checkout,
+      workspace: ({ checkout, config }) =>
+        withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
+          createRemoteWorkspace(
+            { dataDir: deps.dataDir, jobId: ctx.jobId, token: () => session.token() },
+            checkout,
+          ),
         ),
       toolchain: (plan) => jobToolchain(deps.toolchain, plan, task.target.owner, session, deps.logger),
       modelClient: deps.modelClient,

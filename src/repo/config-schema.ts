@@ -127,6 +127,13 @@ export const repoConfigSchema = z.strictObject({
       labels: z.array(labelName).default([]),
     })
     .prefault({}),
+  commits: z
+    .strictObject({
+      // How the bot's commits reach the branch: `git` push, or GitHub's Git database API
+      // (signed by GitHub, "Verified"). Unset: the app's COMMIT_SIGNING.
+      signing: z.enum(["git", "github"]).optional(),
+    })
+    .prefault({}),
   go: z
     .strictObject({
       goproxy: noControl("GOPROXY").optional(),

@@ -19,6 +19,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitBackend } from "./git-server.js";
+import { gitRoutes } from "./github-api-git.js";
 import { issueRoutes } from "./github-api-issues.js";
 import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
@@ -35,7 +36,7 @@ import {
   type UserRef,
 } from "./github-state.js";
 
-const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes];
+const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes];
 
 export interface GitHubStandInOptions {
   app?: { id: number; slug: string; name: string };
