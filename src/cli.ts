@@ -15,6 +15,7 @@ import { resolveModel } from "./agent/models.js";
 import { loadConfig } from "./config/env.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { withModuleAccess } from "./golang/module-access.js";
+import { goToolDeps } from "./jobs/go-tool-deps.js";
 import { runJob } from "./jobs/run-job.js";
 import type { TaskRequest } from "./jobs/task.js";
 import { LocalCodeHost } from "./local/local-code-host.js";
@@ -120,6 +121,7 @@ async function run(argv: string[]): Promise<number> {
     budgetOverrides: budgets,
     author: { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" },
     signal: controller.signal,
+    ...goToolDeps(toolchain, dataDir),
   });
   return EXIT[result.outcome.kind];
 }

@@ -14,6 +14,7 @@ import {
   exhaustedTurns,
   exhaustedWallClock,
 } from "./budget.js";
+import type { CodeIntelligence } from "./code-intelligence.js";
 import type { AgentDefinition } from "./definition.js";
 import {
   addUsage,
@@ -55,6 +56,8 @@ export interface RunAgentOptions {
   maxFileBytes?: number;
   /** Restricts the tools (e.g. from the definition's `tools` field); default all. */
   allowedTools?: readonly string[];
+  /** Backs the go_* code tools (gopls); absent, they say so. */
+  codeIntelligence?: CodeIntelligence;
 }
 
 const MAX_CONTINUATIONS = 3;
@@ -102,6 +105,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     maxFileBytes: options.maxFileBytes ?? 512 * 1024,
     touched: new Set(),
     ...(options.allowedTools ? { allowedTools: new Set(options.allowedTools) } : {}),
+    ...(options.codeIntelligence ? { codeIntelligence: options.codeIntelligence } : {}),
   };
   const system = cachedSystem(buildSystemPrompt(definition));
   const tools = cachedTools(
