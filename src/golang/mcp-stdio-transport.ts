@@ -81,14 +81,20 @@ export class ChildStdioTransport implements Transport {
     });
   }
 
+  /** Kills the server's process group and waits (up to 5 s) until it has exited. */
   async close(): Promise<void> {
-    const pid = this.child?.pid;
+    const child = this.child;
     this.buffer.clear();
-    if (pid === undefined) return;
+    if (child?.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      setTimeout(resolve, 5000).unref();
+    });
     try {
-      process.kill(-pid, "SIGKILL");
+      process.kill(-child.pid, "SIGKILL");
     } catch {
       // already gone
     }
+    if (child.exitCode === null && child.signalCode === null) await exited;
   }
 }
