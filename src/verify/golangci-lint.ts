@@ -83,6 +83,11 @@ export function formatFinding(f: LintFinding): string {
   return `${f.file}:${f.line}${f.column ? `:${f.column}` : ""}: ${f.message} (${f.linter})`;
 }
 
+function scopeOf(packages: string[]): string {
+  if (packages.includes("./...")) return "the module";
+  return packages.length === 1 ? packages[0]! : `${packages.length} packages`;
+}
+
 function countsByLinter(findings: LintFinding[]): string {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.linter, (counts.get(f.linter) ?? 0) + 1);
@@ -159,7 +164,7 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
         return {
           ...base,
           status: "pass",
-          summary: `no findings in ${packages.length} package(s)`,
+          summary: `no findings in ${scopeOf(packages)}`,
           details: "",
           findings,
         };
