@@ -76,6 +76,8 @@ function detailOf(input: unknown): string | undefined {
   if (Array.isArray(i.args)) return i.args.join(" ");
   if (typeof i.path === "string") return i.path;
   if (typeof i.pattern === "string") return `/${i.pattern}/`;
+  if (typeof i.file === "string") return i.file;
+  if (typeof i.query === "string") return i.query;
   return undefined;
 }
 

@@ -127,7 +127,10 @@ export function createGoplsSession(options: GoplsSessionOptions): GoplsSession {
           .filter((c) => c.type === "text" && c.text)
           .map((c) => c.text)
           .join("\n");
-        return { text: text || "(gopls returned nothing)", isError: res.isError === true };
+        return {
+          text: machinePathsOut(text || "(gopls returned nothing)", options.go),
+          isError: res.isError === true,
+        };
       } catch (err) {
         const said = trimTail(r.transport.stderr, { maxLines: 5, maxChars: 800 });
         return {
@@ -145,6 +148,11 @@ export function createGoplsSession(options: GoplsSessionOptions): GoplsSession {
       await r.process.cleanup();
     },
   };
+}
+
+/** Dependencies and the standard library by name, not by where this machine keeps them. */
+function machinePathsOut(text: string, go: GoInstallation): string {
+  return text.split(`${go.caches.gomodcache}/`).join("$GOMODCACHE/").split(`${go.goroot}/`).join("$GOROOT/");
 }
 
 class Unavailable extends Error {

@@ -7,7 +7,7 @@ import { ensureGoTool, goToolsSettings } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
 import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import { golangciLintCheck } from "../verify/golangci-lint.js";
+import { golangciConfig, golangciLintCheck } from "../verify/golangci-lint.js";
 import type { JobDeps } from "./ports.js";
 
 export function goToolDeps(
@@ -28,13 +28,18 @@ export function goToolDeps(
         root: checkoutDir,
         cacheDir: join(caches, "gopls"),
       }),
-    extraChecks: (plan) => [
-      golangciLintCheck({
-        go,
-        golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
-        mode: plan.config.verify.golangci_lint,
-        cacheDir: join(caches, "golangci-lint"),
-      }),
-    ],
+    // No row at all where the repository does not lint: a skipped row on every job is noise.
+    extraChecks: (plan, checkoutDir) => {
+      const mode = plan.config.verify.golangci_lint;
+      if (mode === "off" || (mode === "auto" && !golangciConfig(checkoutDir, checkoutDir))) return [];
+      return [
+        golangciLintCheck({
+          go,
+          golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
+          mode,
+          cacheDir: join(caches, "golangci-lint"),
+        }),
+      ];
+    },
   };
 }

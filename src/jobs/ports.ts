@@ -138,5 +138,5 @@ export interface JobDeps {
   /** gopls for the agent's go_* tools, one per job, closed with it; absent, those tools say so. */
   codeIntelligence?(plan: WorkPlan, checkoutDir: string): CodeIntelligence;
   /** Checks verification runs after the repository's commands (golangci-lint). */
-  extraChecks?(plan: WorkPlan): CustomCheck[];
+  extraChecks?(plan: WorkPlan, checkoutDir: string): CustomCheck[];
 }

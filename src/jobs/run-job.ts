@@ -179,7 +179,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       if (changed.length > 0) {
         await progress("verifying", `${changed.length} changed files`);
         const checks = verifyCommands(plan.config.verify.commands);
-        checks.extraChecks.push(...(deps.extraChecks?.(plan) ?? []));
+        checks.extraChecks.push(...(deps.extraChecks?.(plan, prepared.dir) ?? []));
         verdict = await verify(toolchain, { dir: prepared.dir, changedFiles: changed, signal, ...checks });
       }
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.

@@ -123,7 +123,11 @@ withGopls("the go_* tools over gopls", () => {
     expect(context!.content).toContain("func Parse(s string) (Amount, error)");
     expect(search!.content).toMatch(/Withdraw/);
     // Paths are the repository's, never the machine's.
-    for (const r of [refs, api, context, search]) expect(r!.content).not.toContain(dir);
+    for (const r of [refs, api, context, search]) {
+      expect(r!.content).not.toContain(dir);
+      expect(r!.content).not.toContain(`${toolchain.goroot}/`);
+    }
+    expect(context!.content).toContain("$GOROOT/src/encoding/json/");
 
     const [diagnostics] = toolResults(requests[3]!);
     expect(diagnostics!.content).toContain("transfer/transfer.go");

@@ -9,6 +9,8 @@ import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js"
 import { renderVerdictMarkdown } from "../../src/github/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
+import { goToolDeps } from "../../src/jobs/go-tool-deps.js";
+import type { WorkPlan } from "../../src/jobs/ports.js";
 import { runJob } from "../../src/jobs/run-job.js";
 import { parseRepoConfig } from "../../src/repo/repo-config.js";
 import {
@@ -211,6 +213,19 @@ describe("golangci-lint's parts", () => {
       f("a.go", 30, "y not checked"),
     ];
     expect(newLintFindings(current, base)).toEqual([f("a.go", 30, "y not checked")]);
+  });
+
+  it("adds a verdict row only where the repository lints, or asks for it", async () => {
+    const checkout = await paymentsCheckout();
+    cleanup = checkout.cleanup;
+    const deps = goToolDeps(toolchain, checkout.dir, { GO_TOOLS_INSTALL: "off" });
+    const plan = (yaml: Record<string, unknown>) =>
+      ({ config: parseRepoConfig(yaml, "f"), checkout: {} }) as unknown as WorkPlan;
+    expect(deps.extraChecks!(plan({}), checkout.dir)).toEqual([]);
+    expect(deps.extraChecks!(plan({ verify: { golangci_lint: "on" } }), checkout.dir)).toHaveLength(1);
+    writeFileSync(join(checkout.dir, ".golangci.yaml"), CONFIG);
+    expect(deps.extraChecks!(plan({}), checkout.dir)).toHaveLength(1);
+    expect(deps.extraChecks!(plan({ verify: { golangci_lint: "off" } }), checkout.dir)).toEqual([]);
   });
 
   it("is on when configured unless the repository says otherwise", () => {
