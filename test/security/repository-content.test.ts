@@ -113,9 +113,7 @@ describe("a repository's own content", () => {
       const gitBefore = gh.git.requests.length;
       const modelBefore = model.requests.length;
       const handled = await run(task);
-      expect(handled).toMatchObject({
-        disposition: { kind: "failed", reason: expect.stringMatching(/base_branch/) },
-      });
+      expect(handled).toMatchObject({ disposition: { kind: "failed", reason: expect.stringMatching(/base_branch/) } });
       const track = trackingOf(repo, task.target.number)!;
       expect(track.body).toContain(".github/backend-go-agent.yml");
       expect(track.body).toContain("base_branch");
