@@ -11,6 +11,11 @@ RUN npm run build && npm prune --omit=dev
 
 # --- go: the toolchain the agent and the verifier run --------------------------------
 FROM golang:1.26-bookworm AS go
+# gopls (the agent's code tools) and golangci-lint (the lint check), at their pins.
+COPY src/golang/tool-versions.ts /src/golang/tool-versions.ts
+COPY bin/install-go-tools.sh /bin-src/install-go-tools.sh
+RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-src/install-go-tools.sh \
+ && rm -rf /tmp/gopath /tmp/gocache
 
 # --- runtime ----------------------------------------------------------------------------
 FROM node:20-bookworm-slim
@@ -18,11 +23,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
+COPY --from=go /opt/go-tools/bin /opt/go-tools/bin
 ENV PATH=/usr/local/go/bin:$PATH \
     NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    GO_TOOLS_DIR=/opt/go-tools
 RUN useradd --create-home --uid 10001 app && mkdir -p /data && chown app:app /data
 WORKDIR /app
 COPY --from=build --chown=app:app /app/node_modules ./node_modules

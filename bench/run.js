@@ -14,6 +14,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { measureAck } from "./ack-latency.js";
 import { measureFirstRequest } from "./first-request.js";
+import { measureGoTools, renderGoTools, withGoToolsSection } from "./go-tools.js";
 import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
 import { measurePrefixShare } from "./prefix-share.js";
@@ -77,6 +78,8 @@ async function main() {
     }
     log("memory: idle, and 4 concurrent jobs");
     results.memory = await measureMemory(world, { dataDir: join(world.tmp, "data") });
+    log("gopls and golangci-lint on the generated module");
+    results.goTools = await measureGoTools({ log });
   } finally {
     await world.close();
   }
@@ -90,7 +93,7 @@ async function main() {
     load: `${loadBefore} before, ${loadavg()} after`,
   };
   results.repo = world.repoStats;
-  const markdown = render(results);
+  const markdown = withGoToolsSection(render(results), renderGoTools(results.goTools));
   await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);
   process.stdout.write(`${markdown}\n`);
   log(`wrote bench/results.md in ${results.env.seconds} s`);

@@ -13,7 +13,7 @@ import type { Budgets } from "./agent/budget.js";
 import { loadConfig } from "./config/env.js";
 import { evalCommand } from "./eval/command.js";
 import { runJob } from "./jobs/run-job.js";
-import { localJobDeps, localModel, localTask, localToolchain } from "./local/local-job-deps.js";
+import { localDataDir, localJobDeps, localModel, localTask, localToolchain } from "./local/local-job-deps.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
 
@@ -91,9 +91,11 @@ async function run(argv: string[]): Promise<number> {
     err("interrupted; stopping…");
     controller.abort();
   });
-  const toolchain = await localToolchain(config, process.env, err);
+  const dataDir = localDataDir(config, process.env);
+  const toolchain = await localToolchain(config, dataDir, err);
   const deps = localJobDeps({
     repoDir: repo,
+    dataDir,
     toolchain,
     model: await localModel(config, values.model, err),
     budgets,

@@ -14,6 +14,7 @@ import {
   exhaustedTurns,
   exhaustedWallClock,
 } from "./budget.js";
+import type { CodeIntelligence } from "./code-intelligence.js";
 import type { AgentDefinition } from "./definition.js";
 import {
   addUsage,
@@ -55,6 +56,8 @@ export interface RunAgentOptions {
   maxFileBytes?: number;
   /** Restricts the tools (e.g. from the definition's `tools` field); default all. */
   allowedTools?: readonly string[];
+  /** Backs the go_* code tools (gopls); absent, they say so. */
+  codeIntelligence?: CodeIntelligence;
 }
 
 const MAX_CONTINUATIONS = 3;
@@ -73,6 +76,8 @@ function detailOf(input: unknown): string | undefined {
   if (Array.isArray(i.args)) return i.args.join(" ");
   if (typeof i.path === "string") return i.path;
   if (typeof i.pattern === "string") return `/${i.pattern}/`;
+  if (typeof i.file === "string") return i.file;
+  if (typeof i.query === "string") return i.query;
   return undefined;
 }
 
@@ -102,6 +107,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     maxFileBytes: options.maxFileBytes ?? 512 * 1024,
     touched: new Set(),
     ...(options.allowedTools ? { allowedTools: new Set(options.allowedTools) } : {}),
+    ...(options.codeIntelligence ? { codeIntelligence: options.codeIntelligence } : {}),
   };
   const system = cachedSystem(buildSystemPrompt(definition));
   const tools = cachedTools(

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Budgets } from "../agent/budget.js";
 import { loadConfig } from "../config/env.js";
-import { localModel, localToolchain } from "../local/local-job-deps.js";
+import { localDataDir, localModel, localToolchain } from "../local/local-job-deps.js";
 import { progressLine, renderMarkdown, renderTable } from "./render.js";
 import {
   type EvalResults,
@@ -166,12 +166,14 @@ async function evaluate(argv: string[], env: NodeJS.ProcessEnv, io: EvalIo): Pro
       runs: sortRuns(runs),
     });
   try {
-    const toolchain = await localToolchain(config, env, (m) => io.err(m));
+    const dataDir = localDataDir(config, env);
+    const toolchain = await localToolchain(config, dataDir, (m) => io.err(m));
     await pool(todo, concurrency, async ({ task, repeat: k }) => {
       if (controller.signal.aborted) return;
       const record = await runTask(task, {
         toolchain,
         model: localModelSetup,
+        dataDir,
         budgets,
         repeat: k,
         signal: controller.signal,

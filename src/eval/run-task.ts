@@ -17,6 +17,8 @@ import type { EvalTask } from "./task.js";
 export interface RunTaskOptions {
   toolchain: Toolchain;
   model: LocalModel;
+  /** Where the Go caches and tools live (localDataDir). */
+  dataDir: string;
   /** The command line's budgets; the task's own win (a task knows how big it is). */
   budgets?: Partial<Budgets>;
   repeat: number;
@@ -67,6 +69,7 @@ export async function runTask(task: EvalTask, o: RunTaskOptions): Promise<RunRec
     await checkoutTask(task, dir);
     const deps = localJobDeps({
       repoDir: dir,
+      dataDir: o.dataDir,
       toolchain: o.toolchain,
       model: o.model,
       budgets: { ...o.budgets, ...task.budgets },

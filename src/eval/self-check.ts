@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/env.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import { localToolchain } from "../local/local-job-deps.js";
+import { localDataDir, localToolchain } from "../local/local-job-deps.js";
 import { DEFAULT_TASKS_DIR } from "./command.js";
 import { type Judgement, judgeTree } from "./judge.js";
 import { checkoutTask } from "./run-task.js";
@@ -67,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
     options: { tasks: { type: "string" }, only: { type: "string" } },
   });
   const suite = loadSuite(resolve(values.tasks ?? DEFAULT_TASKS_DIR), values.only?.split(","));
-  const toolchain = await localToolchain(loadConfig(process.env), process.env, (m) =>
+  const config = loadConfig(process.env);
+  const toolchain = await localToolchain(config, localDataDir(config, process.env), (m) =>
     process.stderr.write(`${m}\n`),
   );
   const started = Date.now();

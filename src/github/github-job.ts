@@ -7,6 +7,7 @@ import type { Budgets } from "../agent/budget.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
 import type { JobResult } from "../jobs/ports.js";
 import type { HandledJob, JobHandler, QueueLogger } from "../jobs/queue.js";
@@ -69,6 +70,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       author: { name: identity.name, email: identity.email },
       attempt: { number: ctx.attempt, retryInMs: ctx.retryInMs },
       signal: ctx.signal,
+      ...goToolDeps(deps.toolchain, deps.dataDir),
     });
     return { disposition: result.disposition, record: recordOf(result) };
   };

@@ -67,6 +67,7 @@ function headline(v: Verdict): string {
     v.goVersion,
     v.isolation === "bubblewrap" ? "sandboxed with bubblewrap" : "⚠️ not sandboxed (bubblewrap unavailable)",
     v.durationMs > 0 ? seconds(v.durationMs) : undefined,
+    ...v.checks.flatMap((c) => (c.tool ? [`${c.tool.name} ${c.tool.version}`] : [])),
   ].filter(Boolean);
   return `${ICON[v.overall]} **${label}** — ${escapeCell(v.summary)} (${where.join(", ")})`;
 }

@@ -1,12 +1,14 @@
 // The ports runJob walks through. The CLI and the GitHub app supply different adapters; the
 // pipeline (run-job.ts) is the same for both.
 import type { Budgets } from "../agent/budget.js";
+import type { CodeIntelligence } from "../agent/code-intelligence.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
 import type { Verdict } from "../verify/verdict.js";
+import type { CustomCheck } from "../verify/verify.js";
 import type {
   CommitOptions,
   GitPerson,
@@ -133,4 +135,8 @@ export interface JobDeps {
   attempt?: { number: number; retryInMs?: number };
   /** Aborted when the worker shuts down (the job resumes) or the job is cancelled. */
   signal?: AbortSignal;
+  /** gopls for the agent's go_* tools, one per job, closed with it; absent, those tools say so. */
+  codeIntelligence?(plan: WorkPlan, checkoutDir: string): CodeIntelligence;
+  /** Checks verification runs after the repository's commands (golangci-lint). */
+  extraChecks?(plan: WorkPlan, checkoutDir: string): CustomCheck[];
 }

@@ -101,6 +101,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   let verdict: Verdict | undefined;
   let commit: CommitInfo | undefined;
   let explanation: string | undefined;
+  let codeIntelligence: ReturnType<NonNullable<JobDeps["codeIntelligence"]>> | undefined;
   const result = (): JobResult => {
     const o = outcome!;
     return {
@@ -139,6 +140,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     const toolchain = deps.toolchain(plan);
     const model = deps.modelOverride ?? deps.resolveModel(definition.model);
     const protectedGlobs = protectedPaths(plan.config);
+    codeIntelligence = deps.codeIntelligence?.(plan, prepared.dir);
     await progress("agent", `${definition.name}@${definition.version} on ${model}`);
     outcome = await runAgent({
       definition,
@@ -155,6 +157,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       protectedGlobs,
       allowedTools: context.tools,
       extraContext: context.material,
+      ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
         void progress("agent", what, p);
@@ -176,6 +179,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       if (changed.length > 0) {
         await progress("verifying", `${changed.length} changed files`);
         const checks = verifyCommands(plan.config.verify.commands);
+        checks.extraChecks.push(...(deps.extraChecks?.(plan, prepared.dir) ?? []));
         verdict = await verify(toolchain, { dir: prepared.dir, changedFiles: changed, signal, ...checks });
       }
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
@@ -224,6 +228,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     const published: Published | undefined = await host.publish(final).catch(() => undefined);
     if (published) final = { ...final, published };
   } finally {
+    await codeIntelligence?.close();
     await workspace?.dispose?.();
   }
   return final;

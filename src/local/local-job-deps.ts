@@ -12,6 +12,7 @@ import type { AppConfig } from "../config/env.js";
 import { createGoToolchain, type GoToolchain } from "../golang/go-toolchain.js";
 import { withModuleAccess } from "../golang/module-access.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobDeps } from "../jobs/ports.js";
 import type { TaskRequest, ThreadComment } from "../jobs/task.js";
 import { createLocalWorkspace } from "../workspace/local-workspace.js";
@@ -22,6 +23,8 @@ export const LOCAL_AUTHOR = { name: "backend-go-agent", email: "backend-go-agent
 
 export interface LocalJobOptions {
   repoDir: string;
+  /** Where the Go caches and tools live (localDataDir). */
+  dataDir: string;
   toolchain: Toolchain;
   model: LocalModel;
   budgets?: Partial<Budgets>;
@@ -39,6 +42,7 @@ export function localJobDeps(o: LocalJobOptions): JobDeps {
     budgetOverrides: o.budgets ?? {},
     author: LOCAL_AUTHOR,
     ...(o.signal ? { signal: o.signal } : {}),
+    ...goToolDeps(o.toolchain, o.dataDir),
   };
 }
 
@@ -62,13 +66,16 @@ export function localTask(
   };
 }
 
-/** The CLI's Go caches: DATA_DIR when set, else ~/.cache/backend-go-agent. */
+/** The CLI's data directory (Go caches, tools): DATA_DIR when set, else ~/.cache/backend-go-agent. */
+export function localDataDir(config: AppConfig, env: NodeJS.ProcessEnv): string {
+  return env.DATA_DIR ? config.dataDir : join(homedir(), ".cache", "backend-go-agent");
+}
+
 export function localToolchain(
   config: AppConfig,
-  env: NodeJS.ProcessEnv,
+  dataDir: string,
   log: (m: string) => void,
 ): Promise<GoToolchain> {
-  const dataDir = env.DATA_DIR ? config.dataDir : join(homedir(), ".cache", "backend-go-agent");
   // GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS and GO_SANDBOX apply here as they do in the app.
   return createGoToolchain({ dataDir, ...config.go, log: (m) => log(m) });
 }

@@ -114,6 +114,8 @@ export const repoConfigSchema = z.strictObject({
         .array(command)
         .min(1, "must list at least one command (leave the key out for the defaults)")
         .default(DEFAULT_VERIFY_COMMANDS.map((c) => [...c])),
+      /** golangci-lint as a check: auto runs it when the repository has a .golangci.* file. */
+      golangci_lint: z.enum(["off", "on", "auto"]).default("auto"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

@@ -24,6 +24,8 @@ export interface CheckContext {
   signal?: AbortSignal;
   /** The download step failed: modules missing offline are its consequence, not the change's. */
   downloadFailed?: boolean;
+  /** Absolute paths of the files the change touched, inside dir; absent: the whole module. */
+  changedFiles?: string[];
 }
 
 export const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };

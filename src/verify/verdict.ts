@@ -23,6 +23,35 @@ export interface Check {
   timedOut?: boolean;
   /** Modules that could not be had, when that is why the check did not pass. */
   moduleProblems?: ModuleProblem[];
+  /** A linter's findings (golangci-lint), normalized so a base run's can be subtracted. */
+  findings?: LintFinding[];
+  /** The installed tool that ran the check, for the verdict's footer. */
+  tool?: { name: string; version: string };
+}
+
+/** One linter finding. `file` is relative to the module directory, `/`-separated. */
+export interface LintFinding {
+  file: string;
+  line: number;
+  column?: number;
+  linter: string;
+  message: string;
+}
+
+/** Same file, linter and message: lines move when code is added above, the finding does not. */
+export function lintFindingKey(f: LintFinding): string {
+  return `${f.file}\0${f.linter}\0${f.message}`;
+}
+
+/** The findings of `current` the base did not already have (each base finding cancels one). */
+export function newLintFindings(current: LintFinding[], base: LintFinding[]): LintFinding[] {
+  const left = new Map<string, number>();
+  for (const f of base) left.set(lintFindingKey(f), (left.get(lintFindingKey(f)) ?? 0) + 1);
+  return current.filter((f) => {
+    const n = left.get(lintFindingKey(f)) ?? 0;
+    if (n > 0) left.set(lintFindingKey(f), n - 1);
+    return n === 0;
+  });
 }
 
 export interface Verdict {

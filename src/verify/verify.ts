@@ -84,6 +84,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     root,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     signal: opts.signal,
+    ...(changed ? { changedFiles: changed } : {}),
   };
   const checks: Check[] = [];
   let tests: TestRunReport | undefined;

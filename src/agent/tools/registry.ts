@@ -6,6 +6,7 @@ import { askClarification } from "./ask-clarification.js";
 import { deleteFile } from "./delete-file.js";
 import { editFile } from "./edit-file.js";
 import { goTool } from "./go.js";
+import { GO_CODE_TOOLS } from "./go-code.js";
 import { listFiles } from "./list-files.js";
 import { readFile } from "./read-file.js";
 import { searchCode } from "./search-code.js";
@@ -20,6 +21,7 @@ export const TOOLS: readonly Tool[] = [
   editFile,
   deleteFile,
   goTool,
+  ...GO_CODE_TOOLS,
   askClarification,
 ];
 

@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { Toolchain } from "../../golang/toolchain.js";
 import type { SafePathPolicy } from "../../workspace/safe-path.js";
+import type { CodeIntelligence } from "../code-intelligence.js";
 
 export interface ToolContext {
   /** Real path of the checkout; also the policy's root. */
@@ -18,6 +19,8 @@ export interface ToolContext {
   touched: Set<string>;
   /** The tools this agent may use; absent means all. */
   allowedTools?: ReadonlySet<string>;
+  /** gopls, for the go_* code tools; absent, they say it is not set up. */
+  codeIntelligence?: CodeIntelligence;
 }
 
 export interface ToolResult {

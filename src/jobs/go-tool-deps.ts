@@ -1,0 +1,45 @@
+// The job's Go tools beyond `go`: gopls behind the agent's go_* code tools and golangci-lint
+// as a verification check, both installed on first need (install-go-tools.ts) and run in
+// the toolchain's sandbox. The GitHub job and the CLI spread this into their JobDeps.
+import { join } from "node:path";
+import { createGoplsSession } from "../golang/gopls-session.js";
+import { ensureGoTool, goToolsSettings } from "../golang/install-go-tools.js";
+import { goInstallationOf } from "../golang/tool-sandbox.js";
+import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
+import type { Toolchain } from "../golang/toolchain.js";
+import { golangciConfig, golangciLintCheck } from "../verify/golangci-lint.js";
+import type { JobDeps } from "./ports.js";
+
+export function goToolDeps(
+  toolchain: Toolchain,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<JobDeps, "codeIntelligence" | "extraChecks"> {
+  const go = goInstallationOf(toolchain);
+  if (!go) return {};
+  const settings = goToolsSettings(env, dataDir);
+  // Caches under DATA_DIR: the tools directory may be the image's read-only one.
+  const caches = join(dataDir, "tools", "cache");
+  return {
+    codeIntelligence: (_plan, checkoutDir) =>
+      createGoplsSession({
+        go,
+        gopls: () => ensureGoTool(GOPLS, settings),
+        root: checkoutDir,
+        cacheDir: join(caches, "gopls"),
+      }),
+    // No row at all where the repository does not lint: a skipped row on every job is noise.
+    extraChecks: (plan, checkoutDir) => {
+      const mode = plan.config.verify.golangci_lint;
+      if (mode === "off" || (mode === "auto" && !golangciConfig(checkoutDir, checkoutDir))) return [];
+      return [
+        golangciLintCheck({
+          go,
+          golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
+          mode,
+          cacheDir: join(caches, "golangci-lint"),
+        }),
+      ];
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// The repository's own linter as a verification check: when the repository configures
+// golangci-lint (.golangci.yml/.yaml/.toml/.json), the pinned golangci-lint v2 runs on the
+// packages the change touched, in the sandbox and offline like every Go run. Its findings
+// are one verdict row (file:line, the linter's name) and, as a failed check, feed repair.
+// Findings are kept normalized (verdict.ts LintFinding) so a run on the base can subtract
+// the ones that were there before the change (newLintFindings).
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { ToolAvailability } from "../golang/install-go-tools.js";
+import { type GoInstallation, toolProcess } from "../golang/tool-sandbox.js";
+import { runProcess } from "../process/run-process.js";
+import { trimHead, trimTail } from "../text.js";
+import { type CheckContext, DETAIL_LIMITS } from "./checks.js";
+import type { Check, LintFinding } from "./verdict.js";
+import type { CustomCheck } from "./verify.js";
+
+export const GOLANGCI_LINT_CHECK = "golangci-lint";
+export const GOLANGCI_CONFIG_FILES = [".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"];
+
+export type GolangciLintMode = "off" | "on" | "auto";
+
+export interface GolangciLintOptions {
+  go: GoInstallation;
+  /** The binary (installing it on first need), or why there is none. */
+  golangciLint: () => Promise<ToolAvailability>;
+  /** `verify.golangci_lint`: auto runs it when the repository configures it. */
+  mode: GolangciLintMode;
+  /** golangci-lint's analysis cache, shared between jobs. */
+  cacheDir?: string;
+}
+
+/** The configuration file golangci-lint will read (the module's, else the checkout root's). */
+export function golangciConfig(dir: string, root: string): string | undefined {
+  for (const base of dir === root ? [dir] : [dir, root]) {
+    for (const name of GOLANGCI_CONFIG_FILES) {
+      if (existsSync(join(base, name))) return join(base, name);
+    }
+  }
+  return undefined;
+}
+
+/** `./pkg` patterns of the packages holding changed Go files; `./...` when module files changed. */
+export function touchedPackages(dir: string, changed: string[] | undefined): string[] {
+  if (!changed) return ["./..."];
+  if (changed.some((f) => /(^|\/)go\.(mod|sum|work)$/.test(f))) return ["./..."];
+  const dirs = new Set<string>();
+  for (const file of changed) {
+    if (!file.endsWith(".go")) continue;
+    const pkg = dirname(file);
+    if (!existsSync(pkg) || !readdirSync(pkg).some((n) => n.endsWith(".go"))) continue;
+    const rel = relative(dir, pkg).split("\\").join("/");
+    if (/(^|\/)(vendor|testdata)(\/|$)/.test(rel)) continue;
+    dirs.add(rel ? `./${rel}` : ".");
+  }
+  return [...dirs].sort();
+}
+
+interface JsonIssue {
+  FromLinter?: string;
+  Text?: string;
+  Pos?: { Filename?: string; Line?: number; Column?: number };
+}
+
+/** golangci-lint's JSON report as findings; undefined when stdout is not one. */
+export function parseGolangciJson(stdout: string): LintFinding[] | undefined {
+  const start = stdout.indexOf("{");
+  if (start < 0) return undefined;
+  try {
+    const report = JSON.parse(stdout.slice(start)) as { Issues?: JsonIssue[] | null };
+    return (report.Issues ?? []).map((i) => ({
+      file: (i.Pos?.Filename ?? "").split("\\").join("/"),
+      line: i.Pos?.Line ?? 0,
+      ...(i.Pos?.Column ? { column: i.Pos.Column } : {}),
+      linter: i.FromLinter ?? "unknown",
+      message: i.Text ?? "",
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatFinding(f: LintFinding): string {
+  return `${f.file}:${f.line}${f.column ? `:${f.column}` : ""}: ${f.message} (${f.linter})`;
+}
+
+function scopeOf(packages: string[]): string {
+  if (packages.includes("./...")) return "the module";
+  return packages.length === 1 ? packages[0]! : `${packages.length} packages`;
+}
+
+function countsByLinter(findings: LintFinding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.linter, (counts.get(f.linter) ?? 0) + 1);
+  return [...counts].map(([linter, n]) => `${linter} ×${n}`).join(", ");
+}
+
+export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
+  return {
+    name: GOLANGCI_LINT_CHECK,
+    async run(ctx: CheckContext): Promise<Check> {
+      const name = GOLANGCI_LINT_CHECK;
+      const skipped = (summary: string): Check => ({ name, status: "skipped", summary, details: "" });
+      const config = golangciConfig(ctx.dir, ctx.root);
+      if (options.mode === "off") return skipped("off (verify.golangci_lint)");
+      if (!config && options.mode === "auto") return skipped("no golangci-lint configuration");
+      const packages = touchedPackages(ctx.dir, ctx.changedFiles);
+      if (packages.length === 0) return skipped("no Go package changed");
+      const found = await options.golangciLint();
+      if (!found.ok) {
+        // Configured but not runnable here: said plainly, without blocking the change.
+        return {
+          name,
+          status: options.mode === "on" ? "error" : "skipped",
+          summary: found.reason,
+          details: "",
+        };
+      }
+      const tool = { name: found.tool.name, version: found.tool.version };
+      const args = [
+        "run",
+        "--output.json.path=stdout",
+        "--show-stats=false",
+        "--max-issues-per-linter=0",
+        "--max-same-issues=0",
+        ...(config ? [`--config=${config}`] : []),
+        "--",
+        ...packages,
+      ];
+      const command = `golangci-lint ${args.filter((a) => !a.startsWith("--config=")).join(" ")}`;
+      const proc = await toolProcess(options.go, {
+        binary: found.tool.path,
+        args,
+        root: ctx.root,
+        cwd: ctx.dir,
+        writable: options.cacheDir ? [options.cacheDir] : [],
+        env: options.cacheDir ? { GOLANGCI_LINT_CACHE: options.cacheDir } : {},
+      });
+      let res: Awaited<ReturnType<typeof runProcess>>;
+      try {
+        res = await runProcess(
+          { command: proc.command, args: proc.args, env: proc.env, outputCap: 16 * 1024 * 1024 },
+          { cwd: proc.cwd, timeoutMs: ctx.timeoutMs, signal: ctx.signal },
+        );
+      } finally {
+        await proc.cleanup();
+      }
+      const base = { name, command, durationMs: res.durationMs, tool };
+      const output = trimTail(`${res.stderr}`, DETAIL_LIMITS);
+      if (res.timedOut) {
+        return { ...base, status: "error", timedOut: true, summary: "timed out (killed)", details: output };
+      }
+      if (res.aborted) return { ...base, status: "error", summary: "aborted", details: output };
+      const findings = res.exitCode === 0 || res.exitCode === 1 ? parseGolangciJson(res.stdout) : undefined;
+      if (!findings) {
+        // Exit 3 and the like: a configuration golangci-lint refuses, a failed package load.
+        return {
+          ...base,
+          status: "error",
+          summary: `golangci-lint could not run (exit ${res.exitCode ?? "killed"})`,
+          details: output,
+        };
+      }
+      if (findings.length === 0) {
+        return {
+          ...base,
+          status: "pass",
+          summary: `no findings in ${scopeOf(packages)}`,
+          details: "",
+          findings,
+        };
+      }
+      return {
+        ...base,
+        status: "fail",
+        summary: `${findings.length} finding${findings.length === 1 ? "" : "s"}: ${countsByLinter(findings)}`,
+        details: trimHead(findings.map(formatFinding).join("\n"), DETAIL_LIMITS),
+        findings,
+      };
+    },
+  };
+}
