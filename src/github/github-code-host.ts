@@ -25,6 +25,7 @@ import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
 import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
 import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
+import { stoppedState } from "./stopped-job.js";
 import { TrackingComment, type TrackingState } from "./tracking-comment.js";
 
 /** GitHub's limit on an issue comment or PR body is 65,536 characters. */
@@ -302,6 +303,10 @@ export class GitHubCodeHost implements CodeHost {
 
   private async failed(result: JobResult, reason: string, tracking: TrackingComment): Promise<void> {
     const d = result.disposition;
+    if (d.kind === "cancelled") {
+      await tracking.finish(this.withNotes(stoppedState(d.reason, this.last, this.config.trigger.command)));
+      return;
+    }
     if (d.kind === "resume") {
       await tracking.finish(
         this.withNotes({
