@@ -35,7 +35,10 @@ export interface TrackingState {
 export function renderTracking(jobId: string, state: TrackingState, actor?: string): string {
   const current = STAGES.findIndex((s) => s.stage === state.stage);
   const finished =
-    state.stage === "done" || state.stage === "needs_info" || state.stage === "failed" || state.stage === "stopped";
+    state.stage === "done" ||
+    state.stage === "needs_info" ||
+    state.stage === "failed" ||
+    state.stage === "stopped";
   const lines = STAGES.map((s, i) => {
     if (finished || i < current) return `- [x] ${s.label}`;
     if (i === current) return `- [ ] **${s.label}…**${state.detail ? ` ${state.detail}` : ""}`;

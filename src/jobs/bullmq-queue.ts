@@ -5,7 +5,7 @@
 // job that is not at its front goes back to delayed until it is.
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { type CancelResult, stopReason, stoppedBeforeStart } from "./cancel.js";
+import { type CancelResult, stoppedBeforeStart, stopReason } from "./cancel.js";
 import { errorSummary } from "./errors.js";
 import type { JobRecord, JobRecordPatch, JobStats } from "./job-record.js";
 import { cleanPatch, jobIdFor } from "./job-record.js";
@@ -160,7 +160,8 @@ export class BullMqJobQueue implements JobQueue {
     const out: CancelResult = { queued: [], running: [] };
     for (const id of await this.records.inLine(target)) {
       const rec = await this.records.get(id);
-      if (!rec || rec.status === "succeeded" || rec.status === "failed" || rec.status === "cancelled") continue;
+      if (!rec || rec.status === "succeeded" || rec.status === "failed" || rec.status === "cancelled")
+        continue;
       if (rec.status === "running") {
         await this.records.requestCancel(id, by);
         out.running.push(id);
@@ -253,7 +254,11 @@ export class BullMqJobQueue implements JobQueue {
     const id = job.id as string;
     const now = Date.now();
     // A failed or stopped run still leaves what it cost (model, tokens) on the record.
-    if ((result.kind === "failed" || result.kind === "cancelled") && result.patch && Object.keys(result.patch).length > 0) {
+    if (
+      (result.kind === "failed" || result.kind === "cancelled") &&
+      result.patch &&
+      Object.keys(result.patch).length > 0
+    ) {
       await this.records.update(id, cleanPatch(result.patch), now);
     }
     if (result.kind === "interrupted") {

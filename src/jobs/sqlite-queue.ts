@@ -223,7 +223,11 @@ export class SqliteJobQueue implements JobQueue {
   private record(row: JobRow, token: string, result: AttemptResult): void {
     const now = Date.now();
     // A failed or stopped run still leaves what it cost (model, tokens) on the record.
-    if ((result.kind === "failed" || result.kind === "cancelled") && result.patch && Object.keys(result.patch).length > 0) {
+    if (
+      (result.kind === "failed" || result.kind === "cancelled") &&
+      result.patch &&
+      Object.keys(result.patch).length > 0
+    ) {
       this.store.update(row.id, cleanPatch(result.patch), now);
     }
     let f: Finish;

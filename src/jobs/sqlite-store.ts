@@ -5,9 +5,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { stoppedBeforeStart } from "./cancel.js";
 import type { JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import { emptyStats, newRecord } from "./job-record.js";
-import { stoppedBeforeStart } from "./cancel.js";
 import { ADDED_COLUMNS, type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
 import { type TaskRequest, upgradeTask } from "./task.js";
 
@@ -200,9 +200,9 @@ export class SqliteJobStore {
    */
   cancel(target: string, by: string, now: number): { queued: string[]; running: string[] } {
     return this.db.transaction(() => {
-      const rows = this.#sql(`SELECT id, status FROM jobs WHERE target=? AND status IN ${UNFINISHED} ORDER BY seq`).all(
-        target,
-      ) as { id: string; status: JobStatus }[];
+      const rows = this.#sql(
+        `SELECT id, status FROM jobs WHERE target=? AND status IN ${UNFINISHED} ORDER BY seq`,
+      ).all(target) as { id: string; status: JobStatus }[];
       const queued = rows.filter((r) => r.status !== "running").map((r) => r.id);
       const running = rows.filter((r) => r.status === "running").map((r) => r.id);
       for (const id of queued) {
@@ -270,9 +270,9 @@ export class SqliteJobStore {
   }
 
   purge(before: number): number {
-    return this.#sql("DELETE FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?").run(
-      before,
-    ).changes;
+    return this.#sql(
+      "DELETE FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?",
+    ).run(before).changes;
   }
 
   task(row: JobRow): TaskRequest {

@@ -37,7 +37,8 @@ export async function runAttempt(
         return { kind: "cancelled", error: d.reason, patch };
     }
   } catch (err) {
-    if (ctx.signal.reason instanceof JobCancelled) return { kind: "cancelled", error: ctx.signal.reason.message };
+    if (ctx.signal.reason instanceof JobCancelled)
+      return { kind: "cancelled", error: ctx.signal.reason.message };
     if (ctx.signal.aborted) return { kind: "interrupted", error: errorSummary(err) };
     return { kind: "failed", failure: classifyError(err), error: errorSummary(err) };
   }
