@@ -3,6 +3,7 @@
 // handler against the GitHub stand-in, the scripted model through the real SDK. The job is
 // stopped while its model call is held: nothing is pushed, the tracking comment says who
 // stopped it, the record ends cancelled.
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -157,6 +158,41 @@ describe.each(Object.keys(queues))("/agent stop on %s", (adapter) => {
     // The held call was never released: the run ended because its request was aborted.
     held.release();
   }, 90_000);
+
+  // One adapter is enough here: the queue's part is the test above.
+  (adapter === "SQLite" ? it : it.skip)(
+    "kills the go command the agent is running, and the job ends cancelled",
+    async () => {
+      const issue = gh.createIssue(OWNER, REPO, { title: "Slow test" });
+      const sleepy = `package sleepy\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestSleepsLong(t *testing.T) { time.Sleep(10 * time.Minute) }\n`;
+      model.add(
+        tool("write_file", { path: "sleepystop/sleepy_test.go", content: sleepy }),
+        tool("go", { args: ["test", "-count=1", "./sleepystop/"] }),
+      );
+      await receive(
+        "issues",
+        issuesLabeled(gh, {
+          owner: OWNER,
+          repo: REPO,
+          number: issue.number,
+          label: "backend-go",
+          sender: "alice",
+        }),
+      );
+      const running = () =>
+        execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).includes("sleepystop.test");
+      await until(running, "the go test binary to run", 60_000);
+      await stopComment(issue.number, "alice");
+      await until(
+        async () => (await jobOf(issue.number))?.status === "cancelled",
+        "the job to be cancelled",
+        30_000,
+      );
+      await until(() => !running(), "the go test binary to be gone", 10_000);
+      expect(await gh.git.revParse(`${OWNER}/${REPO}`, issueBranchName(issue.number))).toBeUndefined();
+    },
+    120_000,
+  );
 
   it("a stop with no job on the target says so in one reply", async () => {
     const issue = gh.createIssue(OWNER, REPO, { title: "Nothing running here" });
