@@ -11,6 +11,7 @@ import {
   parseTriggerEvent,
   type TriggerSettings,
 } from "./triggers/parse-event.js";
+import type { StopRequest } from "./triggers/stop-command.js";
 
 export interface TriggerSink {
   /** Stores the task durably; `created` is false for a redelivered webhook. */
@@ -23,6 +24,8 @@ export interface AppOptions {
   repoTriggers?: RepoTriggerLookup;
   /** Observes how long our own handling took (for /metrics). */
   onHandled?: (event: string, seconds: number, outcome: string) => void;
+  /** `/agent stop` (src/github/stop-job.ts): called without awaiting, the webhook answers first. */
+  onStop?: (context: Context, stop: StopRequest) => void;
 }
 
 const EVENTS = ["issues.labeled", "issue_comment.created", "pull_request_review_comment.created"] as const;
@@ -72,6 +75,12 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
       if (parsed.kind === "ignore") {
         context.log.debug({ delivery: context.id, reason: parsed.reason }, "ignored");
         done("ignored");
+        return;
+      }
+      if (parsed.kind === "stop") {
+        if (options.onStop) options.onStop(context, parsed.stop);
+        else context.log.info({ delivery: context.id }, "stop request ignored: no stop handler");
+        done(options.onStop ? "stop" : "ignored");
         return;
       }
       const { jobId, created } = await sink.enqueue(parsed.task);

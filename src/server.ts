@@ -9,6 +9,7 @@ import type { AppConfig } from "./config/env.js";
 import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
 import type { GitHubClient } from "./github/client.js";
 import { createGitHubJobHandler } from "./github/github-job.js";
+import { createStopHandler } from "./github/stop-job.js";
 import { repoTriggerLookup } from "./github/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { limitWebhookBodies } from "./http/body-limit.js";
@@ -101,6 +102,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
           log.warn({ repo, err: (err as Error).message }, "could not read trigger settings"),
       }),
       onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
+      onStop: createStopHandler({ queue, logger: queueLog }),
     });
     await server.load((instance, options) => {
       loaded = instance;

@@ -24,6 +24,8 @@ import { QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
 import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
+import { checkRunText, clippedRunLog, runLogDetails } from "./run-log.js";
+import { stoppedState } from "./stopped-job.js";
 import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
 import { TrackingComment, type TrackingState } from "./tracking-comment.js";
 
@@ -184,7 +186,9 @@ export class GitHubCodeHost implements CodeHost {
       : `### ${VERDICT_HEADING}\n\nNo files changed, so there was nothing to verify.`;
     const facts = runFacts(result);
     if (commit?.sha && verdict) {
-      await publishCheckRun(gh, issue, commit.sha, renderCheckRunOutput(verdict));
+      const output = renderCheckRunOutput(verdict);
+      const text = checkRunText(clippedRunLog(result, 30_000), output.text);
+      await publishCheckRun(gh, issue, commit.sha, { ...output, text });
     }
     const pushedNow = Boolean(commit?.sha && commit.pushed);
     const branchHasWork = commit?.startedFrom === "remote-branch";
@@ -206,7 +210,14 @@ export class GitHubCodeHost implements CodeHost {
       ? `Pushed \`${commit.sha!.slice(0, 12)}\` to \`${commit.branch}\`.`
       : "The agent made no change to the repository, so there is no commit and no pull request.";
     const body = clip(
-      [REPORT_MARKER, lead, renderReport(outcome.sections), verification, renderFooter(facts)].join("\n\n"),
+      [
+        REPORT_MARKER,
+        lead,
+        renderReport(outcome.sections),
+        verification,
+        runLogDetails(clippedRunLog(result, 15_000)),
+        renderFooter(facts),
+      ].join("\n\n"),
     );
     const url = await this.comment(body);
     if (task.target.kind === "issue") await removeLabel(gh, issue, NEEDS_INFO_LABEL);
@@ -248,6 +259,7 @@ export class GitHubCodeHost implements CodeHost {
       verification,
       closes: issue.number,
       facts,
+      runLog: runLogDetails(clippedRunLog(result, 15_000)),
     });
     const pr = await upsertPullRequest(gh, {
       owner: issue.owner,
@@ -302,6 +314,10 @@ export class GitHubCodeHost implements CodeHost {
 
   private async failed(result: JobResult, reason: string, tracking: TrackingComment): Promise<void> {
     const d = result.disposition;
+    if (d.kind === "cancelled") {
+      await tracking.finish(this.withNotes(stoppedState(d.reason, this.last, this.config.trigger.command)));
+      return;
+    }
     if (d.kind === "resume") {
       await tracking.finish(
         this.withNotes({

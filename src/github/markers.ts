@@ -4,3 +4,4 @@ export const UNAUTHORIZED_MARKER = "<!-- backend-go-agent:unauthorized -->";
 export const FORK_MARKER = "<!-- backend-go-agent:fork -->";
 export const REPORT_MARKER = "<!-- backend-go-agent:report -->";
 export const QUESTIONS_MARKER = "<!-- backend-go-agent:questions -->";
+export const STOP_MARKER = "<!-- backend-go-agent:stop -->";

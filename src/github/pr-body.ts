@@ -19,6 +19,8 @@ export interface PullRequestBodyInput {
   /** The issue this PR resolves; omitted on PR jobs. */
   closes?: number;
   facts: RunFacts;
+  /** What the agent did, collapsed (src/github/run-log.ts). */
+  runLog?: string;
 }
 
 const fmt = new Intl.NumberFormat("en-US");
@@ -46,6 +48,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
   return [
     renderReport(input.sections),
     input.verification.trim(),
+    ...(input.runLog ? [input.runLog] : []),
     renderFooter(input.facts, input.closes),
   ].join("\n\n");
 }

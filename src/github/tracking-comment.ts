@@ -12,7 +12,9 @@ export type Stage =
   | "pushing"
   | "done"
   | "needs_info"
-  | "failed";
+  | "failed"
+  /** Someone stopped the job (`/agent stop`). */
+  | "stopped";
 
 const STAGES: { stage: Stage; label: string }[] = [
   { stage: "queued", label: "Queued" },
@@ -32,7 +34,11 @@ export interface TrackingState {
 
 export function renderTracking(jobId: string, state: TrackingState, actor?: string): string {
   const current = STAGES.findIndex((s) => s.stage === state.stage);
-  const finished = state.stage === "done" || state.stage === "needs_info" || state.stage === "failed";
+  const finished =
+    state.stage === "done" ||
+    state.stage === "needs_info" ||
+    state.stage === "failed" ||
+    state.stage === "stopped";
   const lines = STAGES.map((s, i) => {
     if (finished || i < current) return `- [x] ${s.label}`;
     if (i === current) return `- [ ] **${s.label}…**${state.detail ? ` ${state.detail}` : ""}`;
@@ -45,7 +51,9 @@ export function renderTracking(jobId: string, state: TrackingState, actor?: stri
         ? "❓ **backend-go-agent** needs more information"
         : state.stage === "failed"
           ? "❌ **backend-go-agent** could not finish"
-          : `⏳ **backend-go-agent** is working${actor ? ` for @${actor}` : ""}`;
+          : state.stage === "stopped"
+            ? "⏹️ **backend-go-agent** was stopped"
+            : `⏳ **backend-go-agent** is working${actor ? ` for @${actor}` : ""}`;
   const parts = [TRACKING_MARKER, heading, ""];
   if (state.restarted)
     parts.push("_The app restarted while this job was running; it was picked up again._", "");

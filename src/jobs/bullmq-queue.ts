@@ -5,6 +5,7 @@
 // job that is not at its front goes back to delayed until it is.
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { type CancelResult, stoppedBeforeStart, stopReason } from "./cancel.js";
 import { errorSummary } from "./errors.js";
 import type { JobRecord, JobRecordPatch, JobStats } from "./job-record.js";
 import { cleanPatch, jobIdFor } from "./job-record.js";
@@ -53,6 +54,7 @@ export class BullMqJobQueue implements JobQueue {
   private handler: JobHandler | undefined;
   private stopping = false;
   private purgeTimer: NodeJS.Timeout | undefined;
+  private cancelPoll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly conn: BullMqConnection,
@@ -114,6 +116,8 @@ export class BullMqJobQueue implements JobQueue {
     this.worker.on("failed", (job, err) => {
       if (job?.id) void this.failedOutsideProcessor(job, err).catch(() => {});
     });
+    // A stop asked in another process reaches this one's running jobs within a poll.
+    this.cancelPoll = setInterval(() => void this.abortCancelled(), this.opts.pollMs);
     this.purgeTimer = setInterval(() => void this.purge().catch(() => {}), DAY_MS / 24);
     this.purgeTimer.unref();
     void this.purge().catch((err) => this.opts.logger?.error({ err }, "job queue: purge failed"));
@@ -123,6 +127,7 @@ export class BullMqJobQueue implements JobQueue {
     if (!this.worker || this.stopping) return;
     this.stopping = true;
     clearInterval(this.purgeTimer);
+    clearInterval(this.cancelPoll);
     // Stop fetching but keep renewing the running jobs' locks; a job fetched meanwhile is
     // handed straight back by process().
     await this.worker.pause(true);
@@ -151,6 +156,47 @@ export class BullMqJobQueue implements JobQueue {
     await this.records.update(jobId, cleanPatch(patch), Date.now());
   }
 
+  async cancel(target: string, by: string): Promise<CancelResult> {
+    const out: CancelResult = { queued: [], running: [] };
+    for (const id of await this.records.inLine(target)) {
+      const rec = await this.records.get(id);
+      if (!rec || rec.status === "succeeded" || rec.status === "failed" || rec.status === "cancelled")
+        continue;
+      if (rec.status === "running") {
+        await this.records.requestCancel(id, by);
+        out.running.push(id);
+        if (this.running.has(id)) this.running.abort(id, stopReason(by));
+        continue;
+      }
+      // Waiting or delayed: removed outright. A worker holding it just now (checking its
+      // turn) cannot have it removed, so it also finds the flag before it starts.
+      await this.records.requestCancel(id, by);
+      const removed = await this.queue.remove(id).catch(() => 0);
+      if (removed === 1) await this.endCancelled(target, id, stoppedBeforeStart(by), 0);
+      out.queued.push(id);
+    }
+    return out;
+  }
+
+  private async endCancelled(target: string, id: string, error: string, durationFrom: number): Promise<void> {
+    const now = Date.now();
+    await this.records.transition(id, "cancelled", { updatedAt: now, finishedAt: now, error });
+    await this.records.clearCancel(id);
+    await this.leave(target, id);
+    const fin = await this.records.get(id);
+    if (fin) this.opts.observer?.jobFinished(fin, durationFrom ? (now - durationFrom) / 1000 : 0);
+  }
+
+  private async abortCancelled(): Promise<void> {
+    const ids = this.running.ids();
+    try {
+      const asked = await this.records.cancelRequests(ids);
+      for (const [i, by] of asked.entries()) if (by) this.running.abort(ids[i]!, stopReason(by));
+    } catch (err) {
+      this.opts.logger?.error({ err }, "job queue: checking for stop requests failed");
+    }
+  }
+
   async purge(olderThanDays = this.opts.retentionDays): Promise<number> {
     const ids = await this.records.purge(Date.now() - olderThanDays * DAY_MS);
     // The BullMQ job goes with its record, so a later redelivery is a new job in both adapters.
@@ -173,6 +219,12 @@ export class BullMqJobQueue implements JobQueue {
       // Not this job's turn (or this worker is closing): back to delayed, no attempt spent.
       await job.moveToDelayed(Date.now() + (this.stopping ? 0 : this.opts.pollMs), token);
       throw new DelayedError();
+    }
+    const [stoppedBy] = await this.records.cancelRequests([id]);
+    if (stoppedBy) {
+      // Stopped while waiting: it ends here, never started.
+      await this.endCancelled(target, id, stoppedBeforeStart(stoppedBy), 0);
+      return;
     }
     const start = await this.records.start(id, Date.now());
     // Finished already: a run that ended after its worker gave it up. Never run it twice.
@@ -201,8 +253,12 @@ export class BullMqJobQueue implements JobQueue {
   ) {
     const id = job.id as string;
     const now = Date.now();
-    // A failed run still leaves what it cost (model, tokens) on the record.
-    if (result.kind === "failed" && result.patch && Object.keys(result.patch).length > 0) {
+    // A failed or stopped run still leaves what it cost (model, tokens) on the record.
+    if (
+      (result.kind === "failed" || result.kind === "cancelled") &&
+      result.patch &&
+      Object.keys(result.patch).length > 0
+    ) {
       await this.records.update(id, cleanPatch(result.patch), now);
     }
     if (result.kind === "interrupted") {
@@ -214,6 +270,10 @@ export class BullMqJobQueue implements JobQueue {
       const nextRunAt = now + backoffDelay(this.opts.backoffMs, job.attemptsMade + 1);
       await this.records.transition(id, "retrying", { updatedAt: now, error: result.error, nextRunAt });
       throw new Error(result.error);
+    }
+    if (result.kind === "cancelled") {
+      await this.endCancelled(target, id, result.error, (await this.records.get(id))?.startedAt ?? now);
+      throw new UnrecoverableError(result.error);
     }
     if (result.kind === "succeeded") {
       await this.records.transition(id, "succeeded", { ...result.patch, updatedAt: now, finishedAt: now }, [

@@ -12,7 +12,9 @@ export type JobStatus =
   /** Handed back by a worker that shut down; resumes as a restart. */
   | "interrupted"
   | "succeeded"
-  | "failed";
+  | "failed"
+  /** Someone stopped it (`/agent stop`): it ran no further and pushed nothing. */
+  | "cancelled";
 
 export const JOB_STATUSES: readonly JobStatus[] = [
   "queued",
@@ -21,6 +23,7 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   "interrupted",
   "succeeded",
   "failed",
+  "cancelled",
 ];
 
 export interface JobRecord {
@@ -68,7 +71,7 @@ export const PATCH_FIELDS = ["agent", "model", "inputTokens", "outputTokens", "c
 export type JobStats = Record<JobStatus, number>;
 
 export function emptyStats(): JobStats {
-  return { queued: 0, running: 0, retrying: 0, interrupted: 0, succeeded: 0, failed: 0 };
+  return { queued: 0, running: 0, retrying: 0, interrupted: 0, succeeded: 0, failed: 0, cancelled: 0 };
 }
 
 /** Jobs not yet finished: what /health calls the queue depth. */
@@ -77,7 +80,7 @@ export function queueDepth(stats: JobStats): number {
 }
 
 export function isFinished(status: JobStatus): boolean {
-  return status === "succeeded" || status === "failed";
+  return status === "succeeded" || status === "failed" || status === "cancelled";
 }
 
 /**

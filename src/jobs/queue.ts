@@ -1,6 +1,7 @@
 // The JobQueue port: durable jobs, dedupe by delivery id, one running job per target.
 // Two adapters implement it with the same semantics (test/jobs/queue-contract.ts):
 // SqliteJobQueue (embedded, the default) and BullMqJobQueue (Redis, scale-out workers).
+import type { CancelResult } from "./cancel.js";
 import type { JobRecord, JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import type { Disposition } from "./ports.js";
 import type { TaskRequest } from "./task.js";
@@ -96,6 +97,12 @@ export interface JobQueue {
   stats(): Promise<JobStats>;
   /** Records model, tokens, cost or the PR link on a job (absolute values). */
   update(jobId: string, patch: JobRecordPatch): Promise<void>;
+  /**
+   * Stops the target's ("owner/repo#number") unfinished jobs on behalf of `by`: jobs not yet
+   * started end `cancelled` at once; a running one is aborted (JobCancelled) by its worker,
+   * in this process or another, within about pollMs, and ends `cancelled`.
+   */
+  cancel(target: string, by: string): Promise<CancelResult>;
   /** Deletes finished records older than the retention; returns how many. */
   purge(olderThanDays?: number): Promise<number>;
   /** Stops (grace 0 if still started) and releases the database or Redis connections. */

@@ -23,7 +23,7 @@ return 0`;
 const START = `
 local old = redis.call('HGET', KEYS[1], 'status')
 if not old then return nil end
-if old == 'succeeded' or old == 'failed' then return {-1, 0, redis.call('HGET', KEYS[1], 'createdAt')} end
+if old == 'succeeded' or old == 'failed' or old == 'cancelled' then return {-1, 0, redis.call('HGET', KEYS[1], 'createdAt')} end
 local restarted = 0
 if old == 'running' or old == 'interrupted' then
   restarted = 1
@@ -57,7 +57,7 @@ return old`;
 const PURGE_ONE = `
 local st = redis.call('HGET', KEYS[1], 'status')
 local fin = tonumber(redis.call('HGET', KEYS[1], 'finishedAt') or '')
-if (st == 'succeeded' or st == 'failed') and fin and fin < tonumber(ARGV[2]) then
+if (st == 'succeeded' or st == 'failed' or st == 'cancelled') and fin and fin < tonumber(ARGV[2]) then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('HINCRBY', KEYS[3], st, -1)
@@ -218,6 +218,31 @@ export class RedisJobRecords {
 
   async leaveTarget(target: string, id: string): Promise<void> {
     await this.redis.zrem(this.targetSet(target), id);
+  }
+
+  /** Every job in the target's line, front first. */
+  async inLine(target: string): Promise<string[]> {
+    return this.redis.zrange(this.targetSet(target), "0", "-1");
+  }
+
+  private cancelKey(id: string): string {
+    return `${this.ns}:cancel:${id}`;
+  }
+
+  /** Asks whichever worker holds (or picks up) the job to stop it; kept a day at most. */
+  async requestCancel(id: string, by: string): Promise<void> {
+    await this.redis.set(this.cancelKey(id), by, "EX", 86_400);
+  }
+
+  /** Who asked to stop each of these jobs (undefined where nobody did). */
+  async cancelRequests(ids: string[]): Promise<(string | undefined)[]> {
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(...ids.map((id) => this.cancelKey(id)));
+    return values.map((v) => v ?? undefined);
+  }
+
+  async clearCancel(id: string): Promise<void> {
+    await this.redis.del(this.cancelKey(id));
   }
 }
 

@@ -16,6 +16,7 @@ import { redactSecrets } from "../secrets.js";
 import { verify } from "../verify/verify.js";
 import { verifyCommands } from "../verify/verify-commands.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
+import { throwIfStopped } from "./cancel.js";
 import { commitMessage } from "./commit-message.js";
 import { classifyError, JobCancelled, JobRefusal, PermanentError } from "./errors.js";
 import type {
@@ -186,6 +187,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       const leftovers = new Set(verdict?.leftovers ?? []);
       changed = changed.filter((f) => !leftovers.has(f));
       outcome = { ...outcome, changedFiles: changed };
+      throwIfStopped(signal);
       const sha =
         changed.length > 0
           ? await workspace.commit({
@@ -197,6 +199,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           : null;
       commit = { ...commitBase(prepared), sha, pushed: false };
       if (sha) {
+        throwIfStopped(signal);
         await progress("pushing", prepared.branch);
         commit.pushed = (await workspace.push(signal)).pushed;
       }

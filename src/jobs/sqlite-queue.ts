@@ -3,6 +3,7 @@
 // process died) is claimed again and runs as a restart.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { type CancelResult, stopReason } from "./cancel.js";
 import type { JobRecord, JobRecordPatch, JobStats } from "./job-record.js";
 import { cleanPatch } from "./job-record.js";
 import {
@@ -45,6 +46,7 @@ export class SqliteJobQueue implements JobQueue {
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private cancelPoll: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
   private wakeSoon: NodeJS.Immediate | undefined;
   private pending: {
@@ -100,6 +102,8 @@ export class SqliteJobQueue implements JobQueue {
     this.handler = handler;
     this.concurrency = opts.concurrency;
     this.heartbeat = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.opts.leaseMs / 3)));
+    // A stop asked in another process reaches this one's running jobs within a poll.
+    this.cancelPoll = setInterval(() => this.abortCancelled(), this.opts.pollMs);
     this.purgeTimer = setInterval(() => void this.purge(), DAY_MS / 24);
     this.purgeTimer.unref();
     void this.purge();
@@ -121,6 +125,7 @@ export class SqliteJobQueue implements JobQueue {
         this.store.finish(id, token, { status: "interrupted", error: "worker shut down" }, Date.now());
     }
     clearInterval(this.heartbeat);
+    clearInterval(this.cancelPoll);
     clearInterval(this.purgeTimer);
   }
 
@@ -139,6 +144,18 @@ export class SqliteJobQueue implements JobQueue {
 
   async update(jobId: string, patch: JobRecordPatch): Promise<void> {
     this.store.update(jobId, cleanPatch(patch), Date.now());
+  }
+
+  async cancel(target: string, by: string): Promise<CancelResult> {
+    const now = Date.now();
+    const res = this.store.cancel(target, by, now);
+    for (const id of res.queued) {
+      const fin = this.store.byId(id);
+      if (fin) this.opts.observer?.jobFinished(rowToRecord(fin), 0);
+    }
+    // Running here: no need to wait for the poll.
+    for (const id of res.running) if (this.tokens.has(id)) this.running.abort(id, stopReason(by));
+    return res;
   }
 
   async purge(olderThanDays = this.opts.retentionDays): Promise<number> {
@@ -205,13 +222,18 @@ export class SqliteJobQueue implements JobQueue {
 
   private record(row: JobRow, token: string, result: AttemptResult): void {
     const now = Date.now();
-    // A failed run still leaves what it cost (model, tokens) on the record.
-    if (result.kind === "failed" && result.patch && Object.keys(result.patch).length > 0) {
+    // A failed or stopped run still leaves what it cost (model, tokens) on the record.
+    if (
+      (result.kind === "failed" || result.kind === "cancelled") &&
+      result.patch &&
+      Object.keys(result.patch).length > 0
+    ) {
       this.store.update(row.id, cleanPatch(result.patch), now);
     }
     let f: Finish;
     if (result.kind === "succeeded") f = { status: "succeeded", patch: result.patch };
     else if (result.kind === "interrupted") f = { status: "interrupted", error: result.error };
+    else if (result.kind === "cancelled") f = { status: "cancelled", error: result.error };
     else if (shouldRetry(result, row.failures, this.opts.maxAttempts)) {
       f = {
         status: "retrying",
@@ -227,9 +249,19 @@ export class SqliteJobQueue implements JobQueue {
       );
       return;
     }
-    if (f.status === "succeeded" || f.status === "failed") {
+    if (f.status === "succeeded" || f.status === "failed" || f.status === "cancelled") {
       const fin = this.store.byId(row.id);
       if (fin) this.opts.observer?.jobFinished(rowToRecord(fin), (now - (fin.started_at ?? now)) / 1000);
+    }
+  }
+
+  private abortCancelled(): void {
+    try {
+      for (const { id, by } of this.store.cancelRequests([...this.tokens.keys()])) {
+        this.running.abort(id, stopReason(by));
+      }
+    } catch (err) {
+      this.opts.logger?.error({ err }, "job queue: checking for stop requests failed");
     }
   }
 

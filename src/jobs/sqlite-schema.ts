@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   output_tokens INTEGER,
   cost_usd REAL,
   pr_url TEXT,
-  error TEXT
+  error TEXT,
+  cancel_by TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_target_seq ON jobs (target, seq);
 CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
@@ -37,6 +38,12 @@ CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs (finished_at);
 `;
 
 export const UNFINISHED = "('queued','running','retrying','interrupted')";
+
+/** Columns added after the first release, for job files created before them. */
+export const ADDED_COLUMNS: Record<string, string> = {
+  // Who asked to stop a running job (`/agent stop`); its worker polls for it.
+  cancel_by: "TEXT",
+};
 
 export interface JobRow {
   seq: number;
@@ -66,6 +73,7 @@ export interface JobRow {
   cost_usd: number | null;
   pr_url: string | null;
   error: string | null;
+  cancel_by?: string | null;
 }
 
 export function rowToRecord(r: JobRow): JobRecord {

@@ -5,9 +5,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { stoppedBeforeStart } from "./cancel.js";
 import type { JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import { emptyStats, newRecord } from "./job-record.js";
-import { type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
+import { ADDED_COLUMNS, type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
 import { type TaskRequest, upgradeTask } from "./task.js";
 
 const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
@@ -23,7 +24,8 @@ export type Finish =
   | { status: "succeeded"; patch: JobRecordPatch }
   | { status: "failed"; error: string; failed: boolean }
   | { status: "retrying"; error: string; runAt: number; failed: boolean }
-  | { status: "interrupted"; error?: string };
+  | { status: "interrupted"; error?: string }
+  | { status: "cancelled"; error: string };
 
 export class SqliteJobStore {
   readonly db: Database.Database;
@@ -38,6 +40,10 @@ export class SqliteJobStore {
     this.db.pragma("synchronous = FULL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    const have = new Set((this.db.pragma("table_info(jobs)") as { name: string }[]).map((c) => c.name));
+    for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
+      if (!have.has(column)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${column} ${type}`);
+    }
   }
 
   #sql(text: string): Database.Statement {
@@ -110,6 +116,13 @@ export class SqliteJobStore {
       for (;;) {
         const row = pick.get({ now, local: JSON.stringify(localIds) }) as JobRow | undefined;
         if (!row) return null;
+        if (row.cancel_by) {
+          this.#sql(
+            `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL,
+                 finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
+          ).run({ id: row.id, now, error: `stopped by @${row.cancel_by}` });
+          continue;
+        }
         const stalled = row.status === "running";
         const restarted = stalled || row.status === "interrupted";
         if (stalled && row.stalls + 1 > maxRestarts) {
@@ -172,8 +185,45 @@ export class SqliteJobStore {
       case "interrupted":
         info = this.#sql(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`).run(base);
         break;
+      case "cancelled":
+        info = this.#sql(
+          `UPDATE jobs SET status='cancelled', ${release}, finished_at=@now, task=NULL, error=@error ${fence}`,
+        ).run({ ...base, error: f.error });
+        break;
     }
     return info.changes === 1;
+  }
+
+  /**
+   * Stops the target's unfinished jobs in one transaction: those not running end cancelled
+   * now; a running one is flagged (cancel_by) for its worker, whichever process holds it.
+   */
+  cancel(target: string, by: string, now: number): { queued: string[]; running: string[] } {
+    return this.db.transaction(() => {
+      const rows = this.#sql(
+        `SELECT id, status FROM jobs WHERE target=? AND status IN ${UNFINISHED} ORDER BY seq`,
+      ).all(target) as { id: string; status: JobStatus }[];
+      const queued = rows.filter((r) => r.status !== "running").map((r) => r.id);
+      const running = rows.filter((r) => r.status === "running").map((r) => r.id);
+      for (const id of queued) {
+        this.#sql(
+          `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, finished_at=@now,
+               updated_at=@now, error=@error WHERE id=@id`,
+        ).run({ id, now, error: stoppedBeforeStart(by) });
+      }
+      for (const id of running) {
+        this.#sql("UPDATE jobs SET cancel_by=@by, updated_at=@now WHERE id=@id").run({ id, by, now });
+      }
+      return { queued, running };
+    })();
+  }
+
+  /** Of these running jobs, the ones someone asked to stop, with who asked. */
+  cancelRequests(ids: string[]): { id: string; by: string }[] {
+    if (ids.length === 0) return [];
+    return this.#sql(
+      `SELECT id, cancel_by AS by FROM jobs WHERE id IN (SELECT value FROM json_each(?)) AND cancel_by IS NOT NULL`,
+    ).all(JSON.stringify(ids)) as { id: string; by: string }[];
   }
 
   update(id: string, patch: JobRecordPatch, now: number): void {
@@ -220,9 +270,9 @@ export class SqliteJobStore {
   }
 
   purge(before: number): number {
-    return this.#sql("DELETE FROM jobs WHERE status IN ('succeeded','failed') AND finished_at < ?").run(
-      before,
-    ).changes;
+    return this.#sql(
+      "DELETE FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?",
+    ).run(before).changes;
   }
 
   task(row: JobRow): TaskRequest {

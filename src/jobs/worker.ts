@@ -1,6 +1,6 @@
 // What both adapters share around the handler: one attempt with its outcome classified,
 // the backoff curve, and the set of running attempts that shutdown drains.
-import { classifyError, errorSummary, type FailureKind } from "./errors.js";
+import { classifyError, errorSummary, type FailureKind, JobCancelled } from "./errors.js";
 import type { JobRecordPatch } from "./job-record.js";
 import { cleanPatch } from "./job-record.js";
 import type { JobContext, JobHandler } from "./queue.js";
@@ -10,7 +10,9 @@ export type AttemptResult =
   | { kind: "succeeded"; patch: JobRecordPatch }
   | { kind: "failed"; failure: FailureKind; error: string; patch?: JobRecordPatch }
   /** The worker aborted the attempt (shutdown past grace, lost lease): hand the job back. */
-  | { kind: "interrupted"; error: string };
+  | { kind: "interrupted"; error: string }
+  /** Someone stopped the job (`/agent stop`): it ends cancelled, never retried. */
+  | { kind: "cancelled"; error: string; patch?: JobRecordPatch };
 
 export async function runAttempt(
   handler: JobHandler,
@@ -32,9 +34,11 @@ export async function runAttempt(
       case "failed":
         return { kind: "failed", failure: "permanent", error: d.reason, patch };
       case "cancelled":
-        return { kind: "failed", failure: "permanent", error: `cancelled: ${d.reason}`, patch };
+        return { kind: "cancelled", error: d.reason, patch };
     }
   } catch (err) {
+    if (ctx.signal.reason instanceof JobCancelled)
+      return { kind: "cancelled", error: ctx.signal.reason.message };
     if (ctx.signal.aborted) return { kind: "interrupted", error: errorSummary(err) };
     return { kind: "failed", failure: classifyError(err), error: errorSummary(err) };
   }
@@ -81,8 +85,9 @@ export class RunningAttempts {
     return done;
   }
 
-  abort(jobId: string, reason: string): void {
-    this.running.get(jobId)?.controller.abort(new Error(reason));
+  /** A string reason is a shutdown or a lost lease; a JobCancelled is a stop request. */
+  abort(jobId: string, reason: string | Error): void {
+    this.running.get(jobId)?.controller.abort(typeof reason === "string" ? new Error(reason) : reason);
   }
 
   /** Waits up to ms for every running attempt to settle; true when none is left. */

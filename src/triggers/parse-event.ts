@@ -7,6 +7,7 @@ import { parseAgentCommand } from "./command.js";
 import { DEFAULT_REPO_TRIGGERS, type RepoTriggers, triggerMismatch } from "./match.js";
 import { mayBeCollaborator } from "./permission.js";
 import { capText, sanitizeUntrusted } from "./sanitize.js";
+import { isStopCommand, type StopRequest } from "./stop-command.js";
 
 export interface TriggerSettings extends RepoTriggers {
   /** The App's own slug, so its comments never trigger it. */
@@ -27,7 +28,9 @@ export type ParsedTrigger =
       task: TaskRequest;
       /** Where to react 👀 (only when the sender may plausibly be a collaborator). */
       reaction?: { subject: "issue" | "issue_comment" | "review_comment"; id: number };
-    };
+    }
+  /** `/agent stop`: ends the target's job instead of queueing one (src/triggers/stop-command.ts). */
+  | { kind: "stop"; stop: StopRequest; reason: string };
 
 export class MalformedPayloadError extends Error {
   override name = "MalformedPayloadError";
@@ -150,6 +153,14 @@ export function parseTriggerEvent(
     }
     const command = parseAgentCommand(p.comment.body, settings.commandWord);
     if (!command) return { kind: "ignore", reason: `no /${settings.commandWord} command` };
+    if (isStopCommand(command)) {
+      const { owner, repo } = { owner: p.repository.owner.login, repo: p.repository.name };
+      const target = { owner, repo, number: subject.number, kind: onPr ? "pull_request" : "issue" } as const;
+      const by = { actor: p.comment.user.login, actorId: p.comment.user.id, commentId: p.comment.id };
+      const stop = { deliveryId, installationId: p.installation?.id, target, ...by };
+      const request = { ...stop, command: settings.commandWord, at: p.comment.created_at ?? at };
+      return { kind: "stop", stop: request, reason: "a stop request, not a task" };
+    }
     const fields = {
       actor: p.comment.user.login,
       actorId: p.comment.user.id,

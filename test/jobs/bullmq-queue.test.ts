@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BullMqJobQueue } from "../../src/jobs/bullmq-queue.js";
 import { makeTask } from "../support/queue-task.js";
 import { type RedisServer, startRedis } from "../support/redis-server.js";
+import { queueCancelContract } from "./queue-cancel-contract.js";
 import { queueContract } from "./queue-contract.js";
 
 let redis: RedisServer;
@@ -14,6 +15,13 @@ afterAll(async () => {
 let n = 0;
 
 queueContract("BullMQ", {
+  async fresh() {
+    const queueName = `contract-${n++}`;
+    return { open: async (opts) => new BullMqJobQueue({ url: redis.url, queueName }, opts) };
+  },
+});
+
+queueCancelContract("BullMQ", {
   async fresh() {
     const queueName = `contract-${n++}`;
     return { open: async (opts) => new BullMqJobQueue({ url: redis.url, queueName }, opts) };

@@ -1,6 +1,13 @@
 // The scripted Anthropic-compatible server for tests, with small builders for script steps.
 // The server itself lives in model-server.mjs so it can also run as its own process.
-import type { RecordedRequest, ScriptedBlock, ScriptedError, ScriptedMessage } from "./model-server.mjs";
+import type {
+  RecordedRequest,
+  ScriptedBlock,
+  ScriptedError,
+  ScriptedMessage,
+  ScriptedResponse,
+  ScriptStep,
+} from "./model-server.mjs";
 
 export type {
   RecordedRequest,
@@ -65,3 +72,31 @@ export function report(sections: string[], body = "Done."): string {
 }
 
 export const GO_ENGINEER_SECTIONS = ["Summary", "Implementation", "Files Changed", "Testing", "Next Steps"];
+
+/**
+ * A model call that hangs until `release` (if ever); `reached` resolves when the request
+ * arrives. A run that ends while it is never released must have aborted the request.
+ */
+export function heldStep(then: ScriptedResponse = say("released")): {
+  step: ScriptStep;
+  reached: Promise<void>;
+  release: () => void;
+} {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => {
+    reach = r;
+  });
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  return {
+    step: async () => {
+      reach();
+      await released;
+      return then;
+    },
+    reached,
+    release,
+  };
+}
