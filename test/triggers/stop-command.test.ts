@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { parseAgentCommand } from "../../src/triggers/command.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { isStopCommand } from "../../src/triggers/stop-command.js";
-import { issueCommentCreated, reviewCommentCreated } from "../support/webhook-payloads.js";
+import { commentPayload, reviewCommentPayload } from "../support/webhook-payloads.js";
 
 const stop = (body: string, word = "agent") => {
   const c = parseAgentCommand(body, word);
@@ -27,7 +27,7 @@ describe("/agent stop", () => {
   });
 
   it("parses to a stop request for the issue or PR, never a task", () => {
-    const onIssue = parseTriggerEvent("issue_comment", "d-1", issueCommentCreated("/agent stop"));
+    const onIssue = parseTriggerEvent("issue_comment", "d-1", commentPayload("/agent stop"));
     expect(onIssue).toMatchObject({
       kind: "stop",
       stop: {
@@ -42,22 +42,21 @@ describe("/agent stop", () => {
     const onPr = parseTriggerEvent(
       "issue_comment",
       "d-2",
-      issueCommentCreated("/agent stop", { onPullRequest: true }),
+      commentPayload("/agent stop", { onPullRequest: true }),
     );
     expect(onPr).toMatchObject({ kind: "stop", stop: { target: { kind: "pull_request", number: 42 } } });
     const onLine = parseTriggerEvent(
       "pull_request_review_comment",
       "d-3",
-      reviewCommentCreated("/agent stop"),
+      reviewCommentPayload("/agent stop"),
     );
     expect(onLine).toMatchObject({ kind: "stop", stop: { target: { kind: "pull_request", number: 7 } } });
   });
 
   it("from a bot, or with another command word, is ignored", () => {
     expect(
-      parseTriggerEvent("issue_comment", "d-4", issueCommentCreated("/agent stop", { senderType: "Bot" }))
-        .kind,
+      parseTriggerEvent("issue_comment", "d-4", commentPayload("/agent stop", { senderType: "Bot" })).kind,
     ).toBe("ignore");
-    expect(parseTriggerEvent("issue_comment", "d-5", issueCommentCreated("/bot stop")).kind).toBe("ignore");
+    expect(parseTriggerEvent("issue_comment", "d-5", commentPayload("/bot stop")).kind).toBe("ignore");
   });
 });
