@@ -145,7 +145,12 @@ export class GitHubCodeHost implements CodeHost {
     const d = result.disposition.kind;
     if (!comments?.length || d === "retry" || d === "resume") return;
     const { gh, issue, jobId } = this.o;
-    await replyInReviewThreads(gh, issue, comments, result, jobId, this.published.commentUrl);
+    try {
+      await replyInReviewThreads(gh, issue, comments, result, jobId, this.published.commentUrl);
+    } catch (err) {
+      // The report is on the PR already; a thread that cannot be answered must not fail the job.
+      this.o.logger.warn({ jobId, err: (err as Error).message }, "could not reply in the review's threads");
+    }
   }
 
   /** The job's tracking comment: this job's earlier one when the job ran before, else a new one. */

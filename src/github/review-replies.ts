@@ -37,7 +37,7 @@ export async function replyInReviewThreads(
   reportUrl?: string,
 ): Promise<number> {
   const tag = `<!-- backend-go-agent:review-reply job=${jobId} -->`;
-  const { data: existing } = await gh.rest.pulls.listReviewComments({
+  const existing = await gh.paginate(gh.rest.pulls.listReviewComments, {
     owner: pr.owner,
     repo: pr.repo,
     pull_number: pr.number,
