@@ -28,7 +28,14 @@ export interface AppOptions {
   onStop?: (context: Context, stop: StopRequest) => void;
 }
 
-const EVENTS = ["issues.labeled", "issue_comment.created", "pull_request_review_comment.created"] as const;
+const EVENTS = [
+  "issues.labeled",
+  "issue_comment.created",
+  "pull_request_review_comment.created",
+  // The bot's pull requests: a whole review, and the repository's CI failing on its branch.
+  "pull_request_review.submitted",
+  "check_run.completed",
+] as const;
 
 function react(context: Context, reaction: { subject: string; id: number }): void {
   const { owner, repo } = context.repo();

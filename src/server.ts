@@ -97,6 +97,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     }
     let loaded: Probot | undefined;
     const app = createApp(queue, {
+      // So the app's own check runs are never taken for the repository's CI.
+      settings: config.appId ? { appId: Number(config.appId) } : {},
       repoTriggers: repoTriggerLookup({
         onError: (repo, err) =>
           log.warn({ repo, err: (err as Error).message }, "could not read trigger settings"),

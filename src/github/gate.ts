@@ -14,6 +14,7 @@ import { issueBranchName } from "../workspace/branch-name.js";
 import { isAuthorized } from "./authorize.js";
 import type { GitHubClient, IssueRef } from "./client.js";
 import { replyOnce } from "./comments.js";
+import { followUpGate } from "./follow-up-gate.js";
 import { FORK_MARKER, UNAUTHORIZED_MARKER } from "./markers.js";
 import { githubConfigReader } from "./repo-files.js";
 import { type PullRequestInfo, readPullRequest } from "./thread.js";
@@ -30,12 +31,21 @@ export interface GateResult {
   facts?: GateFacts;
   /** Set once the job is accepted but cannot run: the reason, for the tracking comment. */
   refusal?: JobRefusal;
+  /** For the tracking comment from the start (a CI fix's attempt count). */
+  note?: string;
+}
+
+export interface GateOptions {
+  /** The App's bot user (`<slug>[bot]`): whose pull requests reviews and CI fixes follow up. */
+  botLogin?: string;
+  jobId?: string;
 }
 
 export async function gateOnGitHub(
   gh: GitHubClient,
   task: TaskRequest,
   log: (msg: string, extra?: object) => void,
+  options: GateOptions = {},
 ): Promise<GateResult> {
   const { owner, repo, number } = task.target;
   const issue: IssueRef = { owner, repo, number };
@@ -58,7 +68,11 @@ export async function gateOnGitHub(
   }
 
   const minimum = config.trigger.min_permission;
-  const { allowed, permission } = await isAuthorized(gh, { owner, repo }, task.trigger.actor, minimum);
+  // A failing check has no person behind it: the bot's own PR is what allows it (follow-up-gate.ts).
+  const { allowed, permission } =
+    task.trigger.kind === "ci_failure"
+      ? { allowed: true, permission: "none" }
+      : await isAuthorized(gh, { owner, repo }, task.trigger.actor, minimum);
   if (!allowed) {
     log("sender may not trigger", { actor: task.trigger.actor, permission });
     await replyOnce(
@@ -74,6 +88,7 @@ export async function gateOnGitHub(
 
   const { data } = await apiRepo;
   const facts: GateFacts = { repo: { cloneUrl: data.clone_url, defaultBranch: data.default_branch } };
+  let note: string | undefined;
   if (task.target.kind === "pull_request") {
     facts.pr = await readPullRequest(gh, { owner, repo }, number);
     if (facts.pr.isFork) {
@@ -86,6 +101,12 @@ export async function gateOnGitHub(
       );
       return { decision: { kind: "refused", reason: "the pull request comes from a fork" } };
     }
+    const followUp = await followUpGate({ gh, task, config, pr: facts.pr, log, ...options });
+    if ("refused" in followUp) {
+      log("follow-up not taken", { reason: followUp.refused });
+      return { decision: { kind: "refused", reason: followUp.refused } };
+    }
+    note = followUp.note;
     if (facts.pr.state !== "open" && !refusal) {
       refusal = new JobRefusal(
         `closed PR #${number}`,
@@ -93,7 +114,7 @@ export async function gateOnGitHub(
       );
     }
   }
-  return { decision: { kind: "accepted", plan: workPlan(task, config, facts) }, facts, refusal };
+  return { decision: { kind: "accepted", plan: workPlan(task, config, facts) }, facts, refusal, note };
 }
 
 /** The PR's own branch, or the issue's branch from the configured base. */

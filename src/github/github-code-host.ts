@@ -24,6 +24,8 @@ import { QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
 import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
+import type { ReviewLineComment } from "./review-context.js";
+import { replyInReviewThreads } from "./review-replies.js";
 import { checkRunText, clippedRunLog, runLogDetails } from "./run-log.js";
 import { stoppedState } from "./stopped-job.js";
 import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
@@ -42,6 +44,8 @@ export interface GitHubCodeHostOptions {
   trackingIntervalMs?: number;
   context: TaskContextOptions;
   logger: QueueLogger;
+  /** The App's bot user (`<slug>[bot]`): reviews and CI fixes follow up on its pull requests. */
+  botLogin?: string;
 }
 
 /** What the gate learned, for the later steps. */
@@ -50,6 +54,8 @@ interface Accepted {
   facts: GateFacts;
   /** A note for the tracking comment (refused repository agent files). */
   notes?: string;
+  /** A pr_review job's line comments, answered in their threads. */
+  reviewComments?: ReviewLineComment[];
 }
 
 const clip = (text: string) =>
@@ -90,9 +96,9 @@ export class GitHubCodeHost implements CodeHost {
     const { jobId } = this.o;
     const log = (msg: string, extra: object = {}) =>
       this.o.logger.info({ jobId, target: targetKey(task.target), ...extra }, msg);
-    const gated = await gateOnGitHub(this.o.gh, task, log);
+    const gated = await gateOnGitHub(this.o.gh, task, log, { botLogin: this.o.botLogin, jobId });
     if (gated.decision.kind === "refused") return gated.decision;
-    this.accepted = { config: gated.decision.plan.config, facts: gated.facts! };
+    this.accepted = { config: gated.decision.plan.config, facts: gated.facts!, notes: gated.note };
     // Written while the checkout starts: the comment is awaited only where it is needed.
     this.openTracking(task.trigger.actor);
     if (gated.refusal) throw gated.refusal;
@@ -100,14 +106,16 @@ export class GitHubCodeHost implements CodeHost {
   }
 
   async taskContext(task: TaskRequest, plan: WorkPlan): Promise<TaskContext> {
-    const { problems, ...context } = await taskContextOnGitHub(
+    const { problems, reviewComments, ...context } = await taskContextOnGitHub(
       this.o.gh,
       task,
       plan,
       this.accepted!.facts,
       this.o.context,
     );
-    this.accepted!.notes = renderAgentProblems(problems) || undefined;
+    const notes = [this.accepted!.notes, renderAgentProblems(problems)].filter(Boolean).join("\n\n");
+    this.accepted!.notes = notes || undefined;
+    this.accepted!.reviewComments = reviewComments;
     return context;
   }
 
@@ -129,7 +137,22 @@ export class GitHubCodeHost implements CodeHost {
     else if (outcome.kind === "needs_clarification")
       await this.questions(result, outcome.questions, tracking);
     else await this.failed(result, outcome.reason, tracking);
+    await this.answerReview(result);
     return this.published;
+  }
+
+  /** A review's line comments, each answered in its thread, once the job will not run again. */
+  private async answerReview(result: JobResult): Promise<void> {
+    const comments = this.accepted?.reviewComments;
+    const d = result.disposition.kind;
+    if (!comments?.length || d === "retry" || d === "resume") return;
+    const { gh, issue, jobId } = this.o;
+    try {
+      await replyInReviewThreads(gh, issue, comments, result, jobId, this.published.commentUrl);
+    } catch (err) {
+      // The report is on the PR already; a thread that cannot be answered must not fail the job.
+      this.o.logger.warn({ jobId, err: (err as Error).message }, "could not reply in the review's threads");
+    }
   }
 
   /** The job's tracking comment: this job's earlier one when the job ran before, else a new one. */

@@ -44,6 +44,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
     const session = await openInstallation(deps.probot, task.installationId);
     const gh = session.octokit;
     const { owner, repo, number } = task.target;
+    const identity = await deps.identity();
     const host = new GitHubCodeHost({
       gh,
       issue: { owner, repo, number },
@@ -52,8 +53,8 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       trackingIntervalMs: deps.trackingIntervalMs,
       context: { appAgentsDir: deps.appAgentsDir, maxThreadChars: deps.maxThreadChars },
       logger: deps.logger,
+      botLogin: identity.name,
     });
-    const identity = await deps.identity();
     const result = await runJob(task, {
       host,
       workspace: ({ checkout, config }) =>

@@ -5,3 +5,7 @@ export const FORK_MARKER = "<!-- backend-go-agent:fork -->";
 export const REPORT_MARKER = "<!-- backend-go-agent:report -->";
 export const QUESTIONS_MARKER = "<!-- backend-go-agent:questions -->";
 export const STOP_MARKER = "<!-- backend-go-agent:stop -->";
+export const CI_FIX_ATTEMPT_MARKER = "<!-- backend-go-agent:ci-fix-attempt -->";
+export const CI_FIX_LIMIT_MARKER = "<!-- backend-go-agent:ci-fix-limit -->";
+/** Followed by the check's name (URI-encoded) and ` -->`: one "pre-existing" reply per check. */
+export const CI_PREEXISTING_MARKER_PREFIX = "<!-- backend-go-agent:ci-preexisting:";

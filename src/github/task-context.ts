@@ -7,9 +7,11 @@ import type { TaskRequest } from "../jobs/task.js";
 import { type AgentMaterial, loadAgentMaterial } from "../repo/agent-material.js";
 import { instructionsRef } from "../repo/index.js";
 import type { GitHubClient } from "./client.js";
+import { followUpMaterial } from "./follow-up-context.js";
 import type { GateFacts } from "./gate.js";
 import { pullRequestContext } from "./pull-request-context.js";
 import { githubRepoFiles } from "./repo-files.js";
+import type { ReviewLineComment } from "./review-context.js";
 import { readThread } from "./thread.js";
 
 export interface TaskContextOptions {
@@ -24,7 +26,7 @@ export async function taskContextOnGitHub(
   plan: WorkPlan,
   facts: GateFacts,
   options: TaskContextOptions,
-): Promise<TaskContext & { problems: AgentMaterial["problems"] }> {
+): Promise<TaskContext & { problems: AgentMaterial["problems"]; reviewComments?: ReviewLineComment[] }> {
   const { owner, repo, number } = task.target;
   const { trigger } = task;
   const ref = instructionsRef(task.target, {
@@ -33,11 +35,14 @@ export async function taskContextOnGitHub(
   });
   const prContext = facts.pr ? pullRequestContext(gh, { owner, repo }, facts.pr) : undefined;
   prContext?.catch(() => undefined);
+  const followUp = followUpMaterial(gh, task, facts.pr);
+  followUp.catch(() => undefined);
   const focus = (async () => [
     ...((await prContext)?.paths ?? []),
+    ...((await followUp.catch(() => undefined))?.paths ?? []),
     ...(task.context.review ? [task.context.review.path] : []),
   ])();
-  const [comments, material, pr] = await Promise.all([
+  const [comments, material, pr, extra] = await Promise.all([
     readThread(
       gh,
       { owner, repo, number },
@@ -54,12 +59,21 @@ export async function taskContextOnGitHub(
       focus,
     }),
     prContext,
+    followUp,
   ]);
   return {
-    task: { ...task, context: { ...task.context, comments }, agent: material.definition.name },
+    task: {
+      ...task,
+      context: {
+        ...task.context,
+        comments,
+        ...(extra?.title && !task.context.title ? { title: extra.title } : {}),
+      },
+      agent: material.definition.name,
+    },
     definition: material.definition,
     tools: material.tools,
-    material: [material.instructions, pr?.text].filter(Boolean).join("\n\n"),
+    material: [material.instructions, pr?.text, extra?.text].filter(Boolean).join("\n\n"),
     ...(trigger.actorId
       ? {
           coAuthor: {
@@ -69,5 +83,6 @@ export async function taskContextOnGitHub(
         }
       : {}),
     problems: material.problems,
+    ...(extra?.reviewComments ? { reviewComments: extra.reviewComments } : {}),
   };
 }

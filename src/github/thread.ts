@@ -51,6 +51,8 @@ export interface PullRequestInfo {
   headRepoFullName: string | null;
   isFork: boolean;
   state: string;
+  /** Who opened it (the bot's PRs are answered by reviews and CI fixes). */
+  author?: string;
 }
 
 export class PullRequestNotFoundError extends Error {
@@ -75,6 +77,7 @@ export async function readPullRequest(
       headRepoFullName: headRepo,
       isFork: headRepo !== `${repo.owner}/${repo.repo}`,
       state: data.state,
+      author: data.user?.login,
     };
   } catch (err) {
     if (statusOf(err) === 404) throw new PullRequestNotFoundError(`pull request #${number} was not found`);

@@ -59,6 +59,31 @@ export interface ReviewCommentTrigger extends CommandBase {
   kind: "review_comment_command";
 }
 
+/**
+ * A submitted review on a pull request: `/agent …` in its body, or (when the repository opts
+ * in with `pull_request.on_review: changes_requested`) any "Request changes" review on a PR
+ * the bot opened. The job gets every line comment of the review.
+ */
+export interface PrReviewTrigger extends TriggerBase {
+  kind: "pr_review";
+  reviewId: number;
+  /** GitHub's review state, lower case: commented, changes_requested, approved. */
+  reviewState: string;
+  /** The command word the review body used; absent when the review triggers by its state. */
+  reviewCommand?: string;
+}
+
+/** A check from another app concluded failure or timed_out on the head of the bot's open PR. */
+export interface CiFailureTrigger extends TriggerBase {
+  kind: "ci_failure";
+  checkRunId: number;
+  checkName: string;
+  headSha: string;
+  conclusion: string;
+  /** The app that ran the check (`github-actions` for Actions). */
+  checkApp: { slug: string; id?: number };
+}
+
 /** `backend-go-agent run` on a local checkout. */
 export interface CliTrigger extends TriggerBase {
   kind: "cli";
@@ -69,6 +94,8 @@ export type Trigger =
   | IssueCommandTrigger
   | PrCommandTrigger
   | ReviewCommentTrigger
+  | PrReviewTrigger
+  | CiFailureTrigger
   | CliTrigger;
 
 export type TriggerKind = Trigger["kind"];

@@ -127,6 +127,15 @@ export const repoConfigSchema = z.strictObject({
         .default([]),
       team_reviewers: z.array(z.string().regex(/^[a-z\d][a-z\d._-]*$/i, "must be a team slug")).default([]),
       labels: z.array(labelName).default([]),
+      /** Which reviews on the bot's PRs start a job: only `/agent` in the body, or any "Request changes". */
+      on_review: z.enum(["command", "changes_requested"]).default("command"),
+    })
+    .prefault({}),
+  /** Fixing the repository's own CI when it fails on the bot's pull request. */
+  ci_fix: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      max_attempts: positiveInt(20).default(3),
     })
     .prefault({}),
   commits: z

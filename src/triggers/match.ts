@@ -27,6 +27,13 @@ export function triggerMismatch(trigger: Trigger, settings: RepoTriggers): strin
   if (isCommandTrigger(trigger) && trigger.command.toLowerCase() !== settings.commandWord.toLowerCase()) {
     return `/${trigger.command} is not this repository's command (/${settings.commandWord})`;
   }
+  if (
+    trigger.kind === "pr_review" &&
+    trigger.reviewCommand !== undefined &&
+    trigger.reviewCommand.toLowerCase() !== settings.commandWord.toLowerCase()
+  ) {
+    return `/${trigger.reviewCommand} is not this repository's command (/${settings.commandWord})`;
+  }
   return undefined;
 }
 
@@ -34,12 +41,20 @@ const SLASH_COMMAND = /^\s{0,3}\/([a-z][a-z0-9_-]{0,31})(?=\s|$)/gim;
 
 /** Whether an event ignored under `defaults` could be a trigger under another label or command word. */
 export function mightTriggerElsewhere(name: string, payload: unknown, defaults: RepoTriggers): boolean {
-  const p = payload as { action?: string; label?: { name?: string }; comment?: { body?: string } };
+  const p = payload as {
+    action?: string;
+    label?: { name?: string };
+    comment?: { body?: string };
+    review?: { body?: string | null };
+  };
   if (name === "issues" && p.action === "labeled") {
     return typeof p.label?.name === "string" && !defaults.labels.includes(p.label.name);
   }
-  if (p.action !== "created" || typeof p.comment?.body !== "string") return false;
-  for (const m of p.comment.body.matchAll(SLASH_COMMAND)) {
+  // A comment, or a submitted review's body.
+  const body =
+    p.action === "submitted" ? p.review?.body : p.action === "created" ? p.comment?.body : undefined;
+  if (typeof body !== "string") return false;
+  for (const m of body.matchAll(SLASH_COMMAND)) {
     if (m[1]!.toLowerCase() !== defaults.commandWord.toLowerCase()) return true;
   }
   return false;

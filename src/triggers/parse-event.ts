@@ -4,7 +4,10 @@
 import { z } from "zod";
 import type { TaskRequest, Trigger } from "../jobs/task.js";
 import { parseAgentCommand } from "./command.js";
+import type { FollowUpParseContext } from "./follow-up-parse.js";
 import { DEFAULT_REPO_TRIGGERS, type RepoTriggers, triggerMismatch } from "./match.js";
+import { parseCheckRunCompleted } from "./parse-check-run.js";
+import { parseReviewSubmitted } from "./parse-review.js";
 import { mayBeCollaborator } from "./permission.js";
 import { capText, sanitizeUntrusted } from "./sanitize.js";
 import { isStopCommand, type StopRequest } from "./stop-command.js";
@@ -12,6 +15,8 @@ import { isStopCommand, type StopRequest } from "./stop-command.js";
 export interface TriggerSettings extends RepoTriggers {
   /** The App's own slug, so its comments never trigger it. */
   appSlug?: string;
+  /** The App's id, so its own check runs never trigger it. */
+  appId?: number;
   /** Untrusted text above this size is cut (a 1 MB issue body must not flood the prompt). */
   maxContextChars: number;
 }
@@ -185,6 +190,24 @@ export function parseTriggerEvent(
         ? { subject: review ? "review_comment" : "issue_comment", id: p.comment.id }
         : undefined,
     });
+  }
+
+  if (event === "pull_request_review.submitted" || event === "check_run.completed") {
+    const ctx: FollowUpParseContext = {
+      deliveryId,
+      at,
+      commandWord: settings.commandWord,
+      appSlug: settings.appSlug,
+      appId: settings.appId,
+      clean,
+      parse,
+      isBot: (u) => isBot(u, settings),
+    };
+    const parsed =
+      event === "check_run.completed"
+        ? parseCheckRunCompleted(payload, ctx)
+        : parseReviewSubmitted(payload, ctx);
+    return matched(parsed);
   }
 
   return { kind: "ignore", reason: `event ${event} is not a trigger` };

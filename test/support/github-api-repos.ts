@@ -27,8 +27,16 @@ function installationJson(ctx: RouteContext, id: number) {
       contents: "write",
       checks: "write",
       metadata: "read",
+      actions: "read",
     },
-    events: ["issues", "issue_comment", "pull_request", "pull_request_review_comment"],
+    events: [
+      "issues",
+      "issue_comment",
+      "pull_request",
+      "pull_request_review_comment",
+      "pull_request_review",
+      "check_run",
+    ],
   };
 }
 

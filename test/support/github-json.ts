@@ -152,6 +152,8 @@ export function reviewCommentJson(urls: Urls, c: ReviewCommentState) {
     url: `${urls.api}/repos/${c.owner}/${c.repo}/pulls/comments/${c.id}`,
     html_url: `${urls.web}/${c.owner}/${c.repo}/pull/${c.pullNumber}#discussion_r${c.id}`,
     pull_request_url: `${urls.api}/repos/${c.owner}/${c.repo}/pulls/${c.pullNumber}`,
+    pull_request_review_id: c.reviewId ?? null,
+    ...(c.inReplyTo ? { in_reply_to_id: c.inReplyTo } : {}),
   };
 }
 
@@ -166,6 +168,7 @@ export function checkRunJson(urls: Urls, c: CheckRunState) {
     details_url: c.detailsUrl,
     url: `${urls.api}/repos/${c.owner}/${c.repo}/check-runs/${c.id}`,
     html_url: `${urls.web}/${c.owner}/${c.repo}/runs/${c.id}`,
+    ...(c.app ? { app: { id: c.app.id, slug: c.app.slug, name: c.app.slug } } : {}),
   };
 }
 

@@ -19,10 +19,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitBackend } from "./git-server.js";
+import { checkRoutes } from "./github-api-checks.js";
 import { gitRoutes } from "./github-api-git.js";
 import { issueRoutes } from "./github-api-issues.js";
 import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
+import { reviewRoutes } from "./github-api-reviews.js";
 import { cloneUrl, type Urls } from "./github-json.js";
 import { HttpError, match, type Reply, readBody, type StandInEnv, sendReply } from "./github-routes.js";
 import {
@@ -36,7 +38,7 @@ import {
   type UserRef,
 } from "./github-state.js";
 
-const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes];
+const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes, ...reviewRoutes, ...checkRoutes];
 
 export interface GitHubStandInOptions {
   app?: { id: number; slug: string; name: string };

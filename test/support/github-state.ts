@@ -72,6 +72,41 @@ export interface ReviewCommentState {
   diffHunk: string;
   commitId: string;
   user: UserRef;
+  /** The review it belongs to (absent for a single comment). */
+  reviewId?: number;
+  /** The comment it answers in the same thread. */
+  inReplyTo?: number;
+}
+
+export interface ReviewState {
+  id: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  body: string | null;
+  /** As the REST API spells it: COMMENTED, CHANGES_REQUESTED, APPROVED. */
+  state: string;
+  commitId: string;
+  user: UserRef;
+  submittedAt: string;
+}
+
+export interface AnnotationState {
+  path: string;
+  startLine: number;
+  endLine: number;
+  level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string;
+}
+
+/** A GitHub Actions job (its id is its check run's id) and its log. */
+export interface ActionsJobState {
+  id: number;
+  owner: string;
+  repo: string;
+  steps: { name: string; number: number; conclusion: string | null }[];
+  log: string;
 }
 
 export interface CheckRunState {
@@ -86,6 +121,9 @@ export interface CheckRunState {
   detailsUrl: string | null;
   /** The request bodies that created and updated it, in order. */
   history: Record<string, unknown>[];
+  /** The app that made it; absent means the App the stand-in serves. */
+  app?: { id: number; slug: string };
+  annotations?: AnnotationState[];
 }
 
 export interface ReactionState {
@@ -119,6 +157,10 @@ export class GitHubState {
   readonly comments: CommentState[] = [];
   readonly reviewComments: ReviewCommentState[] = [];
   readonly checkRuns: CheckRunState[] = [];
+  readonly reviews: ReviewState[] = [];
+  readonly actionsJobs: ActionsJobState[] = [];
+  /** Set to false to answer Actions routes 403, as for an installation without `actions: read`. */
+  actionsReadable = true;
   readonly reactions: ReactionState[] = [];
   readonly requests: RequestLogEntry[] = [];
   readonly tokens: InstallationToken[] = [];

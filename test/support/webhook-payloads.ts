@@ -85,3 +85,63 @@ export function reviewCommentPayload(body: string, o: PayloadOptions & { headRep
     ...c,
   };
 }
+
+/** `pull_request_review.submitted` as GitHub sends it (the line comments are not in it). */
+export function reviewSubmitted(
+  body: string | null,
+  o: PayloadOptions & { state?: string; prAuthor?: string; reviewer?: string } = {},
+) {
+  const c = common(o);
+  const prAuthor = o.prAuthor ?? "backend-go-agent[bot]";
+  const reviewer = o.reviewer ? { login: o.reviewer, id: 101, type: "User" } : c.sender;
+  return {
+    action: "submitted",
+    review: {
+      id: 9001,
+      body,
+      state: o.state ?? "commented",
+      user: reviewer,
+      submitted_at: "2026-11-23T10:00:00Z",
+      author_association: o.association ?? "COLLABORATOR",
+    },
+    pull_request: {
+      number: o.number ?? 7,
+      title: "Balance endpoint",
+      body: "Adds the endpoint.",
+      user: { login: prAuthor, id: 5, type: prAuthor.endsWith("[bot]") ? "Bot" : "User" },
+      head: { ref: "backend-go/issue-1", sha: "a".repeat(40) },
+      base: { ref: "main" },
+    },
+    ...c,
+  };
+}
+
+/** `check_run.completed` as GitHub sends it: the app that ran it and the PRs of its head. */
+export function checkRunCompletedPayload(
+  o: PayloadOptions & {
+    name?: string;
+    conclusion?: string | null;
+    app?: { id: number; slug: string } | null;
+    headSha?: string;
+    pullRequests?: { number: number; headSha?: string }[];
+  } = {},
+) {
+  const headSha = o.headSha ?? "b".repeat(40);
+  return {
+    action: "completed",
+    check_run: {
+      id: 31337,
+      name: o.name ?? "lint",
+      head_sha: headSha,
+      status: "completed",
+      conclusion: o.conclusion === undefined ? "failure" : o.conclusion,
+      app: o.app === undefined ? { id: 15368, slug: "github-actions" } : o.app,
+      pull_requests: (o.pullRequests ?? [{ number: o.number ?? 7 }]).map((p) => ({
+        number: p.number,
+        head: { ref: "backend-go/issue-1", sha: p.headSha ?? headSha },
+        base: { ref: "main" },
+      })),
+    },
+    ...common({ ...o, sender: o.sender ?? "github-actions[bot]", senderType: "Bot" }),
+  };
+}

@@ -1,0 +1,66 @@
+// `check_run.completed` → a ci_failure trigger: a check from another app concluded failure
+// or timed_out on the head commit of a pull request. Whether the PR is the bot's, open, and
+// within the attempt limit is the gate's to decide (it asks GitHub). The delivery id becomes
+// "this check on this head", so a flood of redeliveries or re-runs makes one job.
+import { z } from "zod";
+import type { CiFailureTrigger } from "../jobs/task.js";
+import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
+
+const FAILED = new Set(["failure", "timed_out"]);
+
+const checkRunCompleted = z.object({
+  action: z.literal("completed"),
+  repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }),
+  installation: z.object({ id: z.number() }).optional(),
+  check_run: z.object({
+    id: z.number(),
+    name: z.string(),
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/i, "must be a commit sha"),
+    conclusion: z.string().nullable().optional(),
+    app: z.object({ id: z.number().optional(), slug: z.string() }).nullable().optional(),
+    pull_requests: z
+      .array(
+        z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }).optional() }),
+      )
+      .default([]),
+  }),
+});
+
+export const CI_FIX_INSTRUCTION =
+  "A check of this repository's own CI failed on this pull request's head commit; its output is in the material below. Find the cause in the code and fix it on this branch so the check passes. Do not weaken, skip or delete tests or checks, and do not change CI configuration.";
+
+export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseContext): FollowUpParsed {
+  const p = ctx.parse(checkRunCompleted, payload, "check_run.completed");
+  const run = p.check_run;
+  const conclusion = run.conclusion ?? "none";
+  if (!FAILED.has(conclusion)) return { kind: "ignore", reason: `check concluded ${conclusion}` };
+  const app = run.app ?? { slug: "unknown" };
+  if ((ctx.appId !== undefined && app.id === ctx.appId) || (ctx.appSlug && app.slug === ctx.appSlug)) {
+    return { kind: "ignore", reason: "the bot's own check" };
+  }
+  const pr = run.pull_requests.find((r) => !r.head || r.head.sha === run.head_sha);
+  if (!pr) return { kind: "ignore", reason: "check run without a pull request of this repository" };
+  const owner = p.repository.owner.login;
+  const repo = p.repository.name;
+  const trigger: CiFailureTrigger = {
+    kind: "ci_failure",
+    actor: `${app.slug}[bot]`,
+    instruction: CI_FIX_INSTRUCTION,
+    at: ctx.at,
+    checkRunId: run.id,
+    checkName: run.name.slice(0, 200),
+    headSha: run.head_sha.toLowerCase(),
+    conclusion,
+    checkApp: { slug: app.slug, ...(app.id !== undefined ? { id: app.id } : {}) },
+  };
+  return {
+    kind: "task",
+    task: {
+      deliveryId: `check_run:${owner}/${repo}#${pr.number}@${trigger.headSha}:${trigger.checkName}`,
+      installationId: p.installation?.id,
+      target: { owner, repo, number: pr.number, kind: "pull_request" },
+      trigger,
+      context: { title: "", body: "", comments: [] },
+    },
+  };
+}
