@@ -114,6 +114,10 @@ export const repoConfigSchema = z.strictObject({
         .array(command)
         .min(1, "must list at least one command (leave the key out for the defaults)")
         .default(DEFAULT_VERIFY_COMMANDS.map((c) => [...c])),
+      // Rounds in which a red verdict goes back to the agent before publishing; 0 turns it off.
+      repair_rounds: z.number().int().min(0).max(5).default(2),
+      // Packages vet, build and test cover: those the change can affect, or the whole module.
+      scope: z.enum(["affected", "all"]).default("affected"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

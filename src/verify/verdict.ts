@@ -3,6 +3,9 @@
 // Check Run output.
 import type { ModuleProblem } from "../golang/module-errors.js";
 import type { TestRunReport } from "../golang/test-json.js";
+import type { Baseline } from "./base-comparison.js";
+import type { Finding } from "./findings.js";
+import type { RepairRound } from "./repair-feedback.js";
 import type { ServiceNeed } from "./service-needs.js";
 
 export type CheckStatus = "pass" | "fail" | "error" | "skipped";
@@ -23,6 +26,8 @@ export interface Check {
   timedOut?: boolean;
   /** Modules that could not be had, when that is why the check did not pass. */
   moduleProblems?: ModuleProblem[];
+  /** What failed, normalized for comparison with the base (see findings.ts); the change's own when compared. */
+  findings?: Finding[];
 }
 
 export interface Verdict {
@@ -45,6 +50,12 @@ export interface Verdict {
    * (tests writing files): not the agent's work, so not for the commit.
    */
   leftovers?: string[];
+  /** Failures that were there on the base commit already, set apart (base-comparison.ts). */
+  baseline?: Baseline;
+  /** Repair rounds the agent was given before this verdict (verify-and-repair.ts). */
+  repairs?: RepairRound[];
+  /** Which packages the Go checks covered (scope.ts). */
+  scope?: { tested: number; total: number; mode: "affected" | "all" };
 }
 
 /** fail beats error (something is definitely wrong), error beats pass, all skipped is skipped. */
