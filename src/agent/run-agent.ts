@@ -58,6 +58,19 @@ export interface RunAgentOptions {
   allowedTools?: readonly string[];
   /** Backs the go_* code tools (gopls); absent, they say so. */
   codeIntelligence?: CodeIntelligence;
+  /**
+   * The conversation, kept by the caller so a later run can continue it: empty to start with
+   * the task, or a finished run's messages to go on (see `resume`).
+   */
+  conversation?: MessageParam[];
+  /**
+   * Continue `conversation` with this user message (the verdict's failures, for a repair
+   * round) instead of starting over; the prior run's facts count against the same budgets.
+   */
+  resume?: {
+    message: string;
+    prior: Pick<AgentOutcome, "usage" | "costUsd" | "turns" | "transcript" | "changedFiles">;
+  };
 }
 
 const MAX_CONTINUATIONS = 3;
@@ -113,13 +126,21 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   const tools = cachedTools(
     toolSchemas(TOOLS.filter((t) => !ctx.allowedTools || ctx.allowedTools.has(t.name))),
   );
-  const messages: MessageParam[] = [
-    { role: "user", content: [{ type: "text", text: buildTaskMessage(options.task, options.extraContext) }] },
-  ];
-  const transcript: TranscriptEntry[] = [];
-  let usage = ZERO_USAGE;
-  let cost = 0;
-  let turns = 0;
+  const messages: MessageParam[] = options.conversation ?? [];
+  const prior = options.resume?.prior;
+  if (options.resume && messages.length > 0) {
+    messages.push({ role: "user", content: [{ type: "text", text: options.resume.message }] });
+  } else {
+    messages.push({
+      role: "user",
+      content: [{ type: "text", text: buildTaskMessage(options.task, options.extraContext) }],
+    });
+  }
+  for (const f of prior?.changedFiles ?? []) ctx.touched.add(f);
+  const transcript: TranscriptEntry[] = [...(prior?.transcript ?? [])];
+  let usage = prior?.usage ?? ZERO_USAGE;
+  let cost = prior?.costUsd ?? 0;
+  let turns = prior?.turns ?? 0;
   let turnAllowance = budgets.maxTurns;
   let repaired = false;
   let continuations = 0;

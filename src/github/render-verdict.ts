@@ -6,6 +6,7 @@
 import { trimHead } from "../text.js";
 import { serviceSummary } from "../verify/service-needs.js";
 import type { Check, CheckStatus, Verdict } from "../verify/verdict.js";
+import { verdictExtras } from "./render-baseline.js";
 
 export const VERDICT_HEADING = "Verified by backend-go-agent";
 
@@ -100,6 +101,8 @@ export function renderVerdictMarkdown(v: Verdict, options: RenderOptions = {}): 
   const maxChars = options.maxChars ?? 20_000;
   const parts = [`### ${VERDICT_HEADING}`, "", headline(v)];
   if (v.checks.length) parts.push("", table(v.checks));
+  const extras = verdictExtras(v, escapeCell);
+  if (extras) parts.push("", extras);
   const fixed = parts.join("\n").length;
   const details = detailSections(v.checks, maxChars - fixed - 100);
   if (details.length) parts.push("", ...details.flatMap((d) => [d, ""]));
@@ -130,6 +133,8 @@ function title(v: Verdict): string {
 export function renderCheckRunOutput(v: Verdict): CheckRunOutput {
   const summaryParts = [headline(v)];
   if (v.checks.length) summaryParts.push("", table(v.checks));
+  const extras = verdictExtras(v, escapeCell);
+  if (extras) summaryParts.push("", extras);
   const summary = summaryParts.join("\n");
   const text = detailSections(v.checks, 60_000).join("\n\n");
   return {

@@ -8,13 +8,13 @@
 //   7 publish   the report, the questions, or why it failed
 // The outcome is data: the result's disposition tells the queue what happens next.
 import { DEFAULT_BUDGETS } from "../agent/budget.js";
+import type { MessageParam } from "../agent/model-client.js";
 import { ZERO_USAGE } from "../agent/model-client.js";
-import type { AgentOutcome } from "../agent/outcome.js";
-import { runAgent } from "../agent/run-agent.js";
+import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
+import { type RunAgentOptions, runAgent } from "../agent/run-agent.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
-import { verify } from "../verify/verify.js";
-import { verifyCommands } from "../verify/verify-commands.js";
+import { modulesMaterial, prepareModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
 import { throwIfStopped } from "./cancel.js";
 import { commitMessage } from "./commit-message.js";
@@ -31,6 +31,7 @@ import type {
   Workspace,
 } from "./ports.js";
 import type { TaskRequest } from "./task.js";
+import { verifyAndRepair } from "./verify-and-repair.js";
 
 /** Code run during the job changed a path the repository protects. */
 export class ProtectedPathsChanged extends PermanentError {
@@ -139,11 +140,16 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     prepared = await preparing;
     // 4 run
     const toolchain = deps.toolchain(plan);
+    // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
+    await progress("cloning", "downloading modules");
+    const modules = await prepareModules(toolchain, prepared.dir, { signal });
     const model = deps.modelOverride ?? deps.resolveModel(definition.model);
     const protectedGlobs = protectedPaths(plan.config);
     codeIntelligence = deps.codeIntelligence?.(plan, prepared.dir);
     await progress("agent", `${definition.name}@${definition.version} on ${model}`);
-    outcome = await runAgent({
+    // Kept so a repair round continues the same conversation.
+    const conversation: MessageParam[] = [];
+    const agentOptions: RunAgentOptions = {
       definition,
       model,
       task: current,
@@ -157,32 +163,58 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       signal,
       protectedGlobs,
       allowedTools: context.tools,
-      extraContext: context.material,
+      extraContext: [context.material, modulesMaterial(modules)].filter(Boolean).join("\n\n"),
       ...(codeIntelligence ? { codeIntelligence } : {}),
-      onProgress: (p) => {
+      onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
         void progress("agent", what, p);
       },
-    });
+      conversation,
+    };
+    const agentStarted = Date.now();
+    outcome = await runAgent(agentOptions);
     if (outcome.kind === "completed") {
+      const ws = workspace;
       // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
-      let changed = await workspace.changedFiles();
       // The tools never write protected paths, but code the agent ran (a test) can write
-      // anywhere in the checkout: such a change is not committed. Checked before verifying,
-      // whose own leftovers are left out of the commit anyway.
-      const forbidden = changed.filter((f) => matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]));
-      if (forbidden.length > 0) {
-        throw new ProtectedPathsChanged(
-          `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
-        );
-      }
-      // 5 verify
-      if (changed.length > 0) {
-        await progress("verifying", `${changed.length} changed files`);
-        const checks = verifyCommands(plan.config.verify.commands);
-        checks.extraChecks.push(...(deps.extraChecks?.(plan, prepared.dir) ?? []));
-        verdict = await verify(toolchain, { dir: prepared.dir, changedFiles: changed, signal, ...checks });
-      }
+      // anywhere in the checkout: such a change is not committed. Checked before verifying
+      // (and after each repair round), whose own leftovers are left out of the commit anyway.
+      const changedChecked = async () => {
+        const files = await ws.changedFiles();
+        const forbidden = files.filter((f) => matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]));
+        if (forbidden.length > 0) {
+          throw new ProtectedPathsChanged(
+            `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
+          );
+        }
+        return files;
+      };
+      // 5 verify, and repair what the change broke
+      await progress("verifying", "the changed files");
+      const verified = await verifyAndRepair({
+        toolchain,
+        dir: prepared.dir,
+        baseSha: prepared.baseSha,
+        config: plan.config,
+        outcome,
+        changedFiles: changedChecked,
+        extraChecks: deps.extraChecks?.(plan, prepared.dir) ?? [],
+        // The wall clock keeps running across rounds: a round gets what the first run left.
+        resume: (message, prior) => {
+          const wall = { ...DEFAULT_BUDGETS, ...agentOptions.budgets }.maxWallClockMs;
+          const left = Math.max(1000, wall - (Date.now() - agentStarted));
+          return runAgent({
+            ...agentOptions,
+            budgets: { ...agentOptions.budgets, maxWallClockMs: left },
+            resume: { message, prior },
+          });
+        },
+        ...(signal ? { signal } : {}),
+        onProgress: (detail) => void progress("verifying", detail),
+      });
+      verdict = verified.verdict;
+      outcome = verified.outcome;
+      let changed = verified.changed;
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
       const leftovers = new Set(verdict?.leftovers ?? []);
       changed = changed.filter((f) => !leftovers.has(f));

@@ -116,6 +116,10 @@ export const repoConfigSchema = z.strictObject({
         .default(DEFAULT_VERIFY_COMMANDS.map((c) => [...c])),
       /** golangci-lint as a check: auto runs it when the repository has a .golangci.* file. */
       golangci_lint: z.enum(["off", "on", "auto"]).default("auto"),
+      // Rounds in which a red verdict goes back to the agent before publishing; 0 turns it off.
+      repair_rounds: z.number().int().min(0).max(5).default(2),
+      // Packages vet, build and test cover: those the change can affect, or the whole module.
+      scope: z.enum(["affected", "all"]).default("affected"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

@@ -11,6 +11,7 @@ import {
 } from "../golang/test-json.js";
 import type { RunOptions, RunResult, Toolchain } from "../golang/toolchain.js";
 import { trimHead, trimTail } from "../text.js";
+import { positionFindings, testFindings } from "./findings.js";
 import { applyExcuses, findServiceNeeds, type ServiceNeed } from "./service-needs.js";
 import type { Check } from "./verdict.js";
 
@@ -26,6 +27,18 @@ export interface CheckContext {
   downloadFailed?: boolean;
   /** Absolute paths of the files the change touched, inside dir; absent: the whole module. */
   changedFiles?: string[];
+  /** Package patterns vet, build and test cover (scope.ts); default the whole module. */
+  packages?: string[];
+  /** Which check runs now, for the progress line. */
+  onProgress?: (detail: string) => void;
+}
+
+function targets(ctx: CheckContext): string[] {
+  return ctx.packages?.length ? ctx.packages : ["./..."];
+}
+
+function targetText(ctx: CheckContext): string {
+  return ctx.packages?.length ? `<${ctx.packages.length} packages>` : "./...";
 }
 
 export const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
@@ -197,8 +210,8 @@ const FINDING = /^\s*(vet: )?\S+\.go:\d+(:\d+)?: /;
 
 export async function vetCheck(ctx: CheckContext): Promise<Check> {
   const name = "go vet";
-  const command = "go vet ./...";
-  const res = await ctx.toolchain.go(["vet", "./..."], runOptions(ctx));
+  const command = `go vet ${targetText(ctx)}`;
+  const res = await ctx.toolchain.go(["vet", ...targets(ctx)], runOptions(ctx));
   const stopped = interrupted(name, command, res, ctx);
   if (stopped) return stopped;
   if (res.exitCode === 0) {
@@ -214,14 +227,15 @@ export async function vetCheck(ctx: CheckContext): Promise<Check> {
     summary: findings > 0 ? `${findings} finding${findings === 1 ? "" : "s"}` : "go vet failed",
     details: trimTail(res.stderr, DETAIL_LIMITS),
     durationMs: res.durationMs,
+    ...(findings > 0 ? { findings: positionFindings("vet", res.stderr, ctx.dir) } : {}),
   };
 }
 
 export async function buildCheck(ctx: CheckContext): Promise<Check> {
   const name = "go build";
-  const command = "go build ./...";
+  const command = `go build ${targetText(ctx)}`;
   // -o /dev/null: a lone main package would otherwise leave its binary in the checkout.
-  const res = await ctx.toolchain.go(["build", "-o", "/dev/null", "./..."], runOptions(ctx));
+  const res = await ctx.toolchain.go(["build", "-o", "/dev/null", ...targets(ctx)], runOptions(ctx));
   const stopped = interrupted(name, command, res, ctx);
   if (stopped) return stopped;
   if (res.exitCode === 0) {
@@ -247,6 +261,7 @@ export async function buildCheck(ctx: CheckContext): Promise<Check> {
       : `go build failed: ${loose[0] ?? `exit ${res.exitCode}`}`,
     details: trimTail(res.stderr, DETAIL_LIMITS),
     durationMs: res.durationMs,
+    ...(broken.length ? { findings: positionFindings("build", res.stderr, ctx.dir) } : {}),
   };
 }
 
@@ -265,9 +280,9 @@ export interface TestCheckResult {
 export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
   const name = "go test";
   const inner = `${Math.floor(innerTestTimeoutMs(ctx.timeoutMs) / 1000)}s`;
-  const command = `go test -json -timeout=${inner} ./...`;
+  const command = `go test -json -timeout=${inner} ${targetText(ctx)}`;
   const res = await ctx.toolchain.go(
-    ["test", "-json", `-timeout=${inner}`, "./..."],
+    ["test", "-json", `-timeout=${inner}`, ...targets(ctx)],
     // -json repeats every output line as an event: a cut stream would lose packages.
     runOptions(ctx, { outputCap: TEST_OUTPUT_CAP }),
   );
@@ -338,7 +353,13 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
     // no fault of the change.
     const onlyModules = buildFailed.every((p) => parseModuleProblems(p.buildOutput ?? "").length > 0);
     const status = untidy?.status === "error" && onlyModules && t.failed === 0 ? "error" : "fail";
-    const check: Check = { ...base, status, summary: parts.join("; "), details };
+    const check: Check = {
+      ...base,
+      status,
+      summary: parts.join("; "),
+      details,
+      findings: testFindings(report, ctx.dir),
+    };
     if (untidy) check.moduleProblems = untidy.problems;
     return { check, report, services };
   }

@@ -166,7 +166,8 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
           status: "pass",
           summary: `no findings in ${scopeOf(packages)}`,
           details: "",
-          findings,
+          findings: [],
+          lintFindings: findings,
         };
       }
       return {
@@ -174,7 +175,12 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
         status: "fail",
         summary: `${findings.length} finding${findings.length === 1 ? "" : "s"}: ${countsByLinter(findings)}`,
         details: trimHead(findings.map(formatFinding).join("\n"), DETAIL_LIMITS),
-        findings,
+        // Keyed without the line, so the base comparison sets apart what the base already had.
+        findings: findings.map((f) => ({
+          key: `lint ${f.file}: ${f.message} (${f.linter})`,
+          label: formatFinding(f),
+        })),
+        lintFindings: findings,
       };
     },
   };

@@ -3,6 +3,9 @@
 // Check Run output.
 import type { ModuleProblem } from "../golang/module-errors.js";
 import type { TestRunReport } from "../golang/test-json.js";
+import type { Baseline } from "./base-comparison.js";
+import type { Finding } from "./findings.js";
+import type { RepairRound } from "./repair-feedback.js";
 import type { ServiceNeed } from "./service-needs.js";
 
 export type CheckStatus = "pass" | "fail" | "error" | "skipped";
@@ -23,8 +26,10 @@ export interface Check {
   timedOut?: boolean;
   /** Modules that could not be had, when that is why the check did not pass. */
   moduleProblems?: ModuleProblem[];
-  /** A linter's findings (golangci-lint), normalized so a base run's can be subtracted. */
-  findings?: LintFinding[];
+  /** What failed, normalized for comparison with the base (see findings.ts); the change's own when compared. */
+  findings?: Finding[];
+  /** A linter's findings (golangci-lint) with their positions; `findings` holds them keyed. */
+  lintFindings?: LintFinding[];
   /** The installed tool that ran the check, for the verdict's footer. */
   tool?: { name: string; version: string };
 }
@@ -74,6 +79,12 @@ export interface Verdict {
    * (tests writing files): not the agent's work, so not for the commit.
    */
   leftovers?: string[];
+  /** Failures that were there on the base commit already, set apart (base-comparison.ts). */
+  baseline?: Baseline;
+  /** Repair rounds the agent was given before this verdict (verify-and-repair.ts). */
+  repairs?: RepairRound[];
+  /** Which packages the Go checks covered (scope.ts). */
+  scope?: { tested: number; total: number; mode: "affected" | "all" };
 }
 
 /** fail beats error (something is definitely wrong), error beats pass, all skipped is skipped. */

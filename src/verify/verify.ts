@@ -34,6 +34,10 @@ export interface VerifyOptions {
   /** Which built-in checks run, in this order. Default all four. */
   checks?: BuiltinCheck[];
   extraChecks?: CustomCheck[];
+  /** Package import paths vet, build and test cover (scope.ts); default the whole module. */
+  packages?: string[];
+  /** Which check is running ("go test — 3 of 5 packages"), for the tracking comment. */
+  onProgress?: (detail: string) => void;
 }
 
 export const NOT_A_GO_MODULE = "not a Go module — checks skipped";
@@ -85,8 +89,12 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     signal: opts.signal,
     ...(changed ? { changedFiles: changed } : {}),
+    ...(opts.packages ? { packages: opts.packages } : {}),
   };
   const checks: Check[] = [];
+  const scopeText = opts.packages
+    ? ` — ${opts.packages.length} package${opts.packages.length === 1 ? "" : "s"}`
+    : "";
   let tests: TestRunReport | undefined;
   let services: ServiceNeed[] = [];
   const before = await snapshotTree(root);
@@ -105,6 +113,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       checks.push({ name: stepName(step), status: "error", summary: "aborted", details: "" });
       continue;
     }
+    opts.onProgress?.(`${stepName(step)}${step === "gofmt" ? "" : scopeText}`);
     if (step === "gofmt") checks.push(await gofmtCheck(ctx, goFiles ?? "all"));
     if (step === "vet") checks.push(await vetCheck(ctx));
     if (step === "build") checks.push(await buildCheck(ctx));
@@ -116,6 +125,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     }
   }
   for (const extra of opts.extraChecks ?? []) {
+    opts.onProgress?.(extra.name);
     try {
       checks.push(await extra.run(ctx));
     } catch (err) {

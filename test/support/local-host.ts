@@ -20,8 +20,10 @@ export function recordingHost(repoDir: string): RecordingHost {
     gate: (task) => local.gate(task),
     taskContext: (task, plan) => local.taskContext(task, plan),
     reportProgress(stage, detail, progress) {
-      if (!progress) stages.push(stage);
-      else if (progress.event === "tool_call") stages.push(`${stage}:${detail}`);
+      // A stage's own detail lines ("go test — 3 of 5 packages") are not stage changes.
+      if (!progress) {
+        if (stages.at(-1) !== stage) stages.push(stage);
+      } else if (progress.event === "tool_call") stages.push(`${stage}:${detail}`);
     },
     async publish(result) {
       published.push(result);

@@ -127,9 +127,18 @@ withLint("golangci-lint in verification", () => {
     expect(row.command).toBe(
       "golangci-lint run --output.json.path=stdout --show-stats=false --max-issues-per-linter=0 --max-same-issues=0 -- ./store",
     );
-    expect(row.findings).toEqual([
+    expect(row.lintFindings).toEqual([
       expect.objectContaining({ file: "store/store.go", line: 15, linter: "errcheck" }),
       expect.objectContaining({ file: "store/store.go", line: 21, linter: "errcheck" }),
+    ]);
+    // Keyed without the line for the base comparison.
+    expect(row.findings?.map((f) => f.key)).toEqual([
+      expect.stringMatching(
+        /^lint store\/store\.go: Error return value of `\S+` is not checked \(errcheck\)$/,
+      ),
+      expect.stringMatching(
+        /^lint store\/store\.go: Error return value of `os\.Remove` is not checked \(errcheck\)$/,
+      ),
     ]);
     // The other checks are green: lint alone makes this change red.
     expect(verdict.checks.filter((c) => c.status === "fail").map((c) => c.name)).toEqual([
@@ -146,7 +155,7 @@ withLint("golangci-lint in verification", () => {
       extraChecks: [check()],
     });
     const green = again.checks.find((c) => c.name === GOLANGCI_LINT_CHECK)!;
-    expect(green).toMatchObject({ status: "pass", summary: "no findings in ./store", findings: [] });
+    expect(green).toMatchObject({ status: "pass", summary: "no findings in ./store", lintFindings: [] });
   });
 
   it("is skipped without a configuration (auto), and runs the default linters when on", async () => {
