@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { moduleSectionsFirst } from "../../src/agent/tools/go-code.js";
 import { runTool } from "../../src/agent/tools/registry.js";
 import type { ToolContext } from "../../src/agent/tools/types.js";
 import { truncateMiddle } from "../../src/agent/truncate.js";
@@ -233,5 +234,33 @@ describe("output limits", () => {
       redactSecrets("fatal: unable to access 'https://x-access-token:ghs_abc123@github.com/o/r.git/'"),
     ).toBe("fatal: unable to access 'https://***@github.com/o/r.git/'");
     expect(redactSecrets("bad key sk-ant-api03-XYZ_1 and ghp_0123")).toBe("bad key sk-ant-*** and ghp_***");
+  });
+});
+
+describe("go_file_context's sections", () => {
+  it("put the module's own declarations before dependencies' and the standard library's", () => {
+    const gopls = [
+      'File `api/handler.go` is in package "example.com/payments/api".',
+      'Referenced declarations from $GOROOT/src/net/http/server.go (package "net/http"):',
+      "type Handler interface",
+      'Referenced declarations from $GOMODCACHE/github.com/google/uuid@v1.6.0/uuid.go (package "github.com/google/uuid"):',
+      "type UUID [16]byte",
+      'Referenced declarations from ledger/ledger.go (package "example.com/payments/ledger"):',
+      "func (l *Ledger) Deposit(id uuid.UUID, amount money.Amount) error",
+      'Referenced declarations from money/money.go (package "example.com/payments/money"):',
+      "type Amount int64",
+    ].join("\n");
+    const from = [...moduleSectionsFirst(gopls).matchAll(/Referenced declarations from (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(from).toEqual([
+      "ledger/ledger.go",
+      "money/money.go",
+      "$GOMODCACHE/github.com/google/uuid@v1.6.0/uuid.go",
+      "$GOROOT/src/net/http/server.go",
+    ]);
+    expect(moduleSectionsFirst(gopls)).toContain(
+      "func (l *Ledger) Deposit(id uuid.UUID, amount money.Amount) error\nReferenced declarations from money/money.go",
+    );
   });
 });

@@ -121,10 +121,11 @@ withGopls("the go_* tools over gopls", () => {
     expect(refs!.content).toContain("file: transfer/transfer.go");
     expect(api!.content).toContain("func (l *Ledger) Deposit(id uuid.UUID, amount money.Amount) error");
     expect(api!.content).toContain("ErrInsufficientFunds");
-    // Its sections come in no fixed order, and net/http's doc comments are long: the answer may be clipped.
+    // gopls lists sections in no fixed order and net/http's doc comments are long: the module's own
+    // come first, so a clipped answer still shows them.
     expect(context!.content).toContain('File `api/handler.go` is in package "example.com/payments/api"');
-    expect(context!.content).toMatch(
-      /Referenced declarations from (ledger\/ledger|money\/money|transfer\/transfer)\.go/,
+    expect(context!.content.match(/Referenced declarations from (\S+)/)?.[1]).toMatch(
+      /^(ledger\/ledger|money\/money|transfer\/transfer)\.go$/,
     );
     expect(search!.content).toMatch(/Withdraw/);
     // Paths are the repository's, never the machine's.

@@ -48,6 +48,7 @@ describe("README example configuration", () => {
       reviewers: ["alice", "bob"],
       team_reviewers: ["payments-backend"],
       labels: ["bot", "backend"],
+      on_review: "command",
     });
     expect(config.go.goprivate).toBe("github.com/acme/*");
     expect(config.base_branch).toBe("develop");

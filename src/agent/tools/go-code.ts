@@ -24,10 +24,33 @@ function relativize(text: string, root: string): string {
   return text.split(`file://${root}/`).join("").split(`${root}/`).join("").split(root).join(".");
 }
 
-async function ask(tool: string, args: Record<string, unknown>, ctx: ToolContext): Promise<ToolResult> {
+const SECTION = "Referenced declarations from ";
+
+/**
+ * gopls lists a file's referenced declarations in no fixed order, and the standard library's doc
+ * comments are long: the repository's own sections go first, then dependencies', then the
+ * standard library's, so clipping cuts what `go doc` can also tell rather than the module's code.
+ */
+export function moduleSectionsFirst(text: string): string {
+  const parts = text.split(`\n${SECTION}`);
+  if (parts.length < 2) return text;
+  const [head, ...sections] = parts;
+  const rank = (s: string) => (s.startsWith("$GOROOT/") ? 2 : s.startsWith("$GOMODCACHE/") ? 1 : 0);
+  const ordered = sections.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i);
+  return [head, ...ordered.map((o) => o.s)].join(`\n${SECTION}`);
+}
+
+type Shape = (text: string) => string;
+
+async function ask(
+  tool: string,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+  shape: Shape = (t) => t,
+): Promise<ToolResult> {
   if (!ctx.codeIntelligence) return { content: NO_GOPLS, isError: true };
   const answer = await ctx.codeIntelligence.call(tool, args, ctx.signal);
-  const text = trimHead(relativize(answer.text, ctx.root), LIMITS);
+  const text = trimHead(shape(relativize(answer.text, ctx.root)), LIMITS);
   return answer.isError ? { content: `${tool}: ${text}`, isError: true } : { content: text };
 }
 
@@ -82,7 +105,7 @@ export const goFileContext = defineTool({
   readOnly: true,
   input: z.object({ file: z.string().min(1).describe("A .go file, relative to the repository.") }),
   async run({ file }, ctx) {
-    return ask("go_file_context", { file: await fileArg(ctx, file) }, ctx);
+    return ask("go_file_context", { file: await fileArg(ctx, file) }, ctx, moduleSectionsFirst);
   },
 });
 
