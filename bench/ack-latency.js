@@ -41,7 +41,15 @@ function startClient() {
 
 export async function measureAck(
   world,
-  { dataDir, rounds = 10, perRound = 200, warmup = 300, concurrency = 50, appEnv = {}, bareEnv = {} },
+  {
+    dataDir,
+    rounds = 10,
+    perRound: deliveries = 200,
+    warmup = 300,
+    concurrency = 50,
+    appEnv = {},
+    bareEnv = {},
+  },
 ) {
   // The app syncs every stored job to disk: start from a disk with nothing left to write
   // back from the bench's own set-up (2,000 generated files), which would slow the first syncs.
@@ -86,17 +94,23 @@ export async function measureAck(
     await shot(bare, "bare", warmup, "warmup");
     const samples = { app: [], bare: [] };
     const roundRatios = [];
+    const roundP99Ratios = [];
+    const perRound = { app: [], bare: [] };
     for (let round = 0; round < rounds; round++) {
       // Short rounds, alternating who goes first, so drift in the machine's load (other
       // processes on it) hits both alike.
       const order = round % 2 === 0 ? ["app", "bare"] : ["bare", "app"];
       const p50 = {};
+      const p99 = {};
       for (const name of order) {
-        const latencies = await shot(name === "app" ? app : bare, name, perRound, round);
+        const latencies = await shot(name === "app" ? app : bare, name, deliveries, round);
         samples[name].push(...latencies);
         p50[name] = percentile(latencies, 50);
+        p99[name] = percentile(latencies, 99);
+        perRound[name].push({ p50: p50[name], p99: p99[name] });
       }
       roundRatios.push(p50.app / p50.bare);
+      roundP99Ratios.push(p99.app / p99.bare);
     }
     const stats = (xs) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) });
     const jobs = await (await fetch(`${app.url}/health`)).json();
@@ -106,6 +120,8 @@ export async function measureAck(
       concurrency,
       rounds,
       roundRatios,
+      roundP99Ratios,
+      perRound,
       queue: jobs.queue ?? jobs,
       target: `${OWNER}/${REPO}#${issue.number}`,
     };

@@ -1,7 +1,9 @@
 // Probot entry: webhook events → triggers → queue. Wiring only: parsing lives in
 // triggers/, everything slow happens in the job. The handler awaits nothing but the
-// enqueue, because GitHub waits for our answer (and gives up after 10 s).
+// enqueue, because GitHub waits for our answer (and gives up after 10 s); the 👀 on the
+// trigger only leaves a note for github/trigger-reactions.ts, which sends it afterwards.
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { TriggerReactions } from "./github/trigger-reactions.js";
 import type { RepoTriggerLookup } from "./github/trigger-settings.js";
 import type { TaskRequest } from "./jobs/task.js";
 import { mightTriggerElsewhere } from "./triggers/match.js";
@@ -37,25 +39,11 @@ const EVENTS = [
   "check_run.completed",
 ] as const;
 
-function react(context: Context, reaction: { subject: string; id: number }): void {
-  const { owner, repo } = context.repo();
-  const params = { owner, repo, content: "eyes" as const };
-  const request =
-    reaction.subject === "issue"
-      ? context.octokit.rest.reactions.createForIssue({ ...params, issue_number: reaction.id })
-      : reaction.subject === "issue_comment"
-        ? context.octokit.rest.reactions.createForIssueComment({ ...params, comment_id: reaction.id })
-        : context.octokit.rest.reactions.createForPullRequestReviewComment({
-            ...params,
-            comment_id: reaction.id,
-          });
-  // Not awaited: Probot's throttling spaces writes ~1 s apart per installation.
-  request.catch((err: Error) => context.log.warn({ err: err.message }, "could not react to the trigger"));
-}
-
 export function createApp(sink: TriggerSink, options: AppOptions = {}): ApplicationFunction {
   const settings = { ...DEFAULT_TRIGGER_SETTINGS, ...options.settings };
   return (app: Probot) => {
+    // Sent in the background, one at a time per installation, coalesced per subject.
+    const reactions = new TriggerReactions(app.log);
     app.on([...EVENTS], async (context) => {
       const started = process.hrtime.bigint();
       const event = `${context.name}.${(context.payload as { action?: string }).action}`;
@@ -95,7 +83,13 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
         { delivery: context.id, jobId, created, event },
         created ? "job queued" : "duplicate delivery",
       );
-      if (created && parsed.reaction) react(context, parsed.reaction);
+      if (created && parsed.reaction) {
+        const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+        reactions.add(String(installation ?? "none"), context.octokit, {
+          ...context.repo(),
+          ...parsed.reaction,
+        });
+      }
       done(created ? "queued" : "duplicate");
     });
   };
