@@ -13,6 +13,29 @@ import { REPO_ROOT } from "./stand-in.js";
 import { percentile } from "./stats.js";
 import { firstRequest, OWNER, REPO, REPORT_STEP, run } from "./world.js";
 
+/**
+ * What the app's own /metrics says about its process (prom-client's default metrics): heap in
+ * use, seconds spent in GC so far, and the event loop's p99 delay since the previous scrape.
+ * Read between rounds, outside the timed deliveries: it shows whether the app carries
+ * something from one round into the next.
+ */
+async function processMetrics(appUrl) {
+  const text = await (await fetch(`${appUrl}/metrics`)).text();
+  const sum = (name) =>
+    text
+      .split("\n")
+      .filter((l) => l.startsWith(`backend_go_agent_${name}`))
+      .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  return {
+    heapMiB: sum("nodejs_heap_size_used_bytes ") / 2 ** 20,
+    gcSeconds: sum("nodejs_gc_duration_seconds_sum"),
+    lagP99Ms: sum("nodejs_eventloop_lag_p99_seconds ") * 1000,
+  };
+}
+
+const reactionPosts = (world) =>
+  world.gh.state.requests.filter((r) => r.method === "POST" && r.path.endsWith("/reactions")).length;
+
 /** The load generator as a child process; `round(job)` runs one round and resolves with its latencies. */
 function startClient() {
   const child = spawn(process.execPath, [join(REPO_ROOT, "bench", "ack-client.js")], {
@@ -96,6 +119,10 @@ export async function measureAck(
     const roundRatios = [];
     const roundP99Ratios = [];
     const perRound = { app: [], bare: [] };
+    // Per app round: heap after it, GC time during it, and the reactions GitHub received.
+    const appProcess = [];
+    let before = await processMetrics(app.url);
+    const reactionsBefore = reactionPosts(world);
     for (let round = 0; round < rounds; round++) {
       // Short rounds, alternating who goes first, so drift in the machine's load (other
       // processes on it) hits both alike.
@@ -108,6 +135,16 @@ export async function measureAck(
         p50[name] = percentile(latencies, 50);
         p99[name] = percentile(latencies, 99);
         perRound[name].push({ p50: p50[name], p99: p99[name] });
+        if (name === "app") {
+          const after = await processMetrics(app.url);
+          appProcess.push({
+            heapMiB: after.heapMiB,
+            gcMs: (after.gcSeconds - before.gcSeconds) * 1000,
+            lagP99Ms: after.lagP99Ms,
+            reactions: reactionPosts(world) - reactionsBefore,
+          });
+          before = after;
+        }
       }
       roundRatios.push(p50.app / p50.bare);
       roundP99Ratios.push(p99.app / p99.bare);
@@ -122,6 +159,8 @@ export async function measureAck(
       roundRatios,
       roundP99Ratios,
       perRound,
+      appProcess,
+      reactionsSent: reactionPosts(world) - reactionsBefore,
       queue: jobs.queue ?? jobs,
       target: `${OWNER}/${REPO}#${issue.number}`,
     };

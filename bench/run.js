@@ -170,7 +170,20 @@ Details:
 
 - Webhook ack: ${ack.app.n} deliveries to each server in ${ack.rounds} alternating rounds, ${ack.concurrency} in flight, same signed
   \`issues.labeled\` payload; every app delivery stores a job (queued behind one parked job of the same issue).
-  p50 ratio per round: ${ack.roundRatios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundRatios).toFixed(2)}).
+  Per round (${ack.app.n / ack.rounds} deliveries to each), app / bare in ms:
+${ackRounds(ack)}
+  p50 ratio per round: ${ack.roundRatios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundRatios).toFixed(2)});
+  p99 ratio per round: ${ack.roundP99Ratios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundP99Ratios).toFixed(2)}).
+  The app's process after each of its rounds (its /metrics, read between rounds): heap in use
+  ${ack.appProcess.map((x) => x.heapMiB.toFixed(0)).join(", ")} MiB; GC ${ack.appProcess.map((x) => x.gcMs.toFixed(1)).join(", ")} ms per round.
+  The stand-in received ${ack.reactionsSent} 👀 requests for the ${ack.app.n} timed deliveries on the one issue
+  (one in flight per installation, the rest coalesced per subject).
+  Cause of the 1.59 / 1.70 (p50 / p99) of 2026-12-01 and its rise over rounds (before the 👀 left the webhook path): every delivery left a 👀 request
+  pending in Probot's throttle (about one write a second per installation is sent), holding its event's
+  Octokit client and payload, about 40 KB each. Measured with the same /metrics reading on the code before the change:
+  the heap grew 58 → 131 MiB over the 10 rounds and GC took 11–25 ms per round (2–7 ms after it, heap flat
+  at 45–57 MiB); with the reaction call switched off the ratios matched the fix's. The SQLite insert was not it:
+  one transaction per event-loop turn (~40 deliveries, ~2 ms with its sync) already.
   At LOG_LEVEL=warn: p99 app ${fmtMs(r.ackQuiet.app.p99)}, bare ${fmtMs(r.ackQuiet.bare.p99)}; p50 ratio per round ${r.ackQuiet.roundRatios.map((x) => x.toFixed(2)).join(", ")}.
 - First request, warm (median of ${first.warm.samples.app.length}): app ${s(first.warm.samples.app)}; baseline ${s(first.warm.samples.baseline)}.
 - First request, cold (median of ${first.cold.samples.app.length}): app ${s(first.cold.samples.app)}; baseline ${s(first.cold.samples.baseline)}.
@@ -185,6 +198,16 @@ Details:
 - Memory: idle ${memory.idle.toFixed(0)} MiB after startup, peak ${memory.peak.toFixed(0)} MiB (VmHWM ${memory.hwm.toFixed(0)},
   sampled ${memory.sampledPeak.toFixed(0)}) while ${memory.jobs} jobs ran (${fmtMs(memory.wallMs)}), ${memory.idleAfter.toFixed(0)} MiB idle after.
 `;
+}
+
+/** One line per round: p50 and p99 of the app and of bare Probot. */
+function ackRounds(ack) {
+  return ack.perRound.app
+    .map((a, i) => {
+      const b = ack.perRound.bare[i];
+      return `  - round ${i + 1}: p50 ${fmtMs(a.p50)} / ${fmtMs(b.p50)} (${(a.p50 / b.p50).toFixed(2)}), p99 ${fmtMs(a.p99)} / ${fmtMs(b.p99)} (${(a.p99 / b.p99).toFixed(2)})`;
+    })
+    .join("\n");
 }
 
 main().catch((err) => {
