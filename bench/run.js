@@ -20,7 +20,7 @@ import { measureOverhead } from "./overhead.js";
 import { measurePrefixShare } from "./prefix-share.js";
 import { startApp } from "./processes.js";
 import { REPO_ROOT } from "./stand-in.js";
-import { fmtMs, median, renderTable, row } from "./stats.js";
+import { fmtMs, median, renderGrid, renderTable, row } from "./stats.js";
 import { createWorld } from "./world.js";
 
 const quick = process.argv.includes("--quick");
@@ -166,12 +166,15 @@ ${r.repo.goFiles} Go files (${r.repo.testFiles} of them tests) in ${r.repo.packa
 
 ${renderTable(rows)}
 
+Webhook ack per round (same run; app heap after its round and GC during it, from its /metrics):
+
+${ackRounds(ack)}
+
 Details:
 
 - Webhook ack: ${ack.app.n} deliveries to each server in ${ack.rounds} alternating rounds, ${ack.concurrency} in flight, same signed
   \`issues.labeled\` payload; every app delivery stores a job (queued behind one parked job of the same issue).
-  Per round (${ack.app.n / ack.rounds} deliveries to each), app / bare in ms:
-${ackRounds(ack)}
+  Per round (${ack.app.n / ack.rounds} deliveries to each) in the table below.
   p50 ratio per round: ${ack.roundRatios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundRatios).toFixed(2)});
   p99 ratio per round: ${ack.roundP99Ratios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ack.roundP99Ratios).toFixed(2)}).
   The app's process after each of its rounds (its /metrics, read between rounds): heap in use
@@ -184,6 +187,7 @@ ${ackRounds(ack)}
   the heap grew 58 → 131 MiB over the 10 rounds and GC took 11–25 ms per round (2–7 ms after it, heap flat
   at 45–57 MiB); with the reaction call switched off the ratios matched the fix's. The SQLite insert was not it:
   one transaction per event-loop turn (~40 deliveries, ~2 ms with its sync) already.
+  ${ackFloor(ack)}
   At LOG_LEVEL=warn: p99 app ${fmtMs(r.ackQuiet.app.p99)}, bare ${fmtMs(r.ackQuiet.bare.p99)}; p50 ratio per round ${r.ackQuiet.roundRatios.map((x) => x.toFixed(2)).join(", ")}.
 - First request, warm (median of ${first.warm.samples.app.length}): app ${s(first.warm.samples.app)}; baseline ${s(first.warm.samples.baseline)}.
 - First request, cold (median of ${first.cold.samples.app.length}): app ${s(first.cold.samples.app)}; baseline ${s(first.cold.samples.baseline)}.
@@ -200,14 +204,42 @@ ${ackRounds(ack)}
 `;
 }
 
-/** One line per round: p50 and p99 of the app and of bare Probot. */
+/** The round where bare Probot was fastest: there the app's fixed work per delivery shows most. */
+function ackFloor(ack) {
+  const bare = ack.perRound.bare.map((b) => b.p50);
+  const i = bare.indexOf(Math.min(...bare));
+  return `What is left shows where bare Probot is fastest (round ${i + 1}: p50 ${fmtMs(bare[i])}, the app ${fmtMs(ack.perRound.app[i].p50)}): the app's own work per delivery, on the event loop (payload parse and checks, the insert and its sync to disk, a log line).`;
+}
+
+/** One row per round: p50 and p99 of the app and of bare Probot, their ratios, the app's heap and GC. */
 function ackRounds(ack) {
-  return ack.perRound.app
-    .map((a, i) => {
-      const b = ack.perRound.bare[i];
-      return `  - round ${i + 1}: p50 ${fmtMs(a.p50)} / ${fmtMs(b.p50)} (${(a.p50 / b.p50).toFixed(2)}), p99 ${fmtMs(a.p99)} / ${fmtMs(b.p99)} (${(a.p99 / b.p99).toFixed(2)})`;
-    })
-    .join("\n");
+  const head = [
+    "round",
+    "app p50",
+    "bare p50",
+    "p50 ratio",
+    "app p99",
+    "bare p99",
+    "p99 ratio",
+    "app heap",
+    "app GC",
+  ];
+  const body = ack.perRound.app.map((a, i) => {
+    const b = ack.perRound.bare[i];
+    const proc = ack.appProcess[i];
+    return [
+      String(i + 1),
+      fmtMs(a.p50),
+      fmtMs(b.p50),
+      (a.p50 / b.p50).toFixed(2),
+      fmtMs(a.p99),
+      fmtMs(b.p99),
+      (a.p99 / b.p99).toFixed(2),
+      `${proc.heapMiB.toFixed(0)} MiB`,
+      fmtMs(proc.gcMs),
+    ];
+  });
+  return renderGrid(head, body);
 }
 
 main().catch((err) => {

@@ -40,6 +40,11 @@ export function renderTable(rows) {
     r.target,
     r.met ? "yes" : "**no**",
   ]);
+  return renderGrid(head, body);
+}
+
+/** Any Markdown table of strings, padded the same way. */
+export function renderGrid(head, body) {
   const len = (text) => [...text].length;
   const widths = head.map((h, c) => Math.max(len(h), 3, ...body.map((cells) => len(cells[c]))));
   const line = (cells) => `| ${cells.map((x, c) => x + " ".repeat(widths[c] - len(x))).join(" | ")} |`;
