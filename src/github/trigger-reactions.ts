@@ -7,8 +7,7 @@
 // it are coalesced per subject (an issue labelled 50 times while one 👀 is on its way gets
 // one more, not 50; GitHub keeps a single 👀 per user anyway).
 import type { Context } from "probot";
-
-export type ReactionSubject = "issue" | "issue_comment" | "review_comment";
+import type { ReactionSubject } from "../triggers/parse-event.js";
 
 export interface TriggerReaction {
   owner: string;

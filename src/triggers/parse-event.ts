@@ -26,13 +26,16 @@ export const DEFAULT_TRIGGER_SETTINGS: TriggerSettings = {
   maxContextChars: 60_000,
 };
 
+/** What a trigger's 👀 goes on: the issue itself, or the comment that asked. */
+export type ReactionSubject = "issue" | "issue_comment" | "review_comment";
+
 export type ParsedTrigger =
   | { kind: "ignore"; reason: string }
   | {
       kind: "task";
       task: TaskRequest;
       /** Where to react 👀 (only when the sender may plausibly be a collaborator). */
-      reaction?: { subject: "issue" | "issue_comment" | "review_comment"; id: number };
+      reaction?: { subject: ReactionSubject; id: number };
     }
   /** `/agent stop`: ends the target's job instead of queueing one (src/triggers/stop-command.ts). */
   | { kind: "stop"; stop: StopRequest; reason: string };
