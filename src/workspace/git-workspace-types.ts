@@ -1,12 +1,13 @@
 // The git workspace's public shapes: what a job passes in and gets back.
 
-export type TokenProvider = () => Promise<string>;
+/** `refused`: a token the server just refused; the provider should not hand it out again. */
+export type TokenProvider = (opts?: { refused?: string }) => Promise<string>;
 
 export interface GitWorkspaceOptions {
   dataDir: string;
   /** Names the job's worktree directory; letters, digits, ".", "_" and "-" only. */
   jobId: string;
-  /** Returns a valid installation token; called before every fetch and push. */
+  /** Returns a valid installation token; called before every fetch and push, and again once when one is refused. */
   token: TokenProvider;
   /** A git command is killed after this long without output. Default 5 minutes. */
   idleTimeoutMs?: number;

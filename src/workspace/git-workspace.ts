@@ -121,7 +121,6 @@ export class GitWorkspace {
     home: string;
   }): Promise<PreparedWorkspace> {
     const { cloneUrl, baseBranch, branch, cacheDir, workRoot, home } = o;
-    const token = await this.#token();
     const prepared = await withRepoLock(cacheDir, async () => {
       const fresh = !(await exists(join(cacheDir, "HEAD")));
       if (fresh) {
@@ -134,14 +133,16 @@ export class GitWorkspace {
         await this.#run(cache, ["remote", "set-url", "origin", cloneUrl.href]);
       }
       // --verbose, not --quiet: see #run on commands that print nothing.
-      await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
-        "fetch",
-        "--verbose",
-        "--prune",
-        "--no-tags",
-        "--filter=blob:none",
-        "origin",
-      ]);
+      const token = await this.#authed((t) =>
+        this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, t)]), [
+          "fetch",
+          "--verbose",
+          "--prune",
+          "--no-tags",
+          "--filter=blob:none",
+          "origin",
+        ]).then(() => t),
+      );
 
       const work = `refs/remotes/origin/${branch}`;
       const base = `refs/remotes/origin/${baseBranch}`;
@@ -223,9 +224,13 @@ export class GitWorkspace {
   /** `git push origin <branch>` with a fresh token; never forced. */
   async push(): Promise<PushResult> {
     const p = this.#require();
-    const token = await this.#token();
-    const git = this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)]);
-    await this.#run(git, ["push", "origin", p.branch]);
+    await this.#authed((token) =>
+      this.#run(this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)]), [
+        "push",
+        "origin",
+        p.branch,
+      ]),
+    );
     const sha = (await this.#run(this.#git(p.dir, p.home), ["rev-parse", "HEAD"])).trim();
     return { branch: p.branch, sha };
   }
@@ -252,9 +257,23 @@ export class GitWorkspace {
     this.#home = undefined;
   }
 
-  async #token(): Promise<string> {
+  /**
+   * Runs a network step with a token; when the server refuses it (revoked, or expired
+   * early), reports it as refused and runs the step once more with a newly minted one.
+   */
+  async #authed<T>(step: (token: string) => Promise<T>): Promise<T> {
+    const token = await this.#token();
+    try {
+      return await step(token);
+    } catch (err) {
+      if (!(err instanceof GitWorkspaceError) || err.code !== "auth-failed") throw err;
+      return step(await this.#token({ refused: token }));
+    }
+  }
+
+  async #token(opts?: { refused: string }): Promise<string> {
     refuseLoggedArguments();
-    const token = await this.#options.token();
+    const token = await this.#options.token(opts);
     if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
       throw new GitWorkspaceError("auth-failed", "The token provider returned no usable token.");
     }
