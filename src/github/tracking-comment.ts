@@ -1,7 +1,8 @@
 // One comment per job, created when work starts and edited as it moves, so people see
 // where the job is without a flood of notifications. Edits are coalesced: at most one
 // every `minIntervalMs`, except the final one.
-import type { GitHubClient, IssueRef } from "./client.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type GitHubClient, type IssueRef, statusOf } from "./client.js";
 import { TRACKING_MARKER } from "./markers.js";
 
 export type Stage =
@@ -30,6 +31,12 @@ export interface TrackingState {
   /** Final words: the PR link, the questions, or the failure and how to retry. */
   conclusion?: string;
   restarted?: boolean;
+  /**
+   * A failed job: the last listed step it reached, and whether it stopped inside that step
+   * (false: it stopped between steps, e.g. at the config check or while publishing).
+   * Only the steps that ran are ticked.
+   */
+  reached?: { stage: Stage; stoppedIn: boolean };
 }
 
 export function renderTracking(jobId: string, state: TrackingState, actor?: string): string {
@@ -39,7 +46,13 @@ export function renderTracking(jobId: string, state: TrackingState, actor?: stri
     state.stage === "needs_info" ||
     state.stage === "failed" ||
     state.stage === "stopped";
+  const reached = state.stage === "failed" ? state.reached : undefined;
+  const at = reached ? STAGES.findIndex((s) => s.stage === reached.stage) : -1;
   const lines = STAGES.map((s, i) => {
+    if (reached) {
+      if (i < at || (i === at && !reached.stoppedIn)) return `- [x] ${s.label}`;
+      return i === at ? `- [ ] ❌ **${s.label}** — stopped here` : `- [ ] ${s.label}`;
+    }
     if (finished || i < current) return `- [x] ${s.label}`;
     if (i === current) return `- [ ] **${s.label}…**${state.detail ? ` ${state.detail}` : ""}`;
     return `- [ ] ${s.label}`;
@@ -78,6 +91,7 @@ export class TrackingComment {
     private readonly actor: string | undefined,
     private readonly minIntervalMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly finalRetryDelaysMs: readonly number[],
   ) {}
 
   /** Creates the comment, or reuses this job's comment when the job restarted. */
@@ -91,6 +105,8 @@ export class TrackingComment {
       minIntervalMs?: number;
       onError?: (err: unknown) => void;
       existingId?: number;
+      /** Waits before each new try of the final edit. Default 1 s, 5 s, 15 s. */
+      finalRetryDelaysMs?: readonly number[];
     } = {},
   ): Promise<TrackingComment> {
     const body = renderTracking(jobId, state, opts.actor);
@@ -114,6 +130,7 @@ export class TrackingComment {
       opts.actor,
       opts.minIntervalMs ?? 3000,
       opts.onError ?? (() => {}),
+      opts.finalRetryDelaysMs ?? [1000, 5000, 15_000],
     );
     tc.last = Date.now();
     return tc;
@@ -141,13 +158,33 @@ export class TrackingComment {
     this.pending = null;
   }
 
-  /** The final state: written at once, and awaited. */
+  /**
+   * The final state: written at once, and awaited; never throws. It must reach the issue,
+   * or the comment says "working" forever: an edit GitHub failed (5xx, 429, lost
+   * connection) is tried again after each of `finalRetryDelaysMs`, and when the comment
+   * is gone or cannot be edited, the final state is posted as a new comment.
+   */
   async finish(state: TrackingState): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = state;
-    this.flush();
+    this.dropPending();
     await this.chain;
+    this.last = Date.now();
+    const body = renderTracking(this.jobId, state, this.actor);
+    const { owner, repo, number } = this.issue;
+    for (const delay of [0, ...this.finalRetryDelaysMs]) {
+      if (delay) await sleep(delay);
+      try {
+        await this.gh.rest.issues.updateComment({ owner, repo, comment_id: this.commentId, body });
+        return;
+      } catch (err) {
+        this.onError(err);
+        if (!isTransient(err)) break;
+      }
+    }
+    try {
+      await this.gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   private flush(): void {
@@ -170,4 +207,10 @@ export class TrackingComment {
         (err: unknown) => this.onError(err),
       );
   }
+}
+
+/** A failure that may pass on its own: GitHub's 5xx, a rate limit, or no answer at all. */
+function isTransient(err: unknown): boolean {
+  const status = statusOf(err);
+  return status === undefined || status === 429 || status >= 500;
 }
