@@ -8,6 +8,7 @@ import type {
   GateDecision,
   JobResult,
   JobStage,
+  JobStep,
   Published,
   TaskContext,
   WorkPlan,
@@ -18,9 +19,10 @@ import { defaultRepoConfig, type RepoConfig, renderAgentProblems } from "../repo
 import { publishCheckRun } from "./check-run.js";
 import type { GitHubClient, IssueRef } from "./client.js";
 import { findCommentWith } from "./comments.js";
+import { type Courtesy, type CourtesyFailure, renderCourtesyFailures, runCourtesies } from "./courtesy.js";
 import { type GateFacts, gateOnGitHub } from "./gate.js";
 import { addLabel, NEEDS_INFO_LABEL, removeLabel } from "./labels.js";
-import { QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
+import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
 import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
@@ -42,6 +44,8 @@ export interface GitHubCodeHostOptions {
   attempt: { number: number; restarted: boolean };
   /** Least time between two edits of the tracking comment. Default 3 s. */
   trackingIntervalMs?: number;
+  /** Waits before each new try of the tracking comment's final edit. Default 1 s, 5 s, 15 s. */
+  finalRetryDelaysMs?: readonly number[];
   context: TaskContextOptions;
   logger: QueueLogger;
   /** The App's bot user (`<slug>[bot]`): reviews and CI fixes follow up on its pull requests. */
@@ -172,6 +176,7 @@ export class GitHubCodeHost implements CodeHost {
           actor,
           existingId: existing?.id,
           minIntervalMs: this.o.trackingIntervalMs,
+          finalRetryDelaysMs: this.o.finalRetryDelaysMs,
           onError: (err) =>
             logger.warn({ jobId, err: (err as Error).message }, "tracking comment edit failed"),
         },
@@ -208,17 +213,23 @@ export class GitHubCodeHost implements CodeHost {
       ? renderVerdictMarkdown(verdict)
       : `### ${VERDICT_HEADING}\n\nNo files changed, so there was nothing to verify.`;
     const facts = runFacts(result);
-    if (commit?.sha && verdict) {
-      const output = renderCheckRunOutput(verdict);
-      const text = checkRunText(clippedRunLog(result, 30_000), output.text);
-      await publishCheckRun(gh, issue, commit.sha, { ...output, text });
-    }
     const pushedNow = Boolean(commit?.sha && commit.pushed);
     const branchHasWork = commit?.startedFrom === "remote-branch";
+    const removeNeedsInfo: Courtesy = {
+      failure: `label "${NEEDS_INFO_LABEL}" not removed`,
+      permission: "Issues (write)",
+      run: () => removeLabel(gh, issue, NEEDS_INFO_LABEL),
+    };
     if (task.target.kind === "issue" && commit && (pushedNow || branchHasWork)) {
-      const pr = await this.pullRequest(result, outcome, verification, facts);
+      // The pull request first, with its verdict in the body: it is the product.
+      const { pr, body } = await this.pullRequest(result, outcome, verification, facts);
       this.published.prUrl = pr.url;
-      await removeLabel(gh, issue, NEEDS_INFO_LABEL);
+      const failures = await this.courtesies([
+        ...this.checkRun(result),
+        removeNeedsInfo,
+        ...this.pullRequestCourtesies(result, pr),
+      ]);
+      if (failures.length) await this.notePullRequest(pr.number, body, failures);
       const verb = pr.created ? "Opened" : "Updated";
       await tracking.finish(
         this.withNotes({
@@ -234,7 +245,7 @@ export class GitHubCodeHost implements CodeHost {
       : "The agent made no change to the repository, so there is no commit and no pull request.";
     const body = clip(
       [
-        REPORT_MARKER,
+        `${REPORT_MARKER}${jobMarker(this.o.jobId)}`,
         lead,
         renderReport(outcome.sections),
         verification,
@@ -243,26 +254,120 @@ export class GitHubCodeHost implements CodeHost {
       ].join("\n\n"),
     );
     const url = await this.comment(body);
-    if (task.target.kind === "issue") await removeLabel(gh, issue, NEEDS_INFO_LABEL);
+    const failures = await this.courtesies([
+      ...this.checkRun(result),
+      ...(task.target.kind === "issue" ? [removeNeedsInfo] : []),
+    ]);
     await tracking.finish(
       this.withNotes({
         stage: "done",
-        conclusion: `${lead} The report: ${url}${pushed ? verdictNote(result) : ""}`,
+        conclusion: [
+          `${lead} The report: ${url}${pushed ? verdictNote(result) : ""}`,
+          renderCourtesyFailures(failures),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
       }),
     );
   }
 
-  /** Posts a comment on the issue or PR; returns its link. */
+  /**
+   * Posts a comment on the issue or PR; returns its link. A publish that runs again (the
+   * job resumed) edits the comment an earlier attempt of this job posted instead.
+   */
   private async comment(body: string): Promise<string> {
-    const { gh, issue } = this.o;
-    const { data } = await gh.rest.issues.createComment({
-      owner: issue.owner,
-      repo: issue.repo,
-      issue_number: issue.number,
-      body,
-    });
+    const { gh, issue, jobId, attempt } = this.o;
+    const { owner, repo, number } = issue;
+    const earlier =
+      attempt.number > 1 || attempt.restarted
+        ? await findCommentWith(gh, issue, jobMarker(jobId))
+        : undefined;
+    const { data } = earlier
+      ? await gh.rest.issues.updateComment({ owner, repo, comment_id: earlier.id, body })
+      : await gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
     this.published.commentUrl = data.html_url;
     return data.html_url;
+  }
+
+  /** Runs each courtesy on its own; a failure is logged here and named by the caller once. */
+  private courtesies(list: Courtesy[]): Promise<CourtesyFailure[]> {
+    const { jobId, logger } = this.o;
+    return runCourtesies(list, ({ courtesy, error }) =>
+      logger.warn({ jobId, err: (error as Error)?.message ?? String(error) }, courtesy.failure),
+    );
+  }
+
+  /** The verdict as a check run on the pushed commit, one per job (found again by external_id). */
+  private checkRun(result: JobResult): Courtesy[] {
+    const { commit, verdict } = result;
+    if (!commit?.sha || !verdict) return [];
+    const sha = commit.sha;
+    return [
+      {
+        failure: "check run not created",
+        permission: "Checks (write)",
+        run: () => {
+          const output = renderCheckRunOutput(verdict);
+          const text = checkRunText(clippedRunLog(result, 30_000), output.text);
+          return publishCheckRun(
+            this.o.gh,
+            this.o.issue,
+            sha,
+            { ...output, text },
+            { externalId: this.o.jobId },
+          );
+        },
+      },
+    ];
+  }
+
+  /** Reviewers (on a PR this job made) and labels. */
+  private pullRequestCourtesies(result: JobResult, pr: PublishedPullRequest): Courtesy[] {
+    const { gh, issue, jobId } = this.o;
+    const { reviewers, team_reviewers: teams, labels } = this.config.pull_request;
+    const actor = result.task.trigger.actor.toLowerCase();
+    const people = reviewers.filter((r) => r.toLowerCase() !== actor);
+    // An earlier attempt of this job may have opened the PR and stopped before asking.
+    const ours = pr.created || Boolean(pr.previousBody?.includes(jobMarker(jobId)));
+    const list: Courtesy[] = [];
+    if (ours && (people.length || teams.length)) {
+      list.push({
+        failure: "reviewers not requested",
+        permission: "Pull requests (write)",
+        run: () =>
+          gh.rest.pulls.requestReviewers({
+            owner: issue.owner,
+            repo: issue.repo,
+            pull_number: pr.number,
+            reviewers: people,
+            team_reviewers: teams,
+          }),
+      });
+    }
+    if (labels.length) {
+      list.push({
+        failure: `labels not added (${labels.join(", ")})`,
+        permission: "Issues (write)",
+        run: () =>
+          gh.rest.issues.addLabels({ owner: issue.owner, repo: issue.repo, issue_number: pr.number, labels }),
+      });
+    }
+    return list;
+  }
+
+  /** Names what was not done at the top of the PR body: once, where reviewers look. */
+  private async notePullRequest(number: number, body: string, failures: CourtesyFailure[]): Promise<void> {
+    const { gh, issue, jobId, logger } = this.o;
+    try {
+      await gh.rest.pulls.update({
+        owner: issue.owner,
+        repo: issue.repo,
+        pull_number: number,
+        body: clip(`${renderCourtesyFailures(failures)}\n\n${body}`),
+      });
+    } catch (err) {
+      logger.warn({ jobId, err: (err as Error).message }, "could not note the missing courtesies in the PR");
+    }
   }
 
   private async pullRequest(
@@ -270,20 +375,21 @@ export class GitHubCodeHost implements CodeHost {
     outcome: CompletedOutcome,
     verification: string,
     facts: RunFacts,
-  ): Promise<PublishedPullRequest> {
+  ): Promise<{ pr: PublishedPullRequest; body: string }> {
     const { gh, issue } = this.o;
     const { config } = this;
     const green =
       !result.verdict || result.verdict.overall === "pass" || result.verdict.overall === "skipped";
     const policy = config.pull_request.draft;
     const draft = policy === "always" || (policy === "when-not-green" && !green);
-    const body = renderPullRequestBody({
+    const rendered = renderPullRequestBody({
       sections: outcome.sections,
       verification,
       closes: issue.number,
       facts,
       runLog: runLogDetails(clippedRunLog(result, 15_000)),
     });
+    const body = `${rendered}\n\n${jobMarker(this.o.jobId)}`;
     const pr = await upsertPullRequest(gh, {
       owner: issue.owner,
       repo: issue.repo,
@@ -293,25 +399,7 @@ export class GitHubCodeHost implements CodeHost {
       body: clip(body),
       draft,
     });
-    const { reviewers, team_reviewers: teams, labels } = config.pull_request;
-    if (pr.created && (reviewers.length || teams.length)) {
-      await gh.rest.pulls.requestReviewers({
-        owner: issue.owner,
-        repo: issue.repo,
-        pull_number: pr.number,
-        reviewers: reviewers.filter((r) => r.toLowerCase() !== result.task.trigger.actor.toLowerCase()),
-        team_reviewers: teams,
-      });
-    }
-    if (labels.length) {
-      await gh.rest.issues.addLabels({
-        owner: issue.owner,
-        repo: issue.repo,
-        issue_number: pr.number,
-        labels,
-      });
-    }
-    return pr;
+    return { pr, body };
   }
 
   private async questions(result: JobResult, questions: string[], tracking: TrackingComment): Promise<void> {
@@ -319,18 +407,30 @@ export class GitHubCodeHost implements CodeHost {
     const list = questions.map((q, i) => `${i + 1}. ${q.trim().replace(/\n/g, "\n   ")}`).join("\n");
     const body = clip(
       [
-        QUESTIONS_MARKER,
+        `${QUESTIONS_MARKER}${jobMarker(this.o.jobId)}`,
         `@${result.task.trigger.actor}, before writing code the agent needs answers to these questions:`,
         list,
         `Answer them in a comment that starts with \`/${this.config.trigger.command} \` followed by your answers; the next run reads the whole thread.`,
       ].join("\n\n"),
     );
     const url = await this.comment(body);
-    await addLabel(gh, issue, NEEDS_INFO_LABEL);
+    const failures = await this.courtesies([
+      {
+        failure: `label "${NEEDS_INFO_LABEL}" not added`,
+        permission: "Issues (write)",
+        run: () => addLabel(gh, issue, NEEDS_INFO_LABEL),
+      },
+    ]);
+    const asked = questions.length === 1 ? "a question" : `${questions.length} questions`;
     await tracking.finish(
       this.withNotes({
         stage: "needs_info",
-        conclusion: `The agent asked ${questions.length === 1 ? "a question" : `${questions.length} questions`}: ${url}. Nothing was pushed.`,
+        conclusion: [
+          `The agent asked ${asked}: ${url}. Nothing was pushed.`,
+          renderCourtesyFailures(failures),
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
       }),
     );
   }
@@ -365,11 +465,12 @@ export class GitHubCodeHost implements CodeHost {
         ? `comment \`/${command} <instructions>\` here, or remove and add the label again`
         : `comment \`/${command} <instructions>\` here`;
     const why = result.explanation ?? `**Why:** ${reason}`;
+    const pushed = result.commit?.pushed ? `\`${result.commit.branch}\` was pushed` : "Nothing was pushed";
     await tracking.finish(
       this.withNotes({
         stage: "failed",
-        detail: this.last.stage === "queued" ? undefined : stageLabel(this.last),
-        conclusion: `${why}\n\nNothing was pushed. To try again, ${how}.`,
+        ...stoppedAt(result.step, result.commit?.pushed ? "pushing" : this.last.stage),
+        conclusion: `${why}\n\n${pushed}. To try again, ${how}.`,
       }),
     );
   }
@@ -381,14 +482,33 @@ export class GitHubCodeHost implements CodeHost {
   }
 }
 
-function stageLabel(state: TrackingState): string {
-  const words: Record<string, string> = {
+/**
+ * Where a failed job stopped, for the tracking comment: the listed steps it reached and
+ * the step (or what between steps) it was in. `lastStage` is the last stage it reported.
+ */
+function stoppedAt(
+  step: JobStep,
+  lastStage: TrackingState["stage"],
+): Pick<TrackingState, "detail" | "reached"> {
+  const inStage: Record<JobStage, string> = {
     cloning: "preparing the workspace",
     agent: "the agent was at work",
     verifying: "verifying",
     pushing: "pushing",
   };
-  return words[state.stage] ?? state.stage;
+  if (step === "gate")
+    return {
+      detail: "checking the trigger and the repository's configuration",
+      reached: { stage: "queued", stoppedIn: false },
+    };
+  if (step === "context")
+    return {
+      detail: "reading the thread and the repository's instructions",
+      reached: { stage: "queued", stoppedIn: false },
+    };
+  if (step === "publishing")
+    return { detail: "publishing the result", reached: { stage: lastStage, stoppedIn: false } };
+  return { detail: inStage[step], reached: { stage: step, stoppedIn: true } };
 }
 
 function verdictNote(result: JobResult): string {

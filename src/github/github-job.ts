@@ -33,6 +33,8 @@ export interface GitHubJobDeps {
   logger: QueueLogger;
   /** Least time between two edits of the tracking comment. Default 3 s. */
   trackingIntervalMs?: number;
+  /** Waits before each new try of the tracking comment's final edit. Default 1 s, 5 s, 15 s. */
+  finalRetryDelaysMs?: readonly number[];
   /** Characters of thread comments given to the agent. Default 60,000. */
   maxThreadChars?: number;
   /** COMMIT_SIGNING: the default for repositories that do not set commits.signing. */
@@ -51,6 +53,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       jobId: ctx.jobId,
       attempt: { number: ctx.attempt, restarted: ctx.restarted },
       trackingIntervalMs: deps.trackingIntervalMs,
+      finalRetryDelaysMs: deps.finalRetryDelaysMs,
       context: { appAgentsDir: deps.appAgentsDir, maxThreadChars: deps.maxThreadChars },
       logger: deps.logger,
       botLogin: identity.name,
@@ -59,10 +62,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       host,
       workspace: ({ checkout, config }) =>
         withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
-          createRemoteWorkspace(
-            { dataDir: deps.dataDir, jobId: ctx.jobId, token: () => session.token() },
-            checkout,
-          ),
+          createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
         ),
       toolchain: (plan) => jobToolchain(deps.toolchain, plan, task.target.owner, session, deps.logger),
       modelClient: deps.modelClient,

@@ -9,3 +9,6 @@ export const CI_FIX_ATTEMPT_MARKER = "<!-- backend-go-agent:ci-fix-attempt -->";
 export const CI_FIX_LIMIT_MARKER = "<!-- backend-go-agent:ci-fix-limit -->";
 /** Followed by the check's name (URI-encoded) and ` -->`: one "pre-existing" reply per check. */
 export const CI_PREEXISTING_MARKER_PREFIX = "<!-- backend-go-agent:ci-preexisting:";
+
+/** In everything a job publishes (PR body, report, questions): a retried publish finds its own. */
+export const jobMarker = (jobId: string) => `<!-- backend-go-agent:job:${jobId} -->`;

@@ -14,6 +14,8 @@ export interface PublishedPullRequest {
   number: number;
   url: string;
   created: boolean;
+  /** The open PR's body before this update; absent when the PR was created now. */
+  previousBody?: string;
 }
 
 // Draft state can only be changed through GraphQL.
@@ -58,5 +60,10 @@ export async function upsertPullRequest(
   if (Boolean(existing.draft) !== spec.draft && existing.node_id) {
     await gh.graphql(spec.draft ? MARK_DRAFT : MARK_READY, { id: existing.node_id });
   }
-  return { number: existing.number, url: existing.html_url, created: false };
+  return {
+    number: existing.number,
+    url: existing.html_url,
+    created: false,
+    previousBody: existing.body ?? "",
+  };
 }
