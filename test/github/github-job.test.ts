@@ -179,6 +179,11 @@ describe("the GitHub job turns away", () => {
     expect(tracking!.body).toContain("acme/broken:.github/backend-go-agent.yml");
     expect(tracking!.body).toContain("`trigger.min_permision`");
     expect(tracking!.body).toMatch(/min_permission/);
+    // It stopped before cloning: only "Queued" is ticked, and the comment says where it stopped.
+    expect(tracking!.body.match(/- \[x\] .*/g)).toEqual(["- [x] Queued"]);
+    expect(tracking!.body).toContain("- [ ] Cloning the repository");
+    expect(tracking!.body).toContain("- [ ] Pushing");
+    expect(tracking!.body).toContain("stopped while checking the trigger and the repository's configuration");
   });
 
   it("an unknown agent: the tracking comment lists the agents there are", async () => {
@@ -193,6 +198,7 @@ describe("the GitHub job turns away", () => {
     );
     const [tracking] = botComments("ledger", issue.number);
     expect(tracking!.body).toContain("`@backend-engineer-golang`");
+    expect(tracking!.body.match(/- \[x\] .*/g)).toEqual(["- [x] Queued"]);
     // The checkout started while the agent was being resolved; the refusal removed it again.
     expect(await readdir(join(dataDir, "work", "acme", "ledger"))).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // write GitHub asks to space a second apart).
 import { describe, expect, it } from "@jest/globals";
 import type { GitHubClient } from "../../src/github/client.js";
-import { TrackingComment } from "../../src/github/tracking-comment.js";
+import { renderTracking, TrackingComment } from "../../src/github/tracking-comment.js";
 
 function fakeGitHub() {
   const bodies: string[] = [];
@@ -46,5 +46,32 @@ describe("TrackingComment", () => {
     await tc.finish({ stage: "done" });
     expect(bodies).toHaveLength(3);
     expect(bodies[1]).toContain("turn 1/60");
+  });
+});
+
+describe("a failed job's steps", () => {
+  const ticked = (body: string) => body.match(/- \[x\] .*/g) ?? [];
+
+  it("ticks the steps that ran and marks the one it stopped in", () => {
+    const body = renderTracking("job-3", {
+      stage: "failed",
+      detail: "verifying",
+      reached: { stage: "verifying", stoppedIn: true },
+      conclusion: "**Why:** go test hung",
+    });
+    expect(ticked(body)).toEqual(["- [x] Queued", "- [x] Cloning the repository", "- [x] Agent at work"]);
+    expect(body).toContain("- [ ] ❌ **Verifying with gofmt, go vet, go build, go test** — stopped here");
+    expect(body).toContain("- [ ] Pushing");
+    expect(body).toContain("The job stopped while verifying.");
+  });
+
+  it("ticks every step when it stopped after them (publishing after the push)", () => {
+    const body = renderTracking("job-4", {
+      stage: "failed",
+      detail: "publishing the result",
+      reached: { stage: "pushing", stoppedIn: false },
+    });
+    expect(ticked(body)).toHaveLength(5);
+    expect(body).not.toContain("stopped here");
   });
 });

@@ -67,6 +67,7 @@ function applyCheckRun(run: CheckRunState, b: Record<string, unknown>) {
   }
   if (b.output && typeof b.output === "object") run.output = b.output as Record<string, unknown>;
   if (typeof b.details_url === "string") run.detailsUrl = b.details_url;
+  if (typeof b.external_id === "string") run.externalId = b.external_id;
   run.history.push(b);
 }
 

@@ -166,6 +166,7 @@ export function checkRunJson(urls: Urls, c: CheckRunState) {
     conclusion: c.conclusion,
     output: c.output,
     details_url: c.detailsUrl,
+    external_id: c.externalId ?? null,
     url: `${urls.api}/repos/${c.owner}/${c.repo}/check-runs/${c.id}`,
     html_url: `${urls.web}/${c.owner}/${c.repo}/runs/${c.id}`,
     ...(c.app ? { app: { id: c.app.id, slug: c.app.slug, name: c.app.slug } } : {}),

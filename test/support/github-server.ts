@@ -54,6 +54,8 @@ export interface InjectedFailure {
   status: number;
   /** How many matching requests fail before the route answers normally again. */
   times: number;
+  /** Failures that start once this one has fired (a storm that spreads, in order). */
+  followedBy?: InjectedFailure[];
 }
 
 export interface GitHubStandIn {
@@ -155,6 +157,8 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (failure) {
       failure.times--;
+      failures.push(...(failure.followedBy ?? []));
+      failure.followedBy = undefined;
       reply = { status: failure.status, body: { message: "Injected failure" } };
     } else if (!found) {
       reply = {

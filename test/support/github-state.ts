@@ -119,6 +119,8 @@ export interface CheckRunState {
   conclusion: string | null;
   output: Record<string, unknown> | null;
   detailsUrl: string | null;
+  /** The creator's own id for it (GitHub's `external_id`). */
+  externalId?: string;
   /** The request bodies that created and updated it, in order. */
   history: Record<string, unknown>[];
   /** The app that made it; absent means the App the stand-in serves. */

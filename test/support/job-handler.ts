@@ -34,5 +34,6 @@ export async function inProcessJobHandler(opts: {
     }),
     logger: { info() {}, warn() {}, error() {} },
     trackingIntervalMs: 10,
+    finalRetryDelaysMs: [10, 20, 40],
   });
 }
