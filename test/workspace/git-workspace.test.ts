@@ -2,7 +2,7 @@ import { access, readFile, realpath, rm, unlink, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { GitWorkspaceError } from "../../src/workspace/errors.js";
-import { botIdentity, GitWorkspace } from "../../src/workspace/git-workspace.js";
+import { botIdentity, GitWorkspace, type TokenProvider } from "../../src/workspace/git-workspace.js";
 import { git } from "../support/git-repos.js";
 import {
   basicAuthValue,
@@ -25,7 +25,7 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-function workspace(jobId: string, token: () => Promise<string> = async () => TOKEN) {
+function workspace(jobId: string, token: TokenProvider = async () => TOKEN) {
   return new GitWorkspace({ dataDir: fx.dataDir, jobId, token });
 }
 
@@ -88,12 +88,14 @@ describe("GitWorkspace against a real git http-backend", () => {
     expect(await filesContainingToken(fx.dataDir, TOKEN)).toEqual([]);
   });
 
-  it("fetches a fresh token for the push and scrubs a refused one from the error", async () => {
+  it("fetches a fresh token for the push, asks once more when it is refused, and scrubs refused ones from the error", async () => {
     const wrong = "ghs_wrongTokenThatTheServerRefuses0001";
     const handed: string[] = [];
-    const ws = workspace("job-wrong", async () => {
+    const refusedSeen: (string | undefined)[] = [];
+    const ws = workspace("job-wrong", async (opts) => {
       const token = handed.length === 0 ? TOKEN : wrong;
       handed.push(token);
+      refusedSeen.push(opts?.refused);
       return token;
     });
     const prep = await ws.prepare({
@@ -108,7 +110,9 @@ describe("GitWorkspace against a real git http-backend", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(handed).toEqual([TOKEN, wrong]);
+    // The push's token was refused: the provider is told which, once, and git tries again.
+    expect(handed).toEqual([TOKEN, wrong, wrong]);
+    expect(refusedSeen).toEqual([undefined, undefined, wrong]);
     expect(err).toBeInstanceOf(GitWorkspaceError);
     const e = err as GitWorkspaceError;
     expect(e.code).toBe("auth-failed");
