@@ -16,19 +16,18 @@ import type {
 import type { QueueLogger } from "../jobs/queue.js";
 import { type TaskRequest, targetKey } from "../jobs/task.js";
 import { defaultRepoConfig, type RepoConfig, renderAgentProblems } from "../repo/index.js";
-import { publishCheckRun } from "./check-run.js";
 import type { GitHubClient, IssueRef } from "./client.js";
 import { findCommentWith } from "./comments.js";
 import { type Courtesy, type CourtesyFailure, renderCourtesyFailures, runCourtesies } from "./courtesy.js";
 import { type GateFacts, gateOnGitHub } from "./gate.js";
-import { addLabel, NEEDS_INFO_LABEL, removeLabel } from "./labels.js";
 import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
+import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish-courtesies.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
-import { renderCheckRunOutput, renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
+import { renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
 import type { ReviewLineComment } from "./review-context.js";
 import { replyInReviewThreads } from "./review-replies.js";
-import { checkRunText, clippedRunLog, runLogDetails } from "./run-log.js";
+import { clippedRunLog, runLogDetails } from "./run-log.js";
 import { stoppedState } from "./stopped-job.js";
 import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
 import { TrackingComment, type TrackingState } from "./tracking-comment.js";
@@ -215,19 +214,16 @@ export class GitHubCodeHost implements CodeHost {
     const facts = runFacts(result);
     const pushedNow = Boolean(commit?.sha && commit.pushed);
     const branchHasWork = commit?.startedFrom === "remote-branch";
-    const removeNeedsInfo: Courtesy = {
-      failure: `label "${NEEDS_INFO_LABEL}" not removed`,
-      permission: "Issues (write)",
-      run: () => removeLabel(gh, issue, NEEDS_INFO_LABEL),
-    };
+    const { jobId } = this.o;
+    const removeNeedsInfo = needsInfoCourtesy(gh, issue, "remove");
     if (task.target.kind === "issue" && commit && (pushedNow || branchHasWork)) {
       // The pull request first, with its verdict in the body: it is the product.
       const { pr, body } = await this.pullRequest(result, outcome, verification, facts);
       this.published.prUrl = pr.url;
       const failures = await this.courtesies([
-        ...this.checkRun(result),
+        ...checkRunCourtesy(gh, issue, result, jobId),
         removeNeedsInfo,
-        ...this.pullRequestCourtesies(result, pr),
+        ...pullRequestCourtesies(gh, issue, this.config, result, pr, jobId),
       ]);
       if (failures.length) await this.notePullRequest(pr.number, body, failures);
       const verb = pr.created ? "Opened" : "Updated";
@@ -255,7 +251,7 @@ export class GitHubCodeHost implements CodeHost {
     );
     const url = await this.comment(body);
     const failures = await this.courtesies([
-      ...this.checkRun(result),
+      ...checkRunCourtesy(gh, issue, result, jobId),
       ...(task.target.kind === "issue" ? [removeNeedsInfo] : []),
     ]);
     await tracking.finish(
@@ -295,64 +291,6 @@ export class GitHubCodeHost implements CodeHost {
     return runCourtesies(list, ({ courtesy, error }) =>
       logger.warn({ jobId, err: (error as Error)?.message ?? String(error) }, courtesy.failure),
     );
-  }
-
-  /** The verdict as a check run on the pushed commit, one per job (found again by external_id). */
-  private checkRun(result: JobResult): Courtesy[] {
-    const { commit, verdict } = result;
-    if (!commit?.sha || !verdict) return [];
-    const sha = commit.sha;
-    return [
-      {
-        failure: "check run not created",
-        permission: "Checks (write)",
-        run: () => {
-          const output = renderCheckRunOutput(verdict);
-          const text = checkRunText(clippedRunLog(result, 30_000), output.text);
-          return publishCheckRun(
-            this.o.gh,
-            this.o.issue,
-            sha,
-            { ...output, text },
-            { externalId: this.o.jobId },
-          );
-        },
-      },
-    ];
-  }
-
-  /** Reviewers (on a PR this job made) and labels. */
-  private pullRequestCourtesies(result: JobResult, pr: PublishedPullRequest): Courtesy[] {
-    const { gh, issue, jobId } = this.o;
-    const { reviewers, team_reviewers: teams, labels } = this.config.pull_request;
-    const actor = result.task.trigger.actor.toLowerCase();
-    const people = reviewers.filter((r) => r.toLowerCase() !== actor);
-    // An earlier attempt of this job may have opened the PR and stopped before asking.
-    const ours = pr.created || Boolean(pr.previousBody?.includes(jobMarker(jobId)));
-    const list: Courtesy[] = [];
-    if (ours && (people.length || teams.length)) {
-      list.push({
-        failure: "reviewers not requested",
-        permission: "Pull requests (write)",
-        run: () =>
-          gh.rest.pulls.requestReviewers({
-            owner: issue.owner,
-            repo: issue.repo,
-            pull_number: pr.number,
-            reviewers: people,
-            team_reviewers: teams,
-          }),
-      });
-    }
-    if (labels.length) {
-      list.push({
-        failure: `labels not added (${labels.join(", ")})`,
-        permission: "Issues (write)",
-        run: () =>
-          gh.rest.issues.addLabels({ owner: issue.owner, repo: issue.repo, issue_number: pr.number, labels }),
-      });
-    }
-    return list;
   }
 
   /** Names what was not done at the top of the PR body: once, where reviewers look. */
@@ -414,13 +352,7 @@ export class GitHubCodeHost implements CodeHost {
       ].join("\n\n"),
     );
     const url = await this.comment(body);
-    const failures = await this.courtesies([
-      {
-        failure: `label "${NEEDS_INFO_LABEL}" not added`,
-        permission: "Issues (write)",
-        run: () => addLabel(gh, issue, NEEDS_INFO_LABEL),
-      },
-    ]);
+    const failures = await this.courtesies([needsInfoCourtesy(gh, issue, "add")]);
     const asked = questions.length === 1 ? "a question" : `${questions.length} questions`;
     await tracking.finish(
       this.withNotes({

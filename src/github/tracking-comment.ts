@@ -2,7 +2,8 @@
 // where the job is without a flood of notifications. Edits are coalesced: at most one
 // every `minIntervalMs`, except the final one.
 import { setTimeout as sleep } from "node:timers/promises";
-import { type GitHubClient, type IssueRef, statusOf } from "./client.js";
+import { classifyError } from "../jobs/errors.js";
+import type { GitHubClient, IssueRef } from "./client.js";
 import { TRACKING_MARKER } from "./markers.js";
 
 export type Stage =
@@ -177,7 +178,7 @@ export class TrackingComment {
         return;
       } catch (err) {
         this.onError(err);
-        if (!isTransient(err)) break;
+        if (classifyError(err) !== "transient") break;
       }
     }
     try {
@@ -207,10 +208,4 @@ export class TrackingComment {
         (err: unknown) => this.onError(err),
       );
   }
-}
-
-/** A failure that may pass on its own: GitHub's 5xx, a rate limit, or no answer at all. */
-function isTransient(err: unknown): boolean {
-  const status = statusOf(err);
-  return status === undefined || status === 429 || status >= 500;
 }

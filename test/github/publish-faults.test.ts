@@ -6,7 +6,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Probot, ProbotOctokit } from "probot";
 import { CHECK_NAME, publishCheckRun } from "../../src/github/check-run.js";
 import { openInstallation } from "../../src/github/installation.js";
 import type { HandledJob, JobHandler } from "../../src/jobs/queue.js";
@@ -15,7 +14,7 @@ import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { appKeyPair } from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import { issuesLabeled } from "../support/github-webhooks.js";
-import { inProcessJobHandler } from "../support/job-handler.js";
+import { inProcessJobHandler, standInProbot } from "../support/job-handler.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
@@ -130,14 +129,7 @@ describe("publishing survives GitHub's faults", () => {
   });
 
   it("a check run published twice for one job and commit is one check run, updated", async () => {
-    const probot = new Probot({
-      appId: gh.app.id,
-      privateKey,
-      baseUrl: gh.apiUrl,
-      logLevel: "fatal",
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    });
-    const session = await openInstallation(probot, 7);
+    const session = await openInstallation(standInProbot(gh, privateKey), 7);
     const sha = (await gh.git.revParse(`${OWNER}/${REPO}`, "refs/heads/main"))!;
     const output = { title: "t", summary: "s", conclusion: "success" as const };
     const first = await publishCheckRun(session.octokit, { owner: OWNER, repo: REPO }, sha, output, {

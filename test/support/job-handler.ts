@@ -8,6 +8,17 @@ import type { JobHandler } from "../../src/jobs/queue.js";
 import { testToolchain } from "../golang/support.js";
 import type { GitHubStandIn } from "./github-server.js";
 
+/** A Probot for the stand-in's App, retries and throttling off. */
+export function standInProbot(gh: GitHubStandIn, privateKey: string): Probot {
+  return new Probot({
+    appId: gh.app.id,
+    privateKey,
+    baseUrl: gh.apiUrl,
+    logLevel: "fatal",
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+}
+
 export async function inProcessJobHandler(opts: {
   gh: GitHubStandIn;
   privateKey: string;
@@ -15,13 +26,7 @@ export async function inProcessJobHandler(opts: {
   dataDir: string;
 }): Promise<JobHandler> {
   const { gh } = opts;
-  const probot = new Probot({
-    appId: gh.app.id,
-    privateKey: opts.privateKey,
-    baseUrl: gh.apiUrl,
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
+  const probot = standInProbot(gh, opts.privateKey);
   return createGitHubJobHandler({
     probot,
     dataDir: opts.dataDir,
