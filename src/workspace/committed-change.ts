@@ -3,6 +3,7 @@
 // blob sizes, and the commit's author and message. Read-only git commands in the job's
 // worktree, in a scrubbed environment with no global or system configuration.
 import { execFile } from "node:child_process";
+import { hostGitArgs } from "./git-env.js";
 
 export interface CommittedFile {
   path: string;
@@ -37,7 +38,7 @@ export function git(dir: string, args: string[], input?: string): Promise<Buffer
   return new Promise((resolve, reject) => {
     const child = execFile(
       "git",
-      ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", ...args],
+      hostGitArgs(args),
       { cwd: dir, env, encoding: "buffer", maxBuffer: MAX_BUFFER },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`git ${args[0]} failed: ${stderr.toString("utf8").trim() || err.message}`));

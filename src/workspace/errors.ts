@@ -11,6 +11,7 @@ export type GitWorkspaceErrorCode =
   | "push-rejected"
   | "not-prepared"
   | "unsafe-environment"
+  | "nested-repository"
   | "git-failed";
 
 export class GitWorkspaceError extends Error {

@@ -24,6 +24,12 @@ export function hardenedGitConfig(scheme: "http" | "https"): string {
     "\tallow = never",
     `[protocol "${scheme}"]`,
     "\tallow = always",
+    // Never look into a submodule's directory: a nested repository there brings its own
+    // config (core.fsmonitor, filters) that would run as commands on this machine.
+    "[diff]",
+    "\tignoreSubmodules = all",
+    "[status]",
+    "\tsubmoduleSummary = false",
     "[submodule]",
     "\trecurse = false",
     "[fetch]",
@@ -115,4 +121,22 @@ export function simpleGitLogsEnabled(debugSetting: string | undefined = process.
     enabled = true;
   }
   return enabled;
+}
+
+/**
+ * The same hardening as `-c` options, for git run without simple-git (which refuses to pass
+ * some of these keys): command-line config outranks the repository's own, and git hands it
+ * on to any git it starts inside a submodule.
+ */
+export const HOST_GIT_OVERRIDES = [
+  "core.fsmonitor=false",
+  "core.hooksPath=/dev/null",
+  "diff.ignoreSubmodules=all",
+  "status.submoduleSummary=false",
+  "submodule.recurse=false",
+] as const;
+
+/** `git <args>` with the overrides in front. */
+export function hostGitArgs(args: readonly string[]): string[] {
+  return [...HOST_GIT_OVERRIDES.flatMap((c) => ["-c", c]), ...args];
 }

@@ -38,6 +38,7 @@ import type {
   PrepareOptions,
   PushResult,
 } from "./git-workspace-types.js";
+import { refuseNestedRepositories } from "./nested-repositories.js";
 import { literalPaths } from "./pathspec.js";
 import { withRepoLock } from "./repo-lock.js";
 
@@ -196,8 +197,18 @@ export class GitWorkspace {
   /** Files that differ from the start point, untracked ones included, .gitignore honoured. */
   async changedFiles(): Promise<ChangedFile[]> {
     const p = this.#require();
+    // Code has run in the checkout by now: see nested-repositories.ts.
+    await refuseNestedRepositories(p.dir);
     const git = this.#git(p.dir, p.home);
-    const tracked = await this.#run(git, ["diff", "--name-status", "--no-renames", "-z", p.baseSha, "--"]);
+    const tracked = await this.#run(git, [
+      "diff",
+      "--name-status",
+      "--no-renames",
+      "--ignore-submodules=all",
+      "-z",
+      p.baseSha,
+      "--",
+    ]);
     const untracked = await this.#run(git, ["ls-files", "--others", "--exclude-standard", "-z"]);
     return parseChangedFiles(tracked, untracked);
   }
@@ -206,6 +217,8 @@ export class GitWorkspace {
   async commit(options: CommitOptions): Promise<string | null> {
     const p = this.#require();
     const author = checkPerson(options.author, "author");
+    // `git add` looks into every directory that holds a repository, submodule or not.
+    await refuseNestedRepositories(p.dir);
     const git = this.#git(p.dir, p.home, [`user.name=${author.name}`, `user.email=${author.email}`]);
     await this.#run(git, ["add", "--all", "--verbose"]);
     if (options.exclude?.length)

@@ -5,6 +5,8 @@
 
 import type { CommitOptions, PreparedWorkspace, Workspace } from "../jobs/ports.js";
 import { runProcess } from "../process/run-process.js";
+import { hostGitArgs } from "./git-env.js";
+import { nestedRepositories, refuseNestedRepositories } from "./nested-repositories.js";
 import { literalPaths } from "./pathspec.js";
 
 export class WorkspaceError extends Error {
@@ -51,10 +53,12 @@ export function parsePorcelain(out: string): string[] {
 export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace {
   let dir = options.repoDir;
   let preparing: Promise<PreparedWorkspace> | undefined;
+  /** Submodules the user had checked out before the job: theirs, not the job's. */
+  let nestedBefore: string[] = [];
 
   async function git(args: string[], extraEnv?: Record<string, string>, allowFail = false) {
     const res = await runProcess(
-      { command: "git", args, env: gitEnv(extraEnv) },
+      { command: "git", args: hostGitArgs(args), env: gitEnv(extraEnv) },
       { cwd: dir, timeoutMs: 120_000 },
     );
     if (res.exitCode !== 0 && !allowFail) {
@@ -81,6 +85,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
     const valid = await git(["check-ref-format", "--branch", branch], undefined, true);
     if (valid.exitCode !== 0) throw new WorkspaceError(`"${branch}" is not a valid branch name`);
     await git(["switch", "-c", branch]);
+    nestedBefore = await nestedRepositories(dir);
     return { dir, branch, baseSha: head.stdout.trim(), startedFrom: "base-branch" };
   }
 
@@ -92,11 +97,13 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
     },
 
     async changedFiles() {
+      await refuseNestedRepositories(dir, nestedBefore);
       const status = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
       return parsePorcelain(status.stdout);
     },
 
     async commit({ message, author, coAuthor, exclude }: CommitOptions) {
+      await refuseNestedRepositories(dir, nestedBefore);
       await git(["add", "-A"]);
       if (exclude?.length) await git(["reset", "--quiet", "--", ...literalPaths(exclude)]);
       const staged = await git(["diff", "--cached", "--quiet"], undefined, true);
@@ -110,8 +117,6 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
       };
       await git(
         [
-          "-c",
-          "core.hooksPath=/dev/null",
           "-c",
           "commit.gpgsign=false",
           "commit",

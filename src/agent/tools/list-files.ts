@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
+import { hostGitArgs } from "../../workspace/git-env.js";
 import { resolveForRead } from "./file-guards.js";
 import { gitEnv } from "./git-env.js";
 import { defineTool, ToolInputError } from "./types.js";
@@ -33,7 +34,15 @@ export const listFiles = defineTool({
     const res = await runProcess(
       {
         command: "git",
-        args: ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", prefix || "."],
+        args: hostGitArgs([
+          "ls-files",
+          "--cached",
+          "--others",
+          "--exclude-standard",
+          "-z",
+          "--",
+          prefix || ".",
+        ]),
         env: gitEnv(),
       },
       { cwd: ctx.root, timeoutMs: 30_000, signal: ctx.signal },

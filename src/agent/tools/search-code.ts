@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
+import { hostGitArgs } from "../../workspace/git-env.js";
 import { resolveSafePath } from "../../workspace/safe-path.js";
 import { orEmpty, truncateMiddle } from "../truncate.js";
 import { gitEnv } from "./git-env.js";
@@ -35,7 +36,18 @@ export const searchCode = defineTool({
     const res = await runProcess(
       {
         command: "git",
-        args: ["grep", "--untracked", "-n", "-I", "-E", "--no-color", "-e", pattern, "--", pathspec],
+        args: hostGitArgs([
+          "grep",
+          "--untracked",
+          "-n",
+          "-I",
+          "-E",
+          "--no-color",
+          "-e",
+          pattern,
+          "--",
+          pathspec,
+        ]),
         env: gitEnv(),
         outputCap: 1024 * 1024,
       },
