@@ -49,8 +49,8 @@ export interface GoSettings {
   goflags?: string;
   goprivate?: string;
   gonosumdb?: string;
-  /** GO_SANDBOX: "auto" (bubblewrap where it works) or "off". */
-  sandbox: "auto" | "off";
+  /** GO_SANDBOX: "auto" (bubblewrap where it works), "required" (refuse to start without it) or "off". */
+  sandbox: "auto" | "off" | "required";
 }
 
 type Env = Record<string, string | undefined>;
@@ -117,8 +117,8 @@ function readPrivateKey(env: Env): string | undefined {
 
 function readGoSettings(env: Env): GoSettings {
   const sandbox = nonEmpty(env.GO_SANDBOX) ?? "auto";
-  if (sandbox !== "auto" && sandbox !== "off") {
-    throw new ConfigError(`GO_SANDBOX must be "auto" or "off", got "${sandbox}".`);
+  if (sandbox !== "auto" && sandbox !== "off" && sandbox !== "required") {
+    throw new ConfigError(`GO_SANDBOX must be "auto", "required" or "off", got "${sandbox}".`);
   }
   return {
     goproxy: nonEmpty(env.GOPROXY),

@@ -6,7 +6,7 @@ import type { Probot } from "probot";
 import type { Budgets } from "../agent/budget.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
-import type { Toolchain } from "../golang/toolchain.js";
+import { forRepository, type Toolchain } from "../golang/toolchain.js";
 import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
 import type { JobResult } from "../jobs/ports.js";
@@ -47,6 +47,8 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
     const gh = session.octokit;
     const { owner, repo, number } = task.target;
     const identity = await deps.identity();
+    // This repository's own Go caches (go-env.ts): shared by its jobs, by no other repository's.
+    const toolchain = forRepository(deps.toolchain, `${owner}/${repo}`.toLowerCase());
     const host = new GitHubCodeHost({
       gh,
       issue: { owner, repo, number },
@@ -64,14 +66,14 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
         withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
           createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
         ),
-      toolchain: (plan) => jobToolchain(deps.toolchain, plan, task.target.owner, session, deps.logger),
+      toolchain: (plan) => jobToolchain(toolchain, plan, task.target.owner, session, deps.logger),
       modelClient: deps.modelClient,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
       budgets: deps.budgets,
       author: { name: identity.name, email: identity.email },
       attempt: { number: ctx.attempt, retryInMs: ctx.retryInMs },
       signal: ctx.signal,
-      ...goToolDeps(deps.toolchain, deps.dataDir),
+      ...goToolDeps(toolchain, deps.dataDir),
     });
     return { disposition: result.disposition, record: recordOf(result) };
   };

@@ -1,25 +1,50 @@
 // The complete environment a Go child process gets. Built from our own settings only:
 // nothing is copied from process.env, so API keys, tokens and the App's private key can
 // never reach `go`, a test binary or anything a test starts.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { ModuleSettings } from "./module-access.js";
 
-/** Where the shared Go caches live, under DATA_DIR, so a second job builds warm. */
+/**
+ * Where one repository's Go caches live, under DATA_DIR. Every repository has its own module
+ * cache and build cache: a test can write to what its run mounts writable, and a file it
+ * planted (a cached test result, a build output, a module source, a git hook in the VCS
+ * cache) must never be trusted by another repository's job. A second job of the same
+ * repository still builds warm.
+ */
 export interface GoCacheDirs {
   gopath: string;
   gomodcache: string;
   gocache: string;
-  /** XDG_CONFIG_HOME: holds only go/telemetry/mode = "off". */
+  /** XDG_CONFIG_HOME: holds only go/telemetry/mode = "off"; shared, always read-only. */
   config: string;
+  /** "These modules were downloaded" markers: never mounted into any run. */
+  prepared: string;
+  /** Caches of gopls and golangci-lint for this repository. */
+  tools: string;
 }
 
-export function goCacheDirs(dataDir: string): GoCacheDirs {
+/** The scope of the CLI and the eval, which work on the operator's own checkouts. */
+export const LOCAL_CACHE_SCOPE = "local";
+
+/** A directory name for a scope (`owner/repo`): readable, and unique by its hash. */
+export function cacheScopeDir(scope: string): string {
+  const readable = scope.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  return `${readable}-${createHash("sha256").update(scope).digest("hex").slice(0, 12)}`;
+}
+
+export function goCacheDirs(dataDir: string, scope: string = LOCAL_CACHE_SCOPE): GoCacheDirs {
   const root = join(dataDir, "go");
+  const own = join(root, "repos", cacheScopeDir(scope));
   return {
-    gopath: join(root, "path"),
-    gomodcache: join(root, "path", "pkg", "mod"),
-    gocache: join(root, "build-cache"),
+    gopath: join(own, "path"),
+    gomodcache: join(own, "path", "pkg", "mod"),
+    gocache: join(own, "build-cache"),
     config: join(root, "config"),
+    // Beside the caches (removing the repository's directory removes its markers too), in
+    // no directory a run mounts.
+    prepared: join(own, "prepared"),
+    tools: join(own, "tools"),
   };
 }
 
@@ -119,7 +144,13 @@ export function buildGoEnv(settings: GoEnvSettings, run: RunEnv): Record<string,
   if (run.network) {
     // A private repository without valid credentials must fail, not wait for a password.
     env.GIT_TERMINAL_PROMPT = "0";
-    const config = run.gitConfig ?? [];
+    // go runs git for modules fetched from version control: no hook or fsmonitor of a
+    // repository in the VCS cache may run, whatever its config says.
+    const config: [string, string][] = [
+      ["core.hooksPath", "/dev/null"],
+      ["core.fsmonitor", "false"],
+      ...(run.gitConfig ?? []),
+    ];
     if (config.length) {
       env.GIT_CONFIG_COUNT = String(config.length);
       config.forEach(([key, value], i) => {

@@ -12,6 +12,7 @@ import {
   type GoCacheDirs,
   type GoEnvSettings,
   goCacheDirs,
+  LOCAL_CACHE_SCOPE,
   type RunEnv,
   runPath,
 } from "./go-env.js";
@@ -23,8 +24,11 @@ import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
 export interface GoToolchainOptions {
   /** DATA_DIR: the shared Go caches live under `<dataDir>/go/`. */
   dataDir: string;
-  /** "auto" uses bubblewrap when it works here; "off" never does. Default "auto". */
-  sandbox?: "auto" | "off";
+  /**
+   * "auto" uses bubblewrap when it works here; "off" never does; "required" refuses to start
+   * (ToolchainUnavailableError) where it does not work. Default "auto".
+   */
+  sandbox?: "auto" | "off" | "required";
   /** GOPROXY for module downloads (runs with network: true). */
   goproxy?: string;
   goflags?: string;
@@ -44,7 +48,9 @@ export interface GoToolchain extends Toolchain {
   /** e.g. "go1.26.8". */
   readonly goVersion: string;
   readonly goroot: string;
+  /** The caches of this toolchain's scope (LOCAL_CACHE_SCOPE unless forRepository chose one). */
   readonly caches: GoCacheDirs;
+  forRepository(scope: string): GoToolchain;
 }
 
 /** Go is missing or broken on this machine. */
@@ -57,7 +63,9 @@ export class ToolchainUsageError extends Error {
   override name = "ToolchainUsageError";
 }
 
-const DEFAULT_GOPROXY = "https://proxy.golang.org,direct";
+// No ",direct": a public module is never fetched from version control, where go would run
+// git in the VCS cache. Private modules (GOPRIVATE) still come from their repositories.
+const DEFAULT_GOPROXY = "https://proxy.golang.org";
 const PROBE_TIMEOUT_MS = 30_000;
 
 function firstLine(text: string): string {
@@ -82,10 +90,8 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
       "The go command was not found on PATH. Install Go 1.21 or newer and make sure `go` is on PATH.",
     );
   }
-  const caches = goCacheDirs(resolve(options.dataDir));
-  for (const dir of [caches.gopath, caches.gomodcache, caches.gocache]) {
-    mkdirSync(dir, { recursive: true });
-  }
+  const dataDir = resolve(options.dataDir);
+  const caches = cacheDirsFor(dataDir, LOCAL_CACHE_SCOPE);
   mkdirSync(join(caches.config, "go", "telemetry"), { recursive: true });
   writeFileSync(join(caches.config, "go", "telemetry", "mode"), "off");
   const baseSettings = {
@@ -131,7 +137,23 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
   const settings = { ...baseSettings, goBinDir: join(goroot, "bin") };
 
   let bwrap: string | undefined;
-  if (options.sandbox !== "off") {
+  if (options.sandbox === "required") {
+    bwrap = findOnPath("bwrap", searchPath);
+    const problem = bwrap
+      ? await probeSandbox(bwrap, goBin, goroot, settings, outputCap)
+      : "bwrap is not installed";
+    if (problem) {
+      throw new ToolchainUnavailableError(
+        `GO_SANDBOX=required, but Go runs cannot be sandboxed here (${problem}). Install bubblewrap ` +
+          "(apt-get install bubblewrap) and allow unprivileged user namespaces (in Docker: see docs/SECURITY.md), " +
+          "or set GO_SANDBOX=auto to run unsandboxed with a warning.",
+      );
+    }
+    log(
+      `Go runs are sandboxed with bubblewrap (${goVersion}, required; no network except module downloads).`,
+      "info",
+    );
+  } else if (options.sandbox !== "off") {
     bwrap = findOnPath("bwrap", searchPath);
     const problem = bwrap
       ? await probeSandbox(bwrap, goBin, goroot, settings, outputCap)
@@ -160,32 +182,48 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
     limiter.processLimit === "none" ? "warn" : isolation.level,
   );
 
-  const run = async (binary: string, args: string[], opts: RunOptions): Promise<RunResult> => {
+  const run = async (
+    scoped: GoCacheDirs,
+    binary: string,
+    args: string[],
+    opts: RunOptions,
+  ): Promise<RunResult> => {
     const { runEnv, secrets } = await runEnvFor(opts);
+    const runSettings = { ...settings, caches: scoped };
     // Limits (limits.ts): rlimits right before the binary (inside the sandbox), a cgroup around the spawn.
     const [command, commandArgs] = limiter.command(binary, args);
     const limited: SpawnOptions = { ...opts, confine: limiter.confinement };
     const res = bwrap
       ? await runSandboxed(bwrap, command, commandArgs, limited, runEnv, {
-          settings,
+          settings: runSettings,
           goroot,
-          caches,
+          caches: scoped,
           outputCap,
         })
-      : await runPlain(command, commandArgs, limited, runEnv, settings, outputCap);
+      : await runPlain(command, commandArgs, limited, runEnv, runSettings, outputCap);
     return secrets.length ? redacted(res, secrets) : res;
   };
   const commandPath = runPath(settings.goBinDir);
 
-  return {
-    isolation: bwrap ? "bubblewrap" : "none",
+  const kind = bwrap ? "bubblewrap" : "none";
+  const scopedToolchain = (scoped: GoCacheDirs): GoToolchain => ({
+    isolation: kind,
     goVersion,
     goroot,
-    caches,
-    go: (args, opts) => run(goBin, args, opts),
-    gofmt: (args, opts) => run(gofmtBin, args, opts),
-    run: (command, args, opts) => run(resolveCommand(command, commandPath), args, opts),
-  };
+    caches: scoped,
+    go: (args, opts) => run(scoped, goBin, args, opts),
+    gofmt: (args, opts) => run(scoped, gofmtBin, args, opts),
+    run: (command, args, opts) => run(scoped, resolveCommand(command, commandPath), args, opts),
+    forRepository: (scope) => scopedToolchain(cacheDirsFor(dataDir, scope)),
+  });
+  return scopedToolchain(caches);
+}
+
+/** A scope's cache directories, made on first use. */
+function cacheDirsFor(dataDir: string, scope: string): GoCacheDirs {
+  const caches = goCacheDirs(dataDir, scope);
+  for (const dir of [caches.gomodcache, caches.gocache, caches.tools]) mkdirSync(dir, { recursive: true });
+  return caches;
 }
 
 /** A bare program name on the runs' PATH, as an absolute path; anything else is refused. */
@@ -280,13 +318,16 @@ async function runSandboxed(
   const env = buildGoEnv({ ...ctx.settings, home: SANDBOX_HOME, tmpDir: SANDBOX_TMP }, runEnv);
   const spec = {
     goroot: ctx.goroot,
-    // The module cache stays writable offline too: go takes lock files there even with
-    // GOPROXY=off, and a read-only cache turns "module lookup disabled" into a confusing
-    // "read-only file system".
-    writable: [root, ctx.caches.gopath, ctx.caches.gocache],
+    // The module cache is writable only for module downloads, which run no repository code
+    // (go mod download/tidy); builds and tests read it. The build cache is this repository's.
+    writable: network ? [root, ctx.caches.gopath, ctx.caches.gocache] : [root, ctx.caches.gocache],
     // .git read-only: code under test must not plant hooks or config (core.hooksPath,
     // core.fsmonitor) that the app's next git command would run outside the sandbox.
-    readOnly: [ctx.caches.config, ...[join(root, ".git")].filter((p) => existsSync(p))],
+    readOnly: [
+      ctx.caches.config,
+      ...(network ? [] : [ctx.caches.gopath]),
+      ...[join(root, ".git")].filter((p) => existsSync(p)),
+    ],
     cwd: resolve(opts.cwd),
     network,
   };

@@ -90,6 +90,15 @@ const RULES: { re: RegExp; found: (m: RegExpExecArray) => Found }[] = [
     }),
   },
   {
+    // Offline runs mount the module cache read-only: go tries to make the missing module's
+    // download directory before it asks GOPROXY=off, and that is what it reports.
+    re: /pkg\/mod\/cache\S*: read-only file system/,
+    found: () => ({
+      kind: "not-downloaded",
+      reason: "not in the module cache, and builds and tests run offline",
+    }),
+  },
+  {
     re: /missing go\.sum entry/,
     found: () => ({ kind: "missing-go-sum", reason: "go.sum has no entry for it" }),
   },

@@ -56,8 +56,14 @@ export async function toolProcess(go: GoInstallation, run: ToolRun): Promise<Too
     );
     const spec = {
       goroot: go.goroot,
-      writable: [root, go.caches.gopath, go.caches.gocache, ...(run.writable ?? [])],
-      readOnly: [go.caches.config, dirname(run.binary), ...[join(root, ".git")].filter((p) => existsSync(p))],
+      // Tools read modules (never download them) and build into the repository's own cache.
+      writable: [root, go.caches.gocache, ...(run.writable ?? [])],
+      readOnly: [
+        go.caches.config,
+        go.caches.gopath,
+        dirname(run.binary),
+        ...[join(root, ".git")].filter((p) => existsSync(p)),
+      ],
       cwd,
       network: false,
     };

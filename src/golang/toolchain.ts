@@ -89,3 +89,13 @@ export interface PrivateModuleCredentials {
 export interface ModuleAccess extends ModuleSettings {
   credentials?: PrivateModuleCredentials[];
 }
+
+/**
+ * The toolchain whose caches belong to one repository (`owner/repo`) alone, so nothing a
+ * test of another repository wrote is ever trusted. Adapters without caches are returned as
+ * they are. Scope first, then withModuleAccess: that wrapper keeps the scope it wraps.
+ */
+export function forRepository<T extends Toolchain>(toolchain: T, scope: string): T {
+  const scoped = (toolchain as { forRepository?: (scope: string) => T }).forRepository;
+  return scoped ? scoped.call(toolchain, scope) : toolchain;
+}

@@ -18,8 +18,9 @@ export function goToolDeps(
   const go = goInstallationOf(toolchain);
   if (!go) return {};
   const settings = goToolsSettings(env, dataDir);
-  // Caches under DATA_DIR: the tools directory may be the image's read-only one.
-  const caches = join(dataDir, "tools", "cache");
+  // The repository's own tool caches (go-env.ts): the tools directory may be the image's
+  // read-only one, and one repository's lint results must never be another's.
+  const caches = go.caches.tools;
   return {
     codeIntelligence: (_plan, checkoutDir) =>
       createGoplsSession({

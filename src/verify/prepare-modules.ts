@@ -20,10 +20,12 @@ export interface PreparedModules {
   durationMs: number;
 }
 
-/** Where the markers live: beside the modules they vouch for, so clearing the cache clears them. */
+/**
+ * Where the markers live: the repository's own directory beside its caches, mounted into no
+ * run, so no test can forge "already downloaded" for content that never was.
+ */
 function markerDir(toolchain: Toolchain): string | undefined {
-  const caches = (toolchain as { caches?: { gomodcache?: string } }).caches;
-  return caches?.gomodcache ? join(caches.gomodcache, "cache", "backend-go-agent-prepared") : undefined;
+  return (toolchain as { caches?: { prepared?: string } }).caches?.prepared;
 }
 
 async function readOptional(path: string): Promise<string> {
