@@ -197,6 +197,24 @@ describe("createGoToolchain fallback", () => {
     }
   });
 
+  it("refuses to start with GO_SANDBOX=required where bubblewrap cannot run", async () => {
+    const binDir = await mkdtemp(join(tmpdir(), "bga-fake-bwrap-"));
+    try {
+      const fake = join(binDir, "bwrap");
+      writeFileSync(fake, "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
+      chmodSync(fake, 0o755);
+      for (const searchPath of [goDir, `${binDir}:${goDir}`]) {
+        await expect(
+          createGoToolchain({ dataDir: TEST_DATA_DIR, searchPath, sandbox: "required" }),
+        ).rejects.toThrow(
+          /GO_SANDBOX=required, but Go runs cannot be sandboxed here \((bwrap is not installed|bubblewrap failed: bwrap: No permissions)/,
+        );
+      }
+    } finally {
+      await rm(binDir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a run that would override the isolation", async () => {
     const tc = await testToolchain();
     await expect(
