@@ -1,6 +1,7 @@
 // One eval run: the task's repository copied to a fresh temp checkout (the hidden tests stay
 // in the task folder, out of the agent's reach), the job run through runJob with the CLI's
 // own adapters (localJobDeps), then the hidden tests judged on whatever tree the agent left.
+
 import { cpSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import type { Toolchain } from "../golang/toolchain.js";
 import { runJob } from "../jobs/run-job.js";
 import { type LocalModel, localJobDeps, localTask } from "../local/local-job-deps.js";
 import { runProcess } from "../process/run-process.js";
+import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
 import { judgeAsk, judgeTree } from "./judge.js";
 import type { RunRecord } from "./results.js";
 import type { EvalTask } from "./task.js";
@@ -27,20 +29,18 @@ export interface RunTaskOptions {
   keep?: boolean;
 }
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? "/usr/bin:/bin",
-  HOME: tmpdir(),
-  LANG: "C.UTF-8",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_TERMINAL_PROMPT: "0",
+const GIT_ENV = hostGitEnv({
   GIT_AUTHOR_NAME: "eval",
   GIT_AUTHOR_EMAIL: "eval@example.com",
   GIT_COMMITTER_NAME: "eval",
   GIT_COMMITTER_EMAIL: "eval@example.com",
-};
+});
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
-  const res = await runProcess({ command: "git", args, env: GIT_ENV }, { cwd, timeoutMs: 60_000 });
+  const res = await runProcess(
+    { command: "git", args: hostGitArgs(args), env: GIT_ENV },
+    { cwd, timeoutMs: 60_000 },
+  );
   if (res.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${res.stderr.trim()}`);
   return res.stdout;
 }

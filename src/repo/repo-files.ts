@@ -5,8 +5,9 @@
 // (the very content a PR author controls), its base may not even be fetched, and the agent
 // writes into it during the run. The CLI, which has no GitHub, reads a ref of a local
 // repository with git instead (below).
+
 import { execFile } from "node:child_process";
-import { tmpdir } from "node:os";
+import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
 import type { ConfigFileReader } from "./repo-config.js";
 
 export interface RepoFiles {
@@ -33,16 +34,11 @@ function git(dir: string, args: string[]): Promise<{ code: number; stdout: strin
   return new Promise((resolve, reject) => {
     execFile(
       "git",
-      ["-C", dir, ...args],
+      hostGitArgs(["-C", dir, ...args]),
       {
         maxBuffer: 16 * 1024 * 1024,
         // Nothing of the operator's environment or git config: this only reads objects.
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: tmpdir(),
-          GIT_CONFIG_NOSYSTEM: "1",
-          LC_ALL: "C",
-        },
+        env: hostGitEnv({ LC_ALL: "C" }),
       },
       (err, stdout) => {
         if (err && typeof err.code !== "number") reject(err);

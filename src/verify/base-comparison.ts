@@ -3,11 +3,13 @@
 // "pre-existing on <base>": set apart in the verdict, never fed to repair, never a reason for a
 // draft. The base's result is cached per base SHA, module and check, so repair rounds (and
 // later jobs on the same base) pay for it once.
+
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { Toolchain } from "../golang/toolchain.js";
+import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
 import { type Finding, splitFindings } from "./findings.js";
 import { type Check, overallStatus, overallSummary, type Verdict } from "./verdict.js";
 import { type BuiltinCheck, type CustomCheck, verify } from "./verify.js";
@@ -59,9 +61,9 @@ const BUILTIN: Record<string, BuiltinCheck> = { "go vet": "vet", "go build": "bu
 /** The base commit's files in a fresh directory (git archive: no hooks, no .git, no worktree to prune). */
 async function exportCommit(repoDir: string, sha: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "bga-base-"));
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, GIT_CONFIG_NOSYSTEM: "1" };
+  const env = hostGitEnv();
   await new Promise<void>((done, fail) => {
-    const git = spawn("git", ["-C", repoDir, "archive", "--format=tar", sha], {
+    const git = spawn("git", hostGitArgs(["-C", repoDir, "archive", "--format=tar", sha]), {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -140,3 +140,20 @@ export const HOST_GIT_OVERRIDES = [
 export function hostGitArgs(args: readonly string[]): string[] {
   return [...HOST_GIT_OVERRIDES.flatMap((c) => ["-c", c]), ...args];
 }
+
+/**
+ * The environment of host git run without simple-git: PATH and a locale, no system or global
+ * configuration (only the repository's own, which code under test cannot write, and the
+ * hostGitArgs overrides), no prompts; nothing else of the app's environment.
+ */
+export function hostGitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: "/nonexistent",
+    LANG: "C.UTF-8",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_TERMINAL_PROMPT: "0",
+    ...extra,
+  };
+}

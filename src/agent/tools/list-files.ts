@@ -3,9 +3,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
-import { hostGitArgs } from "../../workspace/git-env.js";
+import { hostGitArgs, hostGitEnv } from "../../workspace/git-env.js";
 import { resolveForRead } from "./file-guards.js";
-import { gitEnv } from "./git-env.js";
 import { defineTool, ToolInputError } from "./types.js";
 
 const MAX_ENTRIES = 500;
@@ -43,7 +42,7 @@ export const listFiles = defineTool({
           "--",
           prefix || ".",
         ]),
-        env: gitEnv(),
+        env: hostGitEnv(),
       },
       { cwd: ctx.root, timeoutMs: 30_000, signal: ctx.signal },
     );

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
-import { hostGitArgs } from "../../workspace/git-env.js";
+import { hostGitArgs, hostGitEnv } from "../../workspace/git-env.js";
 import { resolveSafePath } from "../../workspace/safe-path.js";
 import { orEmpty, truncateMiddle } from "../truncate.js";
-import { gitEnv } from "./git-env.js";
 import { defineTool, ToolInputError } from "./types.js";
 
 const MAX_MATCHES = 200;
@@ -48,7 +47,7 @@ export const searchCode = defineTool({
           "--",
           pathspec,
         ]),
-        env: gitEnv(),
+        env: hostGitEnv(),
         outputCap: 1024 * 1024,
       },
       { cwd: ctx.root, timeoutMs: 30_000, signal: ctx.signal },
