@@ -70,6 +70,18 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     ...config.go,
     log: (msg, level) => log[level]({ name: "go" }, msg),
   });
+  // In the background: the first job on each new repository builds less (build-cache-seed.ts).
+  const seedStarted = Date.now();
+  toolchain.prepareBuildCacheSeed().then(
+    (ok) =>
+      ok
+        ? log.info({ name: "go", ms: Date.now() - seedStarted }, "build cache seed ready")
+        : log.warn(
+            { name: "go" },
+            "no build cache seed: each repository's first job builds the standard library",
+          ),
+    (err: unknown) => log.warn({ name: "go", err }, "build cache seed failed"),
+  );
   const probotOptions = {
     appId: config.appId,
     privateKey: config.privateKey,

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { runProcess, type SpawnOptions } from "../process/run-process.js";
+import { buildSeed, seedBuildCache } from "./build-cache-seed.js";
 import {
   buildGoEnv,
   type GoCacheDirs,
@@ -51,6 +52,11 @@ export interface GoToolchain extends Toolchain {
   /** The caches of this toolchain's scope (LOCAL_CACHE_SCOPE unless forRepository chose one). */
   readonly caches: GoCacheDirs;
   forRepository(scope: string): GoToolchain;
+  /**
+   * Builds the seed new repositories' build caches start from (build-cache-seed.ts), once per
+   * DATA_DIR; resolves to whether there is one. The app starts it at startup.
+   */
+  prepareBuildCacheSeed(): Promise<boolean>;
 }
 
 /** Go is missing or broken on this machine. */
@@ -206,17 +212,50 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
   const commandPath = runPath(settings.goBinDir);
 
   const kind = bwrap ? "bubblewrap" : "none";
-  const scopedToolchain = (scoped: GoCacheDirs): GoToolchain => ({
-    isolation: kind,
-    goVersion,
-    goroot,
-    caches: scoped,
-    go: (args, opts) => run(scoped, goBin, args, opts),
-    gofmt: (args, opts) => run(scoped, gofmtBin, args, opts),
-    run: (command, args, opts) => run(scoped, resolveCommand(command, commandPath), args, opts),
-    forRepository: (scope) => scopedToolchain(cacheDirsFor(dataDir, scope)),
-  });
-  return scopedToolchain(caches);
+  const goRoot = join(dataDir, "go");
+  let seedBuild: Promise<boolean> | undefined;
+  const prepareBuildCacheSeed = () => {
+    seedBuild ??= buildSeed(goRoot, async (args, dir, gocache) => {
+      const res = await run({ ...caches, gocache }, goBin, args, { cwd: dir, timeoutMs: 15 * 60_000 });
+      return res.exitCode;
+    });
+    return seedBuild;
+  };
+  /** Scopes whose build cache this process created: each is seeded once, before its first run. */
+  const seeding = new Map<string, Promise<void>>();
+  const scopedToolchain = (scoped: GoCacheDirs, ready: Promise<void>): GoToolchain => {
+    const after =
+      (binary: () => string) =>
+      async (args: string[], opts: RunOptions): Promise<RunResult> => {
+        await ready;
+        return run(scoped, binary(), args, opts);
+      };
+    return {
+      isolation: kind,
+      goVersion,
+      goroot,
+      caches: scoped,
+      go: after(() => goBin),
+      gofmt: after(() => gofmtBin),
+      run: (command, args, opts) => after(() => resolveCommand(command, commandPath))(args, opts),
+      forRepository: (scope) => {
+        const dirs = goCacheDirs(dataDir, scope);
+        let seeded = seeding.get(dirs.gocache);
+        if (!seeded) {
+          // A new repository's cache starts from the seed (waiting for one being built here).
+          const fresh = !existsSync(dirs.gocache);
+          cacheDirsFor(dataDir, scope);
+          seeded = fresh
+            ? (seedBuild ?? Promise.resolve(false)).then(() => seedBuildCache(goRoot, dirs.gocache))
+            : Promise.resolve();
+          seeding.set(dirs.gocache, seeded);
+        }
+        return scopedToolchain(dirs, seeded);
+      },
+      prepareBuildCacheSeed,
+    };
+  };
+  return scopedToolchain(caches, Promise.resolve());
 }
 
 /** A scope's cache directories, made on first use. */

@@ -2,14 +2,14 @@
 // bubblewrap sandbox: the module cache (and its VCS cache) cannot be written, the build cache
 // they write is their repository's own, and no other repository's caches or the "already
 // downloaded" markers are even visible.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
-import { describeSandboxed, testToolchain } from "./support.js";
+import { describeSandboxed, TEST_DATA_DIR, testToolchain } from "./support.js";
 
 const PLANT_TEST = `package plant
 
@@ -100,4 +100,25 @@ describeSandboxed("Go caches under attack from a repository's tests", () => {
     expect(looked).toEqual([]);
     expect(existsSync(join(b.caches.gocache, "planted-by-a"))).toBe(false);
   }, 240_000);
+
+  it("starts a new repository's build cache from the app's seed: the standard library it needs is not compiled again, and the seed is copied, not shared", async () => {
+    expect(await base.prepareBuildCacheSeed()).toBe(true);
+    const fresh = base.forRepository(`acme/seeded-${process.pid}-${Date.now()}`);
+    const root = join(dir, "seeded");
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, "go.mod"), "module example.com/seeded\n\ngo 1.21\n");
+    writeFileSync(
+      join(root, "api.go"),
+      'package seeded\n\nimport (\n\t"encoding/json"\n\t"net/http"\n)\n\nfunc Handler(w http.ResponseWriter, _ *http.Request) {\n\t_ = json.NewEncoder(w).Encode(map[string]string{"ok": "yes"})\n}\n',
+    );
+    const res = await fresh.go(["build", "-x", "./..."], { cwd: root, timeoutMs: 120_000 });
+    expect(res.exitCode).toBe(0);
+    // -x prints a compile command for every package it builds: only the repository's own.
+    const compiled = [...res.stderr.matchAll(/compile -o \S+ (?:.* )?-p (\S+) /g)].map((m) => m[1]);
+    expect(compiled).toEqual(["example.com/seeded"]);
+    const seedFile = join(TEST_DATA_DIR, "go", "build-cache-seed", "README");
+    expect(existsSync(seedFile)).toBe(true);
+    writeFileSync(join(fresh.caches.gocache, "README"), "planted");
+    expect(readFileSync(seedFile, "utf8")).not.toBe("planted");
+  }, 600_000);
 });
