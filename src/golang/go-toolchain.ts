@@ -242,12 +242,11 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
         const dirs = goCacheDirs(dataDir, scope);
         let seeded = seeding.get(dirs.gocache);
         if (!seeded) {
-          // A new repository's cache starts from the seed (waiting for one being built here).
+          // A new repository's cache starts from the seed when there is one. A seed still being
+          // built is not waited for: it compiles more than one job needs.
           const fresh = !existsSync(dirs.gocache);
           cacheDirsFor(dataDir, scope);
-          seeded = fresh
-            ? (seedBuild ?? Promise.resolve(false)).then(() => seedBuildCache(goRoot, dirs.gocache))
-            : Promise.resolve();
+          seeded = fresh ? seedBuildCache(goRoot, dirs.gocache) : Promise.resolve();
           seeding.set(dirs.gocache, seeded);
         }
         return scopedToolchain(dirs, seeded);
