@@ -6,6 +6,7 @@ import type { Probot } from "probot";
 import type { Budgets } from "../agent/budget.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
+import type { ExtendsRule } from "../repo/extends-policy.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
@@ -17,6 +18,7 @@ import type { BotIdentity } from "./app-identity.js";
 import { GitHubCodeHost } from "./github-code-host.js";
 import { openInstallation } from "./installation.js";
 import { jobToolchain } from "./job-toolchain.js";
+import { jobConfigReader } from "./repo-files.js";
 import { type CommitSigning, withCommitSigning } from "./signed-workspace.js";
 
 export interface GitHubJobDeps {
@@ -39,13 +41,20 @@ export interface GitHubJobDeps {
   maxThreadChars?: number;
   /** COMMIT_SIGNING: the default for repositories that do not set commits.signing. */
   commitSigning?: CommitSigning;
+  /** CONFIG_EXTENDS_ALLOW: repositories `_extends` may name beyond the repository and its owner's .github. */
+  extendsAllow?: readonly ExtendsRule[];
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
   return async (task, ctx): Promise<HandledJob> => {
-    const session = await openInstallation(deps.probot, task.installationId);
-    const gh = session.octokit;
     const { owner, repo, number } = task.target;
+    const session = await openInstallation(
+      deps.probot,
+      task.installationId,
+      { name: repo, ...(task.repositoryId ? { id: task.repositoryId } : {}) },
+      deps.logger,
+    );
+    const gh = session.octokit;
     const identity = await deps.identity();
     const host = new GitHubCodeHost({
       gh,
@@ -57,6 +66,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       context: { appAgentsDir: deps.appAgentsDir, maxThreadChars: deps.maxThreadChars },
       logger: deps.logger,
       botLogin: identity.name,
+      config: { configReader: jobConfigReader(session, owner), extendsAllow: deps.extendsAllow },
     });
     const result = await runJob(task, {
       host,

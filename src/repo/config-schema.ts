@@ -68,7 +68,8 @@ const command = z.union([z.string(), z.array(z.string().min(1)).min(1)]).transfo
     return splitCommandLine(value);
   } catch (err) {
     if (!(err instanceof CommandLineError)) throw err;
-    ctx.addIssue({ code: "custom", message: `"${value}" ${err.message}` });
+    // Only the problem: the value itself is shown (or hidden) with the key, see config-errors.ts.
+    ctx.addIssue({ code: "custom", message: err.message });
     return z.NEVER;
   }
 });

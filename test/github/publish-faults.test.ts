@@ -129,7 +129,7 @@ describe("publishing survives GitHub's faults", () => {
   });
 
   it("a check run published twice for one job and commit is one check run, updated", async () => {
-    const session = await openInstallation(standInProbot(gh, privateKey), 7);
+    const session = await openInstallation(standInProbot(gh, privateKey), 7, { name: REPO });
     const sha = (await gh.git.revParse(`${OWNER}/${REPO}`, "refs/heads/main"))!;
     const output = { title: "t", summary: "s", conclusion: "success" as const };
     const first = await publishCheckRun(session.octokit, { owner: OWNER, repo: REPO }, sha, output, {

@@ -25,6 +25,7 @@ import { issueRoutes } from "./github-api-issues.js";
 import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
 import { reviewRoutes } from "./github-api-reviews.js";
+import { scopeRefusal, tokenOpens } from "./github-token-scope.js";
 import { cloneUrl, type Urls } from "./github-json.js";
 import { HttpError, match, type Reply, readBody, type StandInEnv, sendReply } from "./github-routes.js";
 import {
@@ -106,14 +107,21 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
   const failures: InjectedFailure[] = [];
   const urls: Urls = { web: "", api: "" };
 
-  function issueToken(installationId: number): InstallationToken {
-    const t = {
+  function issueToken(installationId: number, scope: Partial<InstallationToken> = {}): InstallationToken {
+    const t: InstallationToken = {
+      ...scope,
       token: `ghs_${randomBytes(18).toString("hex")}`,
       installationId,
       expiresAt: new Date(Date.now() + (opts.tokenTtlMs ?? 3600_000)).toISOString(),
     };
     state.tokens.push(t);
-    git.acceptToken(t.token);
+    git.acceptToken(t.token, (name, write) => {
+      const repo = state.repo(...(name.split("/") as [string, string]));
+      // A bare repository the API does not know (seeded through git only) is open to unscoped tokens.
+      if (!repo) return !t.repositoryIds;
+      if (!tokenOpens(t, repo, write)) return false;
+      return !write || !t.permissions || t.permissions.contents === "write";
+    });
     return t;
   }
   const env: StandInEnv = { urls, state, git, app, bot, issueToken };
@@ -174,6 +182,8 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
             : "Bad credentials: an installation token is required",
         },
       };
+    } else if (!found.route.appAuth && scoped(req.headers.authorization, method, path)) {
+      reply = scoped(req.headers.authorization, method, path)!;
     } else {
       try {
         reply = await found.route.handler({
@@ -193,6 +203,13 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     }
     entry.status = reply.status;
     sendReply(res, reply);
+  }
+
+  /** A token minted for other repositories or fewer permissions is refused as GitHub would. */
+  function scoped(header: string | undefined, method: string, path: string): Reply | undefined {
+    const value = /^(?:token|bearer)\s+(\S+)$/i.exec(header ?? "")?.[1];
+    const t = state.tokens.find((x) => x.token === value);
+    return t ? scopeRefusal(state, t, method, path) : undefined;
   }
 
   function authKind(header: string | undefined): RequestLogEntry["auth"] {
