@@ -3,8 +3,8 @@
 // inherits secrets by accident.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError } from "./config-error.js";
 import { ExtendsAllowError, type ExtendsRule, parseExtendsAllow } from "../repo/extends-policy.js";
+import { ConfigError } from "./config-error.js";
 import { type ModelProviderConfig, readModelProvider } from "./model-provider.js";
 
 export { ConfigError };

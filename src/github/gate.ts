@@ -8,8 +8,8 @@
 import { JobRefusal } from "../jobs/errors.js";
 import type { GateDecision, WorkPlan } from "../jobs/ports.js";
 import type { TaskRequest } from "../jobs/task.js";
-import { defaultRepoConfig, loadRepoConfig, type RepoConfig, RepoConfigError } from "../repo/index.js";
 import type { ExtendsRule } from "../repo/extends-policy.js";
+import { defaultRepoConfig, loadRepoConfig, type RepoConfig, RepoConfigError } from "../repo/index.js";
 import type { ConfigFileReader } from "../repo/repo-config.js";
 import { repoTriggers, triggerMismatch } from "../triggers/match.js";
 import { issueBranchName } from "../workspace/branch-name.js";

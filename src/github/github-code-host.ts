@@ -101,7 +101,11 @@ export class GitHubCodeHost implements CodeHost {
     const { jobId } = this.o;
     const log = (msg: string, extra: object = {}) =>
       this.o.logger.info({ jobId, target: targetKey(task.target), ...extra }, msg);
-    const gated = await gateOnGitHub(this.o.gh, task, log, { botLogin: this.o.botLogin, jobId, ...this.o.config });
+    const gated = await gateOnGitHub(this.o.gh, task, log, {
+      botLogin: this.o.botLogin,
+      jobId,
+      ...this.o.config,
+    });
     if (gated.decision.kind === "refused") return gated.decision;
     this.accepted = { config: gated.decision.plan.config, facts: gated.facts!, notes: gated.note };
     // Written while the checkout starts: the comment is awaited only where it is needed.

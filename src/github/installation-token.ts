@@ -82,7 +82,9 @@ export function installationTokenSource(
   const request = () => ({
     installation_id: installationId,
     ...(scope.repositoryIds?.length ? { repository_ids: scope.repositoryIds } : {}),
-    ...(!scope.repositoryIds?.length && scope.repositories?.length ? { repositories: scope.repositories } : {}),
+    ...(!scope.repositoryIds?.length && scope.repositories?.length
+      ? { repositories: scope.repositories }
+      : {}),
     permissions: permissions as Record<string, PermissionLevel>,
   });
   const create = async () => {

@@ -39,8 +39,11 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Whether the configuration of `home` may extend a file in `target`. */
 export function mayExtend(home: RepoRef, target: RepoRef, allow: readonly ExtendsRule[] = []): boolean {
-  const own = same(home.owner, target.owner) && (same(home.repo, target.repo) || same(target.repo, ".github"));
-  return own || allow.some((r) => same(r.owner, target.owner) && (r.repo === "*" || same(r.repo, target.repo)));
+  const own =
+    same(home.owner, target.owner) && (same(home.repo, target.repo) || same(target.repo, ".github"));
+  return (
+    own || allow.some((r) => same(r.owner, target.owner) && (r.repo === "*" || same(r.repo, target.repo)))
+  );
 }
 
 /** The rule in words, for the error a refused `_extends` gets. */

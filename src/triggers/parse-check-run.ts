@@ -10,7 +10,11 @@ const FAILED = new Set(["failure", "timed_out"]);
 
 const checkRunCompleted = z.object({
   action: z.literal("completed"),
-  repository: z.object({ id: z.number().optional(), name: z.string(), owner: z.object({ login: z.string() }) }),
+  repository: z.object({
+    id: z.number().optional(),
+    name: z.string(),
+    owner: z.object({ login: z.string() }),
+  }),
   installation: z.object({ id: z.number() }).optional(),
   check_run: z.object({
     id: z.number(),

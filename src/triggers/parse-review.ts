@@ -11,7 +11,11 @@ const user = z.object({ login: z.string(), id: z.number().optional(), type: z.st
 const reviewSubmitted = z.object({
   action: z.literal("submitted"),
   sender: user,
-  repository: z.object({ id: z.number().optional(), name: z.string(), owner: z.object({ login: z.string() }) }),
+  repository: z.object({
+    id: z.number().optional(),
+    name: z.string(),
+    owner: z.object({ login: z.string() }),
+  }),
   installation: z.object({ id: z.number() }).optional(),
   review: z.object({
     id: z.number(),

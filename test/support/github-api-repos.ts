@@ -1,7 +1,6 @@
 // Stand-in endpoints for the App, repositories, collaborators, check runs, contents and
 // rate limits.
 import { checkRunJson, repoJson, userJson } from "./github-json.js";
-import { tokenScope } from "./github-token-scope.js";
 import {
   HttpError,
   needRepo,
@@ -12,6 +11,7 @@ import {
   route,
 } from "./github-routes.js";
 import type { CheckRunState, Permission } from "./github-state.js";
+import { tokenScope } from "./github-token-scope.js";
 
 function installationJson(ctx: RouteContext, id: number) {
   return {

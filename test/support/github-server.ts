@@ -25,7 +25,6 @@ import { issueRoutes } from "./github-api-issues.js";
 import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
 import { reviewRoutes } from "./github-api-reviews.js";
-import { scopeRefusal, tokenOpens } from "./github-token-scope.js";
 import { cloneUrl, type Urls } from "./github-json.js";
 import { HttpError, match, type Reply, readBody, type StandInEnv, sendReply } from "./github-routes.js";
 import {
@@ -38,6 +37,7 @@ import {
   type RequestLogEntry,
   type UserRef,
 } from "./github-state.js";
+import { scopeRefusal, tokenOpens } from "./github-token-scope.js";
 
 const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes, ...reviewRoutes, ...checkRoutes];
 
