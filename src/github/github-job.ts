@@ -43,6 +43,8 @@ export interface GitHubJobDeps {
   commitSigning?: CommitSigning;
   /** CONFIG_EXTENDS_ALLOW: repositories `_extends` may name beyond the repository and its owner's .github. */
   extendsAllow?: readonly ExtendsRule[];
+  /** The host in the owner's Go module paths when it is not the clone URL's (tests: github.com). */
+  moduleHost?: string;
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
@@ -74,7 +76,8 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
         withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
           createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
         ),
-      toolchain: (plan) => jobToolchain(deps.toolchain, plan, task.target.owner, session, deps.logger),
+      toolchain: (plan) =>
+        jobToolchain(deps.toolchain, plan, task.target, session, deps.logger, { moduleHost: deps.moduleHost }),
       modelClient: deps.modelClient,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
       budgets: deps.budgets,
