@@ -158,6 +158,10 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
         .replace(/\/+$/, "") || "/";
     const auth = authKind(req.headers.authorization);
     const entry: RequestLogEntry = { method, path, query: url.search.slice(1), body, status: 0, auth };
+    if (auth === "token") {
+      const value = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+      entry.tokenIndex = state.tokens.findIndex((t) => t.token === value);
+    }
     state.requests.push(entry);
 
     let reply: Reply;

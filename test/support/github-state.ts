@@ -145,6 +145,8 @@ export interface RequestLogEntry {
   body: unknown;
   status: number;
   auth: "jwt" | "token" | "none" | "invalid";
+  /** Which of `tokens` a "token" request carried (its index, never the token): tells which scope made it. */
+  tokenIndex?: number;
 }
 
 export interface InstallationToken {
