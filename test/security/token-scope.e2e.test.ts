@@ -175,6 +175,10 @@ describe("through the running app", () => {
     expect(said).not.toContain(SECRET);
     expect(said).not.toContain("replicas");
     expect(app.output()).not.toContain(SECRET);
+    const records = await fetch(`${app.url}/jobs?limit=50`, {
+      headers: { authorization: `Bearer ${JOBS_TOKEN}` },
+    });
+    expect(await records.text()).not.toContain(SECRET);
     // The file was never read, by any token.
     expect(gh.state.requests.slice(from).filter((r) => r.path.startsWith("/repos/acme/payroll"))).toEqual([]);
   }, 200_000);
