@@ -77,7 +77,9 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
           createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
         ),
       toolchain: (plan) =>
-        jobToolchain(deps.toolchain, plan, task.target, session, deps.logger, { moduleHost: deps.moduleHost }),
+        jobToolchain(deps.toolchain, plan, task.target, session, deps.logger, {
+          moduleHost: deps.moduleHost,
+        }),
       modelClient: deps.modelClient,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
       budgets: deps.budgets,

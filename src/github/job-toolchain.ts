@@ -2,11 +2,12 @@
 // the app's, and credentials for exactly the private modules the job may download: its own
 // repository's and those `go.private_modules` lists, with one read-only token minted for
 // those repositories alone.
+
+import { type ModuleAccess, ModuleAccessError, withModuleAccess } from "../golang/module-access.js";
+import type { Toolchain } from "../golang/toolchain.js";
 import { JobRefusal } from "../jobs/errors.js";
 import type { WorkPlan } from "../jobs/ports.js";
 import type { QueueLogger } from "../jobs/queue.js";
-import { type ModuleAccess, ModuleAccessError, withModuleAccess } from "../golang/module-access.js";
-import type { Toolchain } from "../golang/toolchain.js";
 import { RepoConfigError } from "../repo/config-errors.js";
 import { CONFIG_PATH } from "../repo/config-schema.js";
 import { statusOf } from "./client.js";

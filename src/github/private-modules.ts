@@ -14,7 +14,6 @@ export interface ModuleRepository {
   modulePrefix: string;
 }
 
-
 /**
  * The job's own repository first, then each listed one, as repositories of `home.owner` on
  * `home.host`. A listed entry of another owner or host is a RepoConfigError naming its key.
