@@ -114,9 +114,10 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       repoTriggers: repoTriggerLookup({
         onError: (repo, err) =>
           log.warn({ repo, err: (err as Error).message }, "could not read trigger settings"),
+        extendsAllow: config.configExtendsAllow,
       }),
       onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
-      onStop: createStopHandler({ queue, logger: queueLog }),
+      onStop: createStopHandler({ queue, logger: queueLog, extendsAllow: config.configExtendsAllow }),
     });
     await server.load((instance, options) => {
       loaded = instance;
@@ -136,6 +137,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       identity: cachedIdentity(probot),
       modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
       commitSigning: config.commitSigning,
+      extendsAllow: config.configExtendsAllow,
       logger: queueLog,
     }),
     { concurrency: config.concurrency },

@@ -3,6 +3,7 @@
 // inherits secrets by accident.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { ExtendsAllowError, type ExtendsRule, parseExtendsAllow } from "../repo/extends-policy.js";
 import { ConfigError } from "./config-error.js";
 import { type ModelProviderConfig, readModelProvider } from "./model-provider.js";
 
@@ -41,6 +42,11 @@ export interface AppConfig {
   modelProvider: ModelProviderConfig;
   /** COMMIT_SIGNING: how commits reach a branch unless a repository sets commits.signing. */
   commitSigning?: "git" | "github";
+  /**
+   * CONFIG_EXTENDS_ALLOW: repositories a configuration's `_extends` may name beyond its own
+   * repository and the owner's `.github` (`owner/repo` or `owner/*`, comma-separated).
+   */
+  configExtendsAllow: ExtendsRule[];
 }
 
 export interface GoSettings {
@@ -183,5 +189,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     go: readGoSettings(env),
     modelProvider: readModelProvider(env),
     commitSigning,
+    configExtendsAllow: readExtendsAllow(env),
   };
+}
+
+function readExtendsAllow(env: Env): ExtendsRule[] {
+  try {
+    return parseExtendsAllow(env.CONFIG_EXTENDS_ALLOW);
+  } catch (err) {
+    if (err instanceof ExtendsAllowError) throw new ConfigError(err.message);
+    throw err;
+  }
 }

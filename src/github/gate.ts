@@ -8,7 +8,9 @@
 import { JobRefusal } from "../jobs/errors.js";
 import type { GateDecision, WorkPlan } from "../jobs/ports.js";
 import type { TaskRequest } from "../jobs/task.js";
+import type { ExtendsRule } from "../repo/extends-policy.js";
 import { defaultRepoConfig, loadRepoConfig, type RepoConfig, RepoConfigError } from "../repo/index.js";
+import type { ConfigFileReader } from "../repo/repo-config.js";
 import { repoTriggers, triggerMismatch } from "../triggers/match.js";
 import { issueBranchName } from "../workspace/branch-name.js";
 import { isAuthorized } from "./authorize.js";
@@ -39,6 +41,10 @@ export interface GateOptions {
   /** The App's bot user (`<slug>[bot]`): whose pull requests reviews and CI fixes follow up. */
   botLogin?: string;
   jobId?: string;
+  /** Reads configuration files; the job's client for every repository when absent. */
+  configReader?: ConfigFileReader;
+  /** CONFIG_EXTENDS_ALLOW. */
+  extendsAllow?: readonly ExtendsRule[];
 }
 
 export async function gateOnGitHub(
@@ -54,7 +60,11 @@ export async function gateOnGitHub(
   let config: RepoConfig;
   let refusal: JobRefusal | undefined;
   try {
-    config = await loadRepoConfig(githubConfigReader(gh), { owner, repo });
+    config = await loadRepoConfig(
+      options.configReader ?? githubConfigReader(gh),
+      { owner, repo },
+      { extendsAllow: options.extendsAllow },
+    );
     const mismatch = triggerMismatch(task.trigger, repoTriggers(config));
     if (mismatch) {
       log("not a trigger in this repository", { reason: mismatch });

@@ -19,7 +19,7 @@ import { defaultRepoConfig, type RepoConfig, renderAgentProblems } from "../repo
 import type { GitHubClient, IssueRef } from "./client.js";
 import { findCommentWith } from "./comments.js";
 import { type Courtesy, type CourtesyFailure, renderCourtesyFailures, runCourtesies } from "./courtesy.js";
-import { type GateFacts, gateOnGitHub } from "./gate.js";
+import { type GateFacts, type GateOptions, gateOnGitHub } from "./gate.js";
 import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
 import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish-courtesies.js";
@@ -49,6 +49,8 @@ export interface GitHubCodeHostOptions {
   logger: QueueLogger;
   /** The App's bot user (`<slug>[bot]`): reviews and CI fixes follow up on its pull requests. */
   botLogin?: string;
+  /** How the configuration is read: other repositories with their own read-only tokens, CONFIG_EXTENDS_ALLOW. */
+  config?: Pick<GateOptions, "configReader" | "extendsAllow">;
 }
 
 /** What the gate learned, for the later steps. */
@@ -99,7 +101,11 @@ export class GitHubCodeHost implements CodeHost {
     const { jobId } = this.o;
     const log = (msg: string, extra: object = {}) =>
       this.o.logger.info({ jobId, target: targetKey(task.target), ...extra }, msg);
-    const gated = await gateOnGitHub(this.o.gh, task, log, { botLogin: this.o.botLogin, jobId });
+    const gated = await gateOnGitHub(this.o.gh, task, log, {
+      botLogin: this.o.botLogin,
+      jobId,
+      ...this.o.config,
+    });
     if (gated.decision.kind === "refused") return gated.decision;
     this.accepted = { config: gated.decision.plan.config, facts: gated.facts!, notes: gated.note };
     // Written while the checkout starts: the comment is awaited only where it is needed.

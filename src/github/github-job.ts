@@ -12,11 +12,13 @@ import type { JobRecordPatch } from "../jobs/job-record.js";
 import type { JobResult } from "../jobs/ports.js";
 import type { HandledJob, JobHandler, QueueLogger } from "../jobs/queue.js";
 import { runJob } from "../jobs/run-job.js";
+import type { ExtendsRule } from "../repo/extends-policy.js";
 import { createRemoteWorkspace } from "../workspace/remote-workspace.js";
 import type { BotIdentity } from "./app-identity.js";
 import { GitHubCodeHost } from "./github-code-host.js";
 import { openInstallation } from "./installation.js";
 import { jobToolchain } from "./job-toolchain.js";
+import { jobConfigReader } from "./repo-files.js";
 import { type CommitSigning, withCommitSigning } from "./signed-workspace.js";
 
 export interface GitHubJobDeps {
@@ -39,13 +41,22 @@ export interface GitHubJobDeps {
   maxThreadChars?: number;
   /** COMMIT_SIGNING: the default for repositories that do not set commits.signing. */
   commitSigning?: CommitSigning;
+  /** CONFIG_EXTENDS_ALLOW: repositories `_extends` may name beyond the repository and its owner's .github. */
+  extendsAllow?: readonly ExtendsRule[];
+  /** The host in the owner's Go module paths when it is not the clone URL's (tests: github.com). */
+  moduleHost?: string;
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
   return async (task, ctx): Promise<HandledJob> => {
-    const session = await openInstallation(deps.probot, task.installationId);
-    const gh = session.octokit;
     const { owner, repo, number } = task.target;
+    const session = await openInstallation(
+      deps.probot,
+      task.installationId,
+      { name: repo, ...(task.repositoryId ? { id: task.repositoryId } : {}) },
+      deps.logger,
+    );
+    const gh = session.octokit;
     const identity = await deps.identity();
     // This repository's own Go caches (go-env.ts): shared by its jobs, by no other repository's.
     const toolchain = forRepository(deps.toolchain, `${owner}/${repo}`.toLowerCase());
@@ -59,6 +70,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       context: { appAgentsDir: deps.appAgentsDir, maxThreadChars: deps.maxThreadChars },
       logger: deps.logger,
       botLogin: identity.name,
+      config: { configReader: jobConfigReader(session, owner), extendsAllow: deps.extendsAllow },
     });
     const result = await runJob(task, {
       host,
@@ -66,7 +78,10 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
         withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
           createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
         ),
-      toolchain: (plan) => jobToolchain(toolchain, plan, task.target.owner, session, deps.logger),
+      toolchain: (plan) =>
+        jobToolchain(toolchain, plan, task.target, session, deps.logger, {
+          moduleHost: deps.moduleHost,
+        }),
       modelClient: deps.modelClient,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
       budgets: deps.budgets,

@@ -1,27 +1,41 @@
-// A job's access to GitHub as the App's installation: a REST client for the API calls and
-// short-lived tokens for git, both from one token source. Tokens are minted through the
-// App's own client (JWT) with createInstallationAccessToken, which honours GHE_HOST, and
-// renewed before they expire, so a job that runs longer than the token's hour still pushes.
+// A job's access to GitHub as the App's installation, for the job's repository only: a REST
+// client for the API calls and short-lived tokens for git, both from one token source scoped
+// to that repository and the permissions a job uses (installation-token.ts). Reading another
+// repository (the configuration a repository extends, private Go modules it lists) gets its
+// own read-only token for exactly those repositories.
 // GitHub revokes tokens when an installation's permissions change: a call answered 401
 // (REST or git) reports its token as refused, gets a newly minted one, and is tried once more.
 import type { Probot } from "probot";
-import { registerSecret } from "../secrets.js";
 import type { GitHubClient } from "./client.js";
+import {
+  type InstallationToken,
+  installationTokenSource,
+  JOB_PERMISSIONS,
+  READ_CONTENTS,
+  type TokenLog,
+  type TokenScope,
+} from "./installation-token.js";
 import { redactOutgoing } from "./redact-requests.js";
 import { sessionAuthStrategy } from "./session-auth.js";
 
-/** `refused`: a token GitHub answered 401 to; it is dropped and a new one minted. */
-export type InstallationToken = (opts?: { refused?: string }) => Promise<string>;
+export type { InstallationToken };
 
-export interface InstallationSession {
-  /** REST client authenticated as the installation (Probot's, with throttling and retries). */
-  readonly octokit: GitHubClient;
-  /** A token valid for at least a few more minutes; minted on first use. */
-  token: InstallationToken;
+/** The repository a job works on: its id when the webhook gave one, its name always. */
+export interface JobRepository {
+  name: string;
+  id?: number;
 }
 
-/** Renew a token this long before GitHub says it expires. */
-const RENEW_BEFORE_MS = 5 * 60_000;
+export interface InstallationSession {
+  /** REST client authenticated as the installation for the job's repository. */
+  readonly octokit: GitHubClient;
+  /** A token for the job's repository, valid for at least a few more minutes; minted on first use. */
+  token: InstallationToken;
+  /** A client that reads another repository of the installation's account (contents: read). */
+  readerFor(repo: string): Promise<GitHubClient>;
+  /** A token that reads only these repositories of the account (contents: read). */
+  contentsToken(repos: readonly string[]): InstallationToken;
+}
 
 export class MissingInstallationError extends Error {
   override name = "MissingInstallationError";
@@ -30,35 +44,51 @@ export class MissingInstallationError extends Error {
 export async function openInstallation(
   probot: Pick<Probot, "auth">,
   installationId: number | undefined,
+  repository: JobRepository,
+  log?: TokenLog,
 ): Promise<InstallationSession> {
   if (!installationId) {
     throw new MissingInstallationError(
       "The webhook named no installation, so the job cannot act on the repository.",
     );
   }
-  const appClient = await probot.auth();
-  let current: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-  const mint = async (): Promise<string> => {
-    const { data } = await appClient.rest.apps.createInstallationAccessToken({
-      installation_id: installationId,
-    });
-    const expiresAt = Date.parse(data.expires_at);
-    current = { token: data.token, expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3_600_000 : expiresAt };
-    // Watched for a while past its expiry: an old message may still quote it.
-    registerSecret(data.token, current.expiresAt - Date.now() + 3_600_000);
-    return data.token;
+  const appClient = (await probot.auth()) as GitHubClient;
+  const source = (scope: TokenScope) => installationTokenSource(appClient, installationId, scope, log);
+  const token = source({
+    ...(repository.id ? { repositoryIds: [repository.id] } : { repositories: [repository.name] }),
+    permissions: JOB_PERMISSIONS,
+  });
+  const octokit = await installationClient(appClient, installationId, token);
+  const readers = new Map<string, Promise<GitHubClient>>();
+  const readerFor = (repo: string): Promise<GitHubClient> => {
+    const key = repo.toLowerCase();
+    if (key === repository.name.toLowerCase()) return Promise.resolve(octokit);
+    let client = readers.get(key);
+    if (!client) {
+      const scope = { repositories: [repo], permissions: READ_CONTENTS };
+      client = installationClient(appClient, installationId, source(scope));
+      readers.set(key, client);
+    }
+    return client;
   };
-  const token: InstallationToken = (opts = {}) => {
-    if (opts.refused && current?.token === opts.refused) current = undefined;
-    if (current && current.expiresAt - Date.now() > RENEW_BEFORE_MS) return Promise.resolve(current.token);
-    pending ??= mint().finally(() => {
-      pending = undefined;
-    });
-    return pending;
+  return {
+    octokit,
+    token,
+    readerFor,
+    contentsToken: (repos) =>
+      source({ repositories: [...new Set(repos.map((r) => r.toLowerCase()))], permissions: READ_CONTENTS }),
   };
-  // Probot's own installation client, as probot.auth(id) builds it (throttled per
-  // installation), but authenticated from this session's tokens instead of auth-app's cache.
+}
+
+/**
+ * Probot's own installation client, as probot.auth(id) builds it (throttled per
+ * installation), but authenticated from a session's tokens instead of auth-app's cache.
+ */
+async function installationClient(
+  appClient: GitHubClient,
+  installationId: number,
+  token: InstallationToken,
+): Promise<GitHubClient> {
   const octokit = (await appClient.auth({
     type: "installation",
     installationId,
@@ -74,7 +104,7 @@ export async function openInstallation(
       });
     },
   })) as GitHubClient;
-  return { octokit: redactOutgoing(octokit), token };
+  return redactOutgoing(octokit);
 }
 
 interface FactoryOptions {

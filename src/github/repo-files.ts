@@ -45,3 +45,27 @@ export function githubRepoFiles(gh: GitHubClient, repo: RepoRef & { ref?: string
 export function githubConfigReader(gh: GitHubClient): ConfigFileReader {
   return (repo, path) => githubRepoFiles(gh, repo).read(path);
 }
+
+/**
+ * Reads configuration files for one job, whose own token opens only its repository: that
+ * repository with the job's client, another repository of the owner (the `.github`
+ * repository, one CONFIG_EXTENDS_ALLOW names) with a read-only token minted for it alone,
+ * a repository of another owner with the job's client (GitHub decides: public ones read).
+ * A repository the installation cannot reach (GitHub refuses to mint, 422) reads as absent.
+ */
+export function jobConfigReader(
+  session: { octokit: GitHubClient; readerFor(repo: string): Promise<GitHubClient> },
+  owner: string,
+): ConfigFileReader {
+  return async (repo, path) => {
+    if (repo.owner.toLowerCase() !== owner.toLowerCase()) {
+      return githubRepoFiles(session.octokit, repo).read(path);
+    }
+    try {
+      return await githubRepoFiles(await session.readerFor(repo.repo), repo).read(path);
+    } catch (err) {
+      if (statusOf(err) === 422) return null;
+      throw err;
+    }
+  };
+}

@@ -6,6 +6,7 @@ import type { Context } from "probot";
 import type { CancelResult } from "../jobs/cancel.js";
 import type { JobQueue, QueueLogger } from "../jobs/queue.js";
 import { targetKey } from "../jobs/task.js";
+import type { ExtendsRule } from "../repo/extends-policy.js";
 import { defaultRepoConfig, loadRepoConfig, type RepoConfig, RepoConfigError } from "../repo/index.js";
 import type { StopRequest } from "../triggers/stop-command.js";
 import { isAuthorized } from "./authorize.js";
@@ -22,6 +23,8 @@ export type StopOutcome =
 export interface StopDeps {
   queue: Pick<JobQueue, "cancel">;
   logger: QueueLogger;
+  /** CONFIG_EXTENDS_ALLOW. */
+  extendsAllow?: readonly ExtendsRule[];
 }
 
 /** The app's onStop hook: runs the stop after the webhook is answered; failures are logged. */
@@ -37,9 +40,9 @@ export function createStopHandler(deps: StopDeps): (context: Context, stop: Stop
   };
 }
 
-async function repoConfig(gh: GitHubClient, issue: IssueRef): Promise<RepoConfig> {
+async function repoConfig(gh: GitHubClient, issue: IssueRef, deps: StopDeps): Promise<RepoConfig> {
   try {
-    return await loadRepoConfig(githubConfigReader(gh), issue);
+    return await loadRepoConfig(githubConfigReader(gh), issue, { extendsAllow: deps.extendsAllow });
   } catch (err) {
     // A broken file must not keep a job running: stop with the defaults' permission rule.
     if (err instanceof RepoConfigError) return defaultRepoConfig();
@@ -53,7 +56,7 @@ export async function handleStop(gh: GitHubClient, stop: StopRequest, deps: Stop
   const target = targetKey(stop.target);
   const log = (msg: string, extra: object = {}) =>
     deps.logger.info({ target, actor: stop.actor, delivery: stop.deliveryId, ...extra }, msg);
-  const config = await repoConfig(gh, issue);
+  const config = await repoConfig(gh, issue, deps);
   const command = config.trigger.command;
   if (stop.command.toLowerCase() !== command.toLowerCase()) {
     log("stop ignored: not this repository's command", { command: stop.command });

@@ -4,6 +4,7 @@
 // deliveries cost no API call; answers are cached briefly per repository.
 import type { Context } from "probot";
 import { RepoConfigError } from "../repo/config-errors.js";
+import type { ExtendsRule } from "../repo/extends-policy.js";
 import { loadRepoConfig } from "../repo/repo-config.js";
 import { type RepoTriggers, repoTriggers } from "../triggers/match.js";
 import type { GitHubClient } from "./client.js";
@@ -15,6 +16,8 @@ export interface RepoTriggerOptions {
   /** Repositories remembered at once; the oldest is forgotten first. */
   maxEntries?: number;
   onError?: (repo: string, err: unknown) => void;
+  /** CONFIG_EXTENDS_ALLOW. */
+  extendsAllow?: readonly ExtendsRule[];
 }
 
 export function repoTriggerLookup(options: RepoTriggerOptions = {}): RepoTriggerLookup {
@@ -26,7 +29,8 @@ export function repoTriggerLookup(options: RepoTriggerOptions = {}): RepoTrigger
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-    const value = loadRepoConfig(githubConfigReader(context.octokit as unknown as GitHubClient), repo).then(
+    const read = githubConfigReader(context.octokit as unknown as GitHubClient);
+    const value = loadRepoConfig(read, repo, { extendsAllow: options.extendsAllow }).then(
       (config) => repoTriggers(config),
       (err: unknown) => {
         // An invalid file triggers nothing new here; a job on the default trigger reports it.

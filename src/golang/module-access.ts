@@ -67,7 +67,13 @@ export function credentialGitConfig(c: PrivateModuleCredentials, token: string):
   // GitHub's git endpoints take an installation token as Basic auth for x-access-token.
   const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
   const entries: [string, string][] = [[`http.${gitUrl}.extraheader`, `Authorization: Basic ${basic}`]];
-  if (gitUrl !== canonical) entries.push([`url.${gitUrl}.insteadOf`, canonical]);
+  if (gitUrl !== canonical) {
+    entries.push([`url.${gitUrl}.insteadOf`, canonical]);
+    // go asks git for a repository root without the slash (https://github.com/acme/lib), which
+    // a prefix naming one repository must rewrite too. The header stays on gitUrl's own path,
+    // so a neighbour this also rewrites (…/acme/lib-other) is fetched without the token.
+    entries.push([`url.${gitUrl.slice(0, -1)}.insteadOf`, canonical.slice(0, -1)]);
+  }
   return entries;
 }
 

@@ -109,6 +109,11 @@ export interface TaskRequest {
   /** Webhook delivery id (dedupe key); a generated id for CLI runs. */
   deliveryId: string;
   installationId?: number;
+  /**
+   * The repository's id as the (signed) delivery gave it: the job's token is minted for this
+   * repository alone. Absent on tasks queued before it was kept; the name is used then.
+   */
+  repositoryId?: number;
   target: TaskTarget;
   trigger: Trigger;
   /** The issue or PR as delivered, sanitised; untrusted material for the model. */

@@ -25,6 +25,17 @@ export class RepoConfigError extends Error {
     super(`${file}: key "${first.key}": ${first.problem}${more}`);
   }
 
+  /**
+   * The same problems without the values: for a file of another repository, which the person
+   * reading the error may not be able to read. Keys and problems stay; nothing from the file does.
+   */
+  withoutValues(): RepoConfigError {
+    return new RepoConfigError(
+      this.file,
+      this.problems.map(({ value: _value, ...p }) => p),
+    );
+  }
+
   get key(): string {
     return this.problems[0]?.key ?? "(file)";
   }

@@ -68,10 +68,23 @@ const command = z.union([z.string(), z.array(z.string().min(1)).min(1)]).transfo
     return splitCommandLine(value);
   } catch (err) {
     if (!(err instanceof CommandLineError)) throw err;
-    ctx.addIssue({ code: "custom", message: `"${value}" ${err.message}` });
+    // Only the problem: the value itself is shown (or hidden) with the key, see config-errors.ts.
+    ctx.addIssue({ code: "custom", message: err.message });
     return z.NEVER;
   }
 });
+
+/** `go.private_modules` entries: `owner/repo`, or a module path `host/owner/repo[/…]`. */
+export const OWNER_REPO = /^([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)$/;
+export const MODULE_REPO_PATH =
+  /^([a-z0-9-]+(?:\.[a-z0-9-]+)+)\/([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)(?:\/[A-Za-z0-9_.~-]+)*$/;
+
+const privateModule = z
+  .string()
+  .refine(
+    (e) => OWNER_REPO.test(e) || MODULE_REPO_PATH.test(e),
+    "must be a repository of this repository's owner: owner/repo, or a module path like github.com/owner/repo",
+  );
 
 const positiveInt = (max: number) =>
   z.number().int("must be a whole number").positive("must be above 0").max(max, `must be at most ${max}`);
@@ -155,6 +168,9 @@ export const repoConfigSchema = z.strictObject({
       goprivate: noControl("GOPRIVATE").optional(),
       gonosumdb: noControl("GONOSUMDB").optional(),
       goflags: noControl("GOFLAGS").optional(),
+      // Other repositories of the owner whose modules downloads may fetch with a read-only
+      // token for them alone; the repository's own module needs no entry.
+      private_modules: z.array(privateModule).max(50, "may list at most 50 repositories").default([]),
     })
     .prefault({}),
 });

@@ -8,11 +8,17 @@
 // Each file is validated on its own first, so an error names the file that holds the
 // mistake; then the files are merged (objects key by key, lists replaced, except
 // `protected_paths`, which only ever grows) and the merge is validated once more.
+//
+// `_extends` may name only this repository or the owner's `.github` repository, unless the
+// operator allows more (extends-policy.ts). Errors show values only from the repository's
+// own file: a problem in another repository's file, or in the merge, names keys, never
+// what the file holds, since the person reading the comment may not be able to read it.
 
 import yaml from "js-yaml";
 import type { Budgets } from "../agent/budget.js";
 import { type ConfigProblem, problemsFromIssues, RepoConfigError } from "./config-errors.js";
 import { ALWAYS_PROTECTED, CONFIG_PATH, type RepoConfig, repoConfigSchema } from "./config-schema.js";
+import { type ExtendsRule, extendsRuleText, mayExtend } from "./extends-policy.js";
 import type { RepoRef } from "./repo-files.js";
 
 type Plain = Record<string, unknown>;
@@ -85,12 +91,18 @@ function extendsTarget(value: unknown, from: ConfigFile): ConfigFile {
   return { owner: m[1] ?? from.owner, repo: m[2]!, path: m[3] ?? CONFIG_PATH };
 }
 
-function parseYaml(text: string, file: ConfigFile): Plain {
+function parseYaml(text: string, file: ConfigFile, own: boolean): Plain {
   let data: unknown;
   try {
     data = yaml.safeLoad(text);
   } catch (err) {
-    const reason = (err as Error).message.split("\n")[0];
+    // js-yaml's reason can quote the file (a tag, a key); another repository's file gets the position only.
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    const reason = own
+      ? (err as Error).message.split("\n")[0]
+      : mark
+        ? `at line ${mark.line + 1}, column ${mark.column + 1}`
+        : "the file is not YAML";
     throw new RepoConfigError(fileName(file), [{ key: "(file)", problem: `invalid YAML: ${reason}` }]);
   }
   if (data === undefined || data === null) return {};
@@ -102,11 +114,31 @@ function parseYaml(text: string, file: ConfigFile): Plain {
   return data;
 }
 
+export interface LoadConfigOptions {
+  /** CONFIG_EXTENDS_ALLOW: repositories beyond the rule's that `_extends` may name. */
+  extendsAllow?: readonly ExtendsRule[];
+}
+
 /**
  * Loads and validates the repository's configuration (defaults when there is no file).
  * Throws RepoConfigError for a file the job cannot use; other errors (GitHub down) pass through.
  */
-export async function loadRepoConfig(read: ConfigFileReader, ref: RepoRef): Promise<RepoConfig> {
+export async function loadRepoConfig(
+  read: ConfigFileReader,
+  ref: RepoRef,
+  options: LoadConfigOptions = {},
+): Promise<RepoConfig> {
+  const isOwn = (f: RepoRef) =>
+    f.owner.toLowerCase() === ref.owner.toLowerCase() && f.repo.toLowerCase() === ref.repo.toLowerCase();
+  /** Runs a check of file `f`; an error about another repository's file loses its values. */
+  const checked = <T>(f: RepoRef, check: () => T): T => {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof RepoConfigError && !isOwn(f)) throw err.withoutValues();
+      throw err;
+    }
+  };
   let at: ConfigFile = { ...ref, path: CONFIG_PATH };
   let text = await read(ref, CONFIG_PATH);
   if (text === null && ref.repo !== ".github") {
@@ -117,11 +149,20 @@ export async function loadRepoConfig(read: ConfigFileReader, ref: RepoRef): Prom
   const seen = new Set<string>();
   while (text !== null) {
     seen.add(fileName(at).toLowerCase());
-    const config = parseYaml(text, at);
-    parseRepoConfig(config, fileName(at));
-    layers.push({ file: at, config });
+    const from = at;
+    const config = parseYaml(text, from, isOwn(from));
+    checked(from, () => parseRepoConfig(config, fileName(from)));
+    layers.push({ file: from, config });
     if (config._extends === undefined) break;
-    at = extendsTarget(config._extends, at);
+    at = checked(from, () => extendsTarget(config._extends, from));
+    if (!mayExtend(ref, at, options.extendsAllow)) {
+      throw new RepoConfigError(fileName(from), [
+        {
+          key: "_extends",
+          problem: `${isOwn(from) ? `names ${at.owner}/${at.repo}, which it may not read: it ` : ""}${extendsRuleText(ref)}`,
+        },
+      ]);
+    }
     if (seen.has(fileName(at).toLowerCase())) {
       const chain = [...layers.map((l) => fileName(l.file)), fileName(at)].join(" → ");
       throw new RepoConfigError(fileName(layers[0]!.file), [
@@ -134,10 +175,10 @@ export async function loadRepoConfig(read: ConfigFileReader, ref: RepoRef): Prom
   // The repository's own file is first; what it extends comes after it and lies beneath it.
   const merged = mergeRepoConfigs(layers.map((l) => l.config).reverse());
   const names = layers.map((l) => fileName(l.file));
-  return parseRepoConfig(
-    merged,
-    names.length > 1 ? `${names[0]} (merged with ${names.slice(1).join(", ")})` : names[0]!,
-  );
+  const name = names.length > 1 ? `${names[0]} (merged with ${names.slice(1).join(", ")})` : names[0]!;
+  // A merged value may come from any layer: values are shown only when every layer is this repository's.
+  const home = layers.every((l) => isOwn(l.file)) ? ref : layers.find((l) => !isOwn(l.file))!.file;
+  return checked(home, () => parseRepoConfig(merged, name));
 }
 
 /** Globs the agent may read but never write: the ones that always apply, then the repository's. */

@@ -10,7 +10,11 @@ const FAILED = new Set(["failure", "timed_out"]);
 
 const checkRunCompleted = z.object({
   action: z.literal("completed"),
-  repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }),
+  repository: z.object({
+    id: z.number().optional(),
+    name: z.string(),
+    owner: z.object({ login: z.string() }),
+  }),
   installation: z.object({ id: z.number() }).optional(),
   check_run: z.object({
     id: z.number(),
@@ -58,6 +62,7 @@ export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseConte
     task: {
       deliveryId: `check_run:${owner}/${repo}#${pr.number}@${trigger.headSha}:${trigger.checkName}`,
       installationId: p.installation?.id,
+      ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
       target: { owner, repo, number: pr.number, kind: "pull_request" },
       trigger,
       context: { title: "", body: "", comments: [] },

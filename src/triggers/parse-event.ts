@@ -45,7 +45,11 @@ export class MalformedPayloadError extends Error {
 }
 
 const user = z.object({ login: z.string(), id: z.number().optional(), type: z.string().optional() });
-const repository = z.object({ name: z.string(), owner: z.object({ login: z.string() }) });
+const repository = z.object({
+  id: z.number().optional(),
+  name: z.string(),
+  owner: z.object({ login: z.string() }),
+});
 const thread = z.object({
   number: z.number().int().positive(),
   title: z.string(),
@@ -122,6 +126,7 @@ export function parseTriggerEvent(
   ): TaskRequest => ({
     deliveryId,
     installationId: p.installation?.id,
+    ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
     target: { owner: p.repository.owner.login, repo: p.repository.name, number, kind },
     trigger,
     context,

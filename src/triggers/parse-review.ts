@@ -11,7 +11,11 @@ const user = z.object({ login: z.string(), id: z.number().optional(), type: z.st
 const reviewSubmitted = z.object({
   action: z.literal("submitted"),
   sender: user,
-  repository: z.object({ name: z.string(), owner: z.object({ login: z.string() }) }),
+  repository: z.object({
+    id: z.number().optional(),
+    name: z.string(),
+    owner: z.object({ login: z.string() }),
+  }),
   installation: z.object({ id: z.number() }).optional(),
   review: z.object({
     id: z.number(),
@@ -61,6 +65,7 @@ export function parseReviewSubmitted(payload: unknown, ctx: FollowUpParseContext
     task: {
       deliveryId: ctx.deliveryId,
       installationId: p.installation?.id,
+      ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
       target: { owner, repo, number: p.pull_request.number, kind: "pull_request" },
       trigger,
       context: {

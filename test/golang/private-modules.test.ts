@@ -151,6 +151,7 @@ describe("credentialGitConfig", () => {
     ).toEqual([
       ["http.https://git.internal/acme/.extraheader", `Authorization: Basic ${BASIC}`],
       ["url.https://git.internal/acme/.insteadOf", "https://ghe.example.com/acme/"],
+      ["url.https://git.internal/acme.insteadOf", "https://ghe.example.com/acme"],
     ]);
   });
 

@@ -200,9 +200,11 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, "_extends: shared-config:bots/go.yml\n");
     serveFile(scope, "acme", "shared-config", "bots/go.yml", "budgets:\n  max_usd: -3\n");
-    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
-      (e: unknown) => e,
-    );
+    const err = await loadRepoConfig(
+      githubConfigReader(octokit()),
+      { owner: "acme", repo: "ledger" },
+      { extendsAllow: [{ owner: "acme", repo: "shared-config" }] },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as RepoConfigError).file).toBe("acme/shared-config:bots/go.yml");
     expect((err as Error).message).toContain('key "budgets.max_usd": must be above 0');
@@ -223,9 +225,11 @@ describe("loading the configuration from GitHub", () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, "_extends: shared\n");
     serveFile(scope, "acme", "shared", CONFIG_PATH, "_extends: ledger\n");
-    const err = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" }).catch(
-      (e: unknown) => e,
-    );
+    const err = await loadRepoConfig(
+      githubConfigReader(octokit()),
+      { owner: "acme", repo: "ledger" },
+      { extendsAllow: [{ owner: "acme", repo: "*" }] },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RepoConfigError);
     expect((err as Error).message).toContain("Recursion detected");
     expect((err as Error).message).toContain("acme/ledger:.github/backend-go-agent.yml");

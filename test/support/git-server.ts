@@ -41,12 +41,14 @@ export class GitBackend {
   readonly requests: GitRequestRecord[] = [];
   /** Every Authorization header value received, valid or not. */
   readonly authHeaders: string[] = [];
-  readonly #tokens = new Set<string>();
+  /** Accepted tokens, each with what it opens ("owner/repo", and whether the request pushes). */
+  readonly #tokens = new Map<string, (repo: string, write: boolean) => boolean>();
 
   constructor(readonly root: string) {}
 
-  acceptToken(token: string): void {
-    this.#tokens.add(token);
+  /** `opens`: the repositories the token reaches (all when absent); a refused one reads as absent (404). */
+  acceptToken(token: string, opens: (repo: string, write: boolean) => boolean = () => true): void {
+    this.#tokens.set(token, opens);
   }
 
   revokeToken(token: string): void {
@@ -105,6 +107,14 @@ export class GitBackend {
       responseBytes: 0,
     };
     this.requests.push(record);
+    if (record.authorized && !this.#opens(auth, pathInfo, query)) {
+      // GitHub answers a repository the token does not open as one that does not exist.
+      record.status = 404;
+      req.resume();
+      res.writeHead(404, { "Content-Type": "text/plain" });
+      res.end("Repository not found.\n");
+      return;
+    }
     if (!record.authorized) {
       record.status = 401;
       req.resume();
@@ -113,6 +123,23 @@ export class GitBackend {
       return;
     }
     this.#cgi(req, res, pathInfo, query, record);
+  }
+
+  #opens(header: string | undefined, pathInfo: string, query: string): boolean {
+    const token = this.#token(header);
+    const opens = token === undefined ? undefined : this.#tokens.get(token);
+    if (!opens) return false;
+    const name = /^\/([^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/.exec(pathInfo)?.[1];
+    const write = /git-receive-pack/.test(pathInfo) || /service=git-receive-pack/.test(query);
+    return name !== undefined && opens(name, write);
+  }
+
+  #token(header: string | undefined): string | undefined {
+    const match = /^basic\s+(\S+)$/i.exec(header ?? "");
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon > 0 && decoded.slice(0, colon) === "x-access-token" ? decoded.slice(colon + 1) : undefined;
   }
 
   #authorized(header: string | undefined): boolean {

@@ -11,6 +11,7 @@ import {
   route,
 } from "./github-routes.js";
 import type { CheckRunState, Permission } from "./github-state.js";
+import { tokenScope } from "./github-token-scope.js";
 
 function installationJson(ctx: RouteContext, id: number) {
   return {
@@ -21,14 +22,7 @@ function installationJson(ctx: RouteContext, id: number) {
     app_id: ctx.env.app.id,
     app_slug: ctx.env.app.slug,
     target_type: "Organization",
-    permissions: {
-      issues: "write",
-      pull_requests: "write",
-      contents: "write",
-      checks: "write",
-      metadata: "read",
-      actions: "read",
-    },
+    permissions: { ...ctx.env.state.installationPermissions },
     events: [
       "issues",
       "issue_comment",
@@ -99,15 +93,18 @@ export const repoRoutes: Route[] = [
     "/app/installations/:id/access_tokens",
     (ctx) => {
       const id = Number(ctx.params.id);
-      if (![...ctx.env.state.repos.values()].some((r) => r.installationId === id))
-        throw new HttpError(404, "Not Found");
-      const t = ctx.env.issueToken(id);
+      const installed = [...ctx.env.state.repos.values()].filter((r) => r.installationId === id);
+      if (installed.length === 0) throw new HttpError(404, "Not Found");
+      const scope = tokenScope(ctx.body ?? {}, installed, ctx.env.state.installationPermissions);
+      const t = ctx.env.issueToken(id, { ...scope, requested: { ...(ctx.body ?? {}) } });
+      const repos = scope.repositoryIds && installed.filter((r) => scope.repositoryIds!.includes(r.id));
       return ok(
         {
           token: t.token,
           expires_at: t.expiresAt,
-          permissions: installationJson(ctx, id).permissions,
-          repository_selection: "all",
+          permissions: scope.permissions ?? installationJson(ctx, id).permissions,
+          repository_selection: repos ? "selected" : "all",
+          ...(repos ? { repositories: repos.map((r) => repoJson(ctx.env.urls, ctx.env.state, r)) } : {}),
         },
         201,
       );

@@ -12,7 +12,7 @@ export interface StandInEnv {
   app: { id: number; slug: string; name: string };
   /** The bot user the installation token acts as. */
   bot: UserRef;
-  issueToken(installationId: number): InstallationToken;
+  issueToken(installationId: number, scope?: Partial<InstallationToken>): InstallationToken;
 }
 
 export interface RouteContext {

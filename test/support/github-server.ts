@@ -37,6 +37,7 @@ import {
   type RequestLogEntry,
   type UserRef,
 } from "./github-state.js";
+import { scopeRefusal, tokenOpens } from "./github-token-scope.js";
 
 const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes, ...reviewRoutes, ...checkRoutes];
 
@@ -106,14 +107,21 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
   const failures: InjectedFailure[] = [];
   const urls: Urls = { web: "", api: "" };
 
-  function issueToken(installationId: number): InstallationToken {
-    const t = {
+  function issueToken(installationId: number, scope: Partial<InstallationToken> = {}): InstallationToken {
+    const t: InstallationToken = {
+      ...scope,
       token: `ghs_${randomBytes(18).toString("hex")}`,
       installationId,
       expiresAt: new Date(Date.now() + (opts.tokenTtlMs ?? 3600_000)).toISOString(),
     };
     state.tokens.push(t);
-    git.acceptToken(t.token);
+    git.acceptToken(t.token, (name, write) => {
+      const repo = state.repo(...(name.split("/") as [string, string]));
+      // A bare repository the API does not know (seeded through git only) is open to unscoped tokens.
+      if (!repo) return !t.repositoryIds;
+      if (!tokenOpens(t, repo, write)) return false;
+      return !write || !t.permissions || t.permissions.contents === "write";
+    });
     return t;
   }
   const env: StandInEnv = { urls, state, git, app, bot, issueToken };
@@ -150,6 +158,10 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
         .replace(/\/+$/, "") || "/";
     const auth = authKind(req.headers.authorization);
     const entry: RequestLogEntry = { method, path, query: url.search.slice(1), body, status: 0, auth };
+    if (auth === "token") {
+      const value = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+      entry.tokenIndex = state.tokens.findIndex((t) => t.token === value);
+    }
     state.requests.push(entry);
 
     let reply: Reply;
@@ -174,6 +186,8 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
             : "Bad credentials: an installation token is required",
         },
       };
+    } else if (!found.route.appAuth && scoped(req.headers.authorization, method, path)) {
+      reply = scoped(req.headers.authorization, method, path)!;
     } else {
       try {
         reply = await found.route.handler({
@@ -193,6 +207,13 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     }
     entry.status = reply.status;
     sendReply(res, reply);
+  }
+
+  /** A token minted for other repositories or fewer permissions is refused as GitHub would. */
+  function scoped(header: string | undefined, method: string, path: string): Reply | undefined {
+    const value = /^(?:token|bearer)\s+(\S+)$/i.exec(header ?? "")?.[1];
+    const t = state.tokens.find((x) => x.token === value);
+    return t ? scopeRefusal(state, t, method, path) : undefined;
   }
 
   function authKind(header: string | undefined): RequestLogEntry["auth"] {

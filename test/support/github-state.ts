@@ -145,12 +145,20 @@ export interface RequestLogEntry {
   body: unknown;
   status: number;
   auth: "jwt" | "token" | "none" | "invalid";
+  /** Which of `tokens` a "token" request carried (its index, never the token): tells which scope made it. */
+  tokenIndex?: number;
 }
 
 export interface InstallationToken {
   token: string;
   installationId: number;
   expiresAt: string;
+  /** The repositories it opens (GitHub's `repository_ids`/`repositories`); absent: all of the installation's. */
+  repositoryIds?: number[];
+  /** What it may do; absent: everything the installation was granted. */
+  permissions?: Record<string, string>;
+  /** The minting request's body as sent, for tests that check what was asked for. */
+  requested?: Record<string, unknown>;
 }
 
 export class GitHubState {
@@ -163,6 +171,15 @@ export class GitHubState {
   readonly actionsJobs: ActionsJobState[] = [];
   /** Set to false to answer Actions routes 403, as for an installation without `actions: read`. */
   actionsReadable = true;
+  /** What the App's installations were granted; a token asking for more is refused (422). */
+  installationPermissions: Record<string, string> = {
+    issues: "write",
+    pull_requests: "write",
+    contents: "write",
+    checks: "write",
+    metadata: "read",
+    actions: "read",
+  };
   readonly reactions: ReactionState[] = [];
   readonly requests: RequestLogEntry[] = [];
   readonly tokens: InstallationToken[] = [];
