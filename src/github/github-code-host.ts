@@ -122,6 +122,12 @@ export class GitHubCodeHost implements CodeHost {
     return context;
   }
 
+  /** Shown in the tracking comment from now on, and in its final word. */
+  note(markdown: string): void {
+    if (!this.accepted) return;
+    this.accepted.notes = [this.accepted.notes, markdown].filter(Boolean).join("\n\n");
+  }
+
   reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void {
     this.last = { stage, detail: stageDetail(detail, progress) };
     const state = this.withNotes(this.last);
