@@ -40,7 +40,8 @@ beforeAll(async () => {
     mkdirSync(join(moduleDir, path, ".."), { recursive: true });
     writeFileSync(join(moduleDir, path), content);
   }
-  for (const repo of ["vault", "rated", "costly"]) await gh.createRepo(OWNER, repo, { fromDir: moduleDir });
+  for (const repo of ["vault", "rated", "costly", "fancy"])
+    await gh.createRepo(OWNER, repo, { fromDir: moduleDir });
   // Jobs here are refused by the job's own gate (maintain needed): admitted, counted, cheap.
   await gh.git.commitFiles(`${OWNER}/rated`, "main", {
     ".github/backend-go-agent.yml": "trigger:\n  min_permission: maintain\n",
@@ -48,7 +49,9 @@ beforeAll(async () => {
   await gh.git.commitFiles(`${OWNER}/costly`, "main", {
     ".github/backend-go-agent.yml": "budgets:\n  max_usd: 500\n",
   });
+  await gh.git.commitFiles(`${OWNER}/fancy`, "main", { ".github/backend-go-agent.yml": "model: haiku\n" });
   gh.setPermission(OWNER, "rated", "rita", "write");
+  gh.setPermission(OWNER, "fancy", "alice", "write");
   gh.setPermission(OWNER, "costly", "alice", "write");
   app = await startAppProcess({
     appId: gh.app.id,
@@ -62,6 +65,7 @@ beforeAll(async () => {
       JOB_CONCURRENCY: "1",
       MAX_JOB_COST_USD: "5",
       TRIGGER_RATE_LIMIT: String(RATE_LIMIT),
+      ALLOWED_MODELS: "opus,claude-sonnet-4-5",
     },
   });
 }, 120_000);
@@ -176,13 +180,12 @@ describe("limits an operator sets", () => {
   it("budgets.max_usd 500 under MAX_JOB_COST_USD=5: the model is stopped at $5, and the job says so", async () => {
     const issue = gh.createIssue(OWNER, "costly", { title: "Explore the module", user: "alice" });
     const before = model.requests.length;
-    // Every call costs $2 (400k input tokens of claude-opus-4-5 at $5/M) and asks for more:
-    // only a ceiling ends this run. The repository's $500 would allow all twelve.
+    // Every call costs $2 (400k input tokens of claude-opus-4-5 at $5/M) and asks for more,
+    // each a different call (the repeat guard stays out of it): only a budget ends this run.
+    // The repository's $500 would allow all twelve.
     for (let i = 0; i < 12; i++) {
-      model.add({
-        ...tool("list_files", { path: "." }),
-        usage: { input_tokens: 400_000, output_tokens: 10 },
-      });
+      const input = { path: i < 10 ? "." : "vault", depth: (i % 10) + 1 };
+      model.add({ ...tool("list_files", input), usage: { input_tokens: 400_000, output_tokens: 10 } });
     }
     const delivery = await comment("costly", issue.number, "/agent look around the module", "alice");
     const job = await waitFor(
@@ -206,4 +209,22 @@ describe("limits an operator sets", () => {
     expect(tracking?.body).toMatch(/the limit is \$5\.00/);
     expect(model.remaining()).toBe(9);
   }, 180_000);
+
+  it("a model not on ALLOWED_MODELS: refused before any model call, naming the allowed list", async () => {
+    const issue = gh.createIssue(OWNER, "fancy", { title: "Use the small model", user: "alice" });
+    const before = model.requests.length;
+    const delivery = await comment("fancy", issue.number, "/agent tidy the package", "alice");
+    const job = await waitFor("the job to end", async () => {
+      const j = (await jobs()).find((x) => x.deliveryId === delivery);
+      return j && (j.status === "succeeded" || j.status === "failed") ? j : undefined;
+    });
+    expect(job.status).toBe("failed");
+    expect(model.requests.length).toBe(before);
+    const tracking = botComments("fancy", issue.number).find((c) =>
+      c.body.includes("backend-go-agent:tracking"),
+    );
+    expect(tracking?.body).toContain(
+      "**The model `claude-haiku-4-5` is not allowed here.** The operator allows only `opus`, `claude-sonnet-4-5` (`ALLOWED_MODELS`).",
+    );
+  });
 });
