@@ -12,7 +12,14 @@ import { type AppProcess, appKeyPair, startAppProcess, tempDataDir, waitFor } fr
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import type { CommentState } from "../support/github-state.js";
 import { issueCommentCreated, sendWebhook } from "../support/github-webhooks.js";
-import { type ScriptedModelServer, startScriptedModel, tool } from "../support/scripted-model.js";
+import {
+  GO_ENGINEER_SECTIONS,
+  report,
+  type ScriptedModelServer,
+  say,
+  startScriptedModel,
+  tool,
+} from "../support/scripted-model.js";
 
 const OWNER = "acme";
 const WEBHOOK_SECRET = "bga-limits-webhook-secret";
@@ -176,6 +183,34 @@ describe("limits an operator sets", () => {
     const notices = botComments("rated", issue.number).filter((c) => c.body.includes("rate-limited"));
     expect(notices).toHaveLength(1);
   });
+
+  it("a capped job that completes says so under the verdict in its pull request", async () => {
+    const issue = gh.createIssue(OWNER, "costly", { title: "Document the package", user: "alice" });
+    model.add(
+      tool("write_file", {
+        path: "vault/doc.go",
+        content: "// Package vault keeps secrets.\npackage vault\n",
+      }),
+      say(report(GO_ENGINEER_SECTIONS, "Documented the vault package.")),
+    );
+    const delivery = await comment("costly", issue.number, "/agent document the package", "alice");
+    const job = await waitFor(
+      "the job to end",
+      async () => {
+        const j = (await jobs()).find((x) => x.deliveryId === delivery);
+        return j && (j.status === "succeeded" || j.status === "failed") ? j : undefined;
+      },
+      170_000,
+    );
+    expect(job.status).toBe("succeeded");
+    const branch = `backend-go/issue-${issue.number}`;
+    const [pr] = gh.state.pulls(OWNER, "costly").filter((p) => p.pull?.head === branch);
+    const body = pr?.body ?? "";
+    const verdictAt = body.indexOf("### Verified by backend-go-agent");
+    const noteAt = body.indexOf("`budgets.max_usd` 500 capped at 5 by the operator (`MAX_JOB_COST_USD`)");
+    expect(verdictAt).toBeGreaterThanOrEqual(0);
+    expect(noteAt).toBeGreaterThan(verdictAt);
+  }, 180_000);
 
   it("budgets.max_usd 500 under MAX_JOB_COST_USD=5: the model is stopped at $5, and the job says so", async () => {
     const issue = gh.createIssue(OWNER, "costly", { title: "Explore the module", user: "alice" });
