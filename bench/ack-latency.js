@@ -1,6 +1,7 @@
 // Webhook acknowledgement latency: the same signed `issues.labeled` delivery, 50 in flight
 // at a time, against the app and against a bare Probot app with a no-op handler, in
-// alternating rounds of the same run. The app stores a job for every delivery (SQLite,
+// alternating rounds of the same run. The app asks the stand-in for the sender's permission
+// first (the one API call a trigger costs at the webhook), stores a job for every delivery (SQLite,
 // synchronous = FULL) and reacts 👀 in the background, as in production. So that the
 // stored jobs do not start running and compete with the measurement, every delivery
 // targets one issue whose first job is parked at its first model call: the others queue
@@ -82,7 +83,14 @@ export async function measureAck(
     ...common,
     modelUrl: world.model.url,
     dataDir,
-    env: { SHUTDOWN_GRACE_SECONDS: "1", ...appEnv },
+    // The same delivery hundreds of times an hour: without this the rate limit would turn
+    // most of them away, and the bench would measure refusals instead of the enqueue path.
+    env: {
+      SHUTDOWN_GRACE_SECONDS: "1",
+      TRIGGER_RATE_LIMIT: "0",
+      TRIGGER_RATE_LIMIT_REPOSITORY: "0",
+      ...appEnv,
+    },
   });
   const bare = await startBareProbot({ ...common, env: bareEnv });
   const client = startClient();

@@ -1,8 +1,11 @@
 // Probot entry: webhook events → triggers → queue. Wiring only: parsing lives in
 // triggers/, everything slow happens in the job. The handler awaits nothing but the
-// enqueue, because GitHub waits for our answer (and gives up after 10 s); the 👀 on the
-// trigger only leaves a note for github/trigger-reactions.ts, which sends it afterwards.
+// sender's permission lookup (the first API call a trigger costs, so someone who may not
+// trigger costs nothing more), the rate limit and the enqueue, because GitHub waits for our
+// answer (and gives up after 10 s); the 👀 on the trigger only leaves a note for
+// github/trigger-reactions.ts, which sends it afterwards.
 import type { ApplicationFunction, Context, Probot } from "probot";
+import type { TriggerAdmission } from "./github/trigger-admission.js";
 import { TriggerReactions } from "./github/trigger-reactions.js";
 import type { RepoTriggerLookup } from "./github/trigger-settings.js";
 import type { TaskRequest } from "./jobs/task.js";
@@ -28,6 +31,8 @@ export interface AppOptions {
   onHandled?: (event: string, seconds: number, outcome: string) => void;
   /** `/agent stop` (src/github/stop-job.ts): called without awaiting, the webhook answers first. */
   onStop?: (context: Context, stop: StopRequest) => void;
+  /** Who may trigger, and how often (src/github/trigger-admission.ts): asked before any other API call. */
+  admission?: TriggerAdmission;
 }
 
 const EVENTS = [
@@ -50,6 +55,8 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
       const done = (outcome: string) =>
         options.onHandled?.(event, Number(process.hrtime.bigint() - started) / 1e9, outcome);
       let parsed: ReturnType<typeof parseTriggerEvent>;
+      // Whether the sender passed the permission check; asked once per delivery.
+      let permitted: boolean | undefined;
       try {
         parsed = parseTriggerEvent(context.name, context.id, context.payload, settings);
         if (
@@ -57,6 +64,16 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
           options.repoTriggers &&
           mightTriggerElsewhere(context.name, context.payload, settings)
         ) {
+          // Reading the repository's trigger settings is an API call: the sender's permission comes first.
+          const sender = (context.payload as { sender?: { login?: string } }).sender?.login;
+          if (options.admission && sender) {
+            permitted = await options.admission.mayTrigger(context, sender);
+            if (!permitted) {
+              context.log.debug({ delivery: context.id }, "ignored: the sender may not trigger");
+              done("unauthorized");
+              return;
+            }
+          }
           const own = await options.repoTriggers(context);
           if (own)
             parsed = parseTriggerEvent(context.name, context.id, context.payload, { ...settings, ...own });
@@ -73,10 +90,25 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
         return;
       }
       if (parsed.kind === "stop") {
-        if (options.onStop) options.onStop(context, parsed.stop);
+        const { stop } = parsed;
+        if (options.admission && !(await options.admission.admitStop(context, stop.target, stop.actor))) {
+          done("unauthorized");
+          return;
+        }
+        if (options.onStop) options.onStop(context, stop);
         else context.log.info({ delivery: context.id }, "stop request ignored: no stop handler");
         done(options.onStop ? "stop" : "ignored");
         return;
+      }
+      // A failing check has no person behind it; its follow-ups have their own bound.
+      if (options.admission && parsed.task.trigger.kind !== "ci_failure") {
+        const sender = (context.payload as { sender?: { login?: string } }).sender?.login;
+        const checked = sender === parsed.task.trigger.actor ? permitted : undefined;
+        const verdict = await options.admission.admit(context, parsed.task, checked);
+        if (verdict !== "admitted") {
+          done(verdict);
+          return;
+        }
       }
       const { jobId, created } = await sink.enqueue(parsed.task);
       context.log.info(

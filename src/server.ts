@@ -10,6 +10,7 @@ import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
 import type { GitHubClient } from "./github/client.js";
 import { createGitHubJobHandler } from "./github/github-job.js";
 import { createStopHandler } from "./github/stop-job.js";
+import { createTriggerAdmission } from "./github/trigger-admission.js";
 import { repoTriggerLookup } from "./github/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { limitWebhookBodies } from "./http/body-limit.js";
@@ -17,8 +18,11 @@ import { opsHandlers } from "./http/index.js";
 import { createJobQueue } from "./jobs/create-queue.js";
 import type { JobQueue, QueueLogger } from "./jobs/queue.js";
 import { installGracefulShutdown } from "./jobs/shutdown.js";
+import { sqliteQueueFile } from "./jobs/sqlite-queue.js";
+import { SqliteTriggerLimiter } from "./jobs/sqlite-trigger-limiter.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
 
 export type RunMode = "all" | "worker";
 
@@ -36,6 +40,18 @@ export interface RunningApp {
 
 export function githubApiUrl(config: AppConfig): string {
   return config.gheHost ? `${config.gheProtocol}://${config.gheHost}/api/v3` : "https://api.github.com";
+}
+
+/**
+ * The trigger rate limit's window: in the SQLite job file when the queue is there (every
+ * process sharing it counts the same hour), in this process's memory on Redis.
+ */
+function triggerLimiter(config: AppConfig, queue: JobQueue): TriggerLimiter | undefined {
+  const limits = config.triggerRateLimit;
+  if (limits.perPerson === 0 && limits.perRepository === 0) return undefined;
+  return queue.kind === "sqlite"
+    ? new SqliteTriggerLimiter(sqliteQueueFile(config.dataDir), limits)
+    : new MemoryTriggerLimiter(limits);
 }
 
 /** Asks GitHub once who the App is; a failure is retried on the next job, not cached. */
@@ -91,6 +107,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   };
 
   let server: Server | undefined;
+  let limiter: TriggerLimiter | undefined;
   let probot: Probot;
   if (mode === "all") {
     server = new Server({
@@ -108,6 +125,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       server.addHandler(handler);
     }
     let loaded: Probot | undefined;
+    limiter = triggerLimiter(config, queue);
     const app = createApp(queue, {
       // So the app's own check runs are never taken for the repository's CI.
       settings: config.appId ? { appId: Number(config.appId) } : {},
@@ -118,6 +136,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       }),
       onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
       onStop: createStopHandler({ queue, logger: queueLog, extendsAllow: config.configExtendsAllow }),
+      admission: createTriggerAdmission({ limiter, log: log.child({ name: "triggers" }) }),
     });
     await server.load((instance, options) => {
       loaded = instance;
@@ -138,6 +157,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
       commitSigning: config.commitSigning,
       extendsAllow: config.configExtendsAllow,
+      limits: config.limits,
       logger: queueLog,
     }),
     { concurrency: config.concurrency },
@@ -149,7 +169,13 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   if (server) {
     const http = await server.start();
     limitWebhookBodies(http, WEBHOOK_PATH, {
-      onRefused: (bytes) => log.warn({ bytes }, "refused a webhook body over GitHub's 25 MB cap"),
+      onRefused: (bytes, scope) =>
+        log.warn(
+          { bytes, scope },
+          scope === "request"
+            ? "refused a webhook body over GitHub's 25 MB cap"
+            : "refused a webhook body: the bodies in flight would pass the server's budget",
+        ),
     });
     const address = http.address();
     const port = typeof address === "object" && address ? address.port : config.port;
@@ -161,6 +187,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     await queue.stop(graceMs);
     await queue.close();
     await server?.stop();
+    limiter?.close();
   };
   installGracefulShutdown(queue, {
     graceMs: config.shutdownGraceMs,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
+import { createTriggerAdmission } from "../src/github/trigger-admission.js";
 import { repoTriggerLookup } from "../src/github/trigger-settings.js";
 import type { TaskRequest } from "../src/jobs/task.js";
 import { commentPayload, labeledPayload, reviewCommentPayload } from "./support/webhook-payloads.js";
@@ -172,6 +173,77 @@ describe("webhook handlers", () => {
         .reply(404, { message: "Not Found" });
       await send(probot, "issues", "c-6", labeledPayload("bug"));
       expect(queued).toEqual([]);
+      expect(await drained(scope)).toBe(true);
+    });
+  });
+
+  describe("with the permission check first", () => {
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const permission = (login: string) => `/repos/acme/ledger/collaborators/${login}/permission`;
+
+    function loadChecked(probot: Probot, queued: TaskRequest[], stops: string[]) {
+      const sink = {
+        enqueue: async (task: TaskRequest) => {
+          queued.push(task);
+          return { jobId: `job-${task.deliveryId}`, created: true };
+        },
+      };
+      return probot.load(
+        createApp(sink, {
+          repoTriggers: repoTriggerLookup(),
+          admission: createTriggerAdmission({ log: quiet }),
+          onStop: (_context, stop) => stops.push(stop.actor),
+        }),
+      );
+    }
+
+    it("asks only the permission of an outsider's /bot or /agent stop: no settings read, no reaction, no job", async () => {
+      const { probot, queued } = setup();
+      const stops: string[] = [];
+      await loadChecked(probot, queued, stops);
+      // What these deliveries could cause besides the lookup: a settings read, a 👀 on the comment.
+      // (Earlier tests' label reactions may still be on their way; they are not these.)
+      const unexpected: string[] = [];
+      nock.emitter.on("no match", (req: { method?: string; path?: string }) => {
+        if (/\/contents\/|\/comments\/555\//.test(String(req.path)))
+          unexpected.push(`${req.method} ${req.path}`);
+      });
+      const scope = nock("https://api.github.com")
+        .get(permission("mallory"))
+        .times(2)
+        .reply(404, { message: "Not Found" });
+      await send(probot, "issue_comment", "p-1", commentPayload("/bot delete it", { sender: "mallory" }));
+      // The stop is refused, and its one reply (settings, comment list, comment) goes out afterwards.
+      scope
+        .get("/repos/acme/ledger/contents/.github%2Fbackend-go-agent.yml")
+        .reply(404, { message: "Not Found" })
+        .get("/repos/acme/.github/contents/.github%2Fbackend-go-agent.yml")
+        .reply(404, { message: "Not Found" })
+        .get("/repos/acme/ledger/issues/42/comments")
+        .query(true)
+        .reply(200, [])
+        .post("/repos/acme/ledger/issues/42/comments", (b: { body: string }) =>
+          /nothing was stopped/.test(b.body),
+        )
+        .reply(201, { id: 1 });
+      await send(probot, "issue_comment", "p-2", commentPayload("/agent stop", { sender: "mallory" }));
+      expect(await drained(scope)).toBe(true);
+      expect(unexpected).toEqual([]);
+      expect(queued).toEqual([]);
+      expect(stops).toEqual([]);
+      nock.emitter.removeAllListeners("no match");
+    });
+
+    it("lets a collaborator through, reacting only after the check", async () => {
+      const { probot, queued } = setup();
+      await loadChecked(probot, queued, []);
+      const scope = nock("https://api.github.com")
+        .get(permission("alice"))
+        .reply(200, { permission: "write", role_name: "write" })
+        .post("/repos/acme/ledger/issues/comments/555/reactions")
+        .reply(201, {});
+      await send(probot, "issue_comment", "p-3", commentPayload("/agent add a test"));
+      expect(queued).toHaveLength(1);
       expect(await drained(scope)).toBe(true);
     });
   });

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ExtendsAllowError, type ExtendsRule, parseExtendsAllow } from "../repo/extends-policy.js";
+import type { OperatorLimits } from "../agent/operator-limits.js";
 import { ConfigError } from "./config-error.js";
 import { type ModelProviderConfig, readModelProvider } from "./model-provider.js";
 
@@ -47,6 +48,17 @@ export interface AppConfig {
    * repository and the owner's `.github` (`owner/repo` or `owner/*`, comma-separated).
    */
   configExtendsAllow: ExtendsRule[];
+  /** MAX_JOB_COST_USD, MAX_JOB_MINUTES, MAX_TURNS, ALLOWED_MODELS: ceilings over any repository's config. */
+  limits: OperatorLimits;
+  /** TRIGGER_RATE_LIMIT, TRIGGER_RATE_LIMIT_REPOSITORY: jobs per hour; 0 turns a limit off. */
+  triggerRateLimit: TriggerRateLimit;
+}
+
+export interface TriggerRateLimit {
+  /** Jobs one person may start in one repository per hour (0: no limit). */
+  perPerson: number;
+  /** Jobs one repository may start per hour, from everyone together (0: no limit). */
+  perRepository: number;
 }
 
 export interface GoSettings {
@@ -121,6 +133,58 @@ function readPrivateKey(env: Env): string | undefined {
   }
 }
 
+function parsePositive(name: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > max) {
+    throw new ConfigError(`${name} must be a number above 0 and at most ${max}, got "${raw}".`);
+  }
+  return n;
+}
+
+function parseAllowedModels(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const models = raw.split(",").map((m) => m.trim());
+  if (models.some((m) => !/^[\w.:@/-]+$/.test(m))) {
+    throw new ConfigError(
+      `ALLOWED_MODELS must be model ids or aliases separated by commas (e.g. "sonnet,claude-opus-4-5"), got "${raw}".`,
+    );
+  }
+  return [...new Set(models)];
+}
+
+function readOperatorLimits(env: Env): OperatorLimits {
+  const limits: OperatorLimits = {
+    maxCostUsd: parsePositive("MAX_JOB_COST_USD", env.MAX_JOB_COST_USD, 100_000),
+    maxMinutes: parseWhole("MAX_JOB_MINUTES", env.MAX_JOB_MINUTES, 0, 1, 7 * 24 * 60) || undefined,
+    maxTurns: parseWhole("MAX_TURNS", env.MAX_TURNS, 0, 1, 10_000) || undefined,
+    allowedModels: parseAllowedModels(env.ALLOWED_MODELS),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as OperatorLimits;
+}
+
+/** Default: 20 jobs an hour per person and repository, 100 per repository. */
+export const DEFAULT_TRIGGER_RATE_LIMIT: TriggerRateLimit = { perPerson: 20, perRepository: 100 };
+
+function readTriggerRateLimit(env: Env): TriggerRateLimit {
+  return {
+    perPerson: parseWhole(
+      "TRIGGER_RATE_LIMIT",
+      env.TRIGGER_RATE_LIMIT,
+      DEFAULT_TRIGGER_RATE_LIMIT.perPerson,
+      0,
+      100_000,
+    ),
+    perRepository: parseWhole(
+      "TRIGGER_RATE_LIMIT_REPOSITORY",
+      env.TRIGGER_RATE_LIMIT_REPOSITORY,
+      DEFAULT_TRIGGER_RATE_LIMIT.perRepository,
+      0,
+      100_000,
+    ),
+  };
+}
+
 function readGoSettings(env: Env): GoSettings {
   const sandbox = nonEmpty(env.GO_SANDBOX) ?? "auto";
   if (sandbox !== "auto" && sandbox !== "off" && sandbox !== "required") {
@@ -190,6 +254,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     modelProvider: readModelProvider(env),
     commitSigning,
     configExtendsAllow: readExtendsAllow(env),
+    limits: readOperatorLimits(env),
+    triggerRateLimit: readTriggerRateLimit(env),
   };
 }
 

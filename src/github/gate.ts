@@ -20,6 +20,7 @@ import { followUpGate } from "./follow-up-gate.js";
 import { FORK_MARKER, UNAUTHORIZED_MARKER } from "./markers.js";
 import { githubConfigReader } from "./repo-files.js";
 import { type PullRequestInfo, readPullRequest } from "./thread.js";
+import { unauthorizedReply } from "./unauthorized.js";
 
 export interface GateFacts {
   /** The repository as GitHub's API describes it. */
@@ -85,12 +86,7 @@ export async function gateOnGitHub(
       : await isAuthorized(gh, { owner, repo }, task.trigger.actor, minimum);
   if (!allowed) {
     log("sender may not trigger", { actor: task.trigger.actor, permission });
-    await replyOnce(
-      gh,
-      issue,
-      UNAUTHORIZED_MARKER,
-      `Only people with **${minimum}** permission or higher on this repository can use \`/${config.trigger.command}\` or the \`${config.trigger.label}\` label here, so nothing was run.`,
-    );
+    await replyOnce(gh, issue, UNAUTHORIZED_MARKER, unauthorizedReply(config, "run"));
     return {
       decision: { kind: "refused", reason: `@${task.trigger.actor} may not trigger (${permission})` },
     };

@@ -94,6 +94,8 @@ export class GitHubCodeHost implements CodeHost {
   private last: TrackingState = { stage: "queued" };
   private accepted: Accepted | undefined;
   private trackingComment: Promise<TrackingComment> | undefined;
+  /** Notes that belong with the verdict in the PR or report (the operator's caps). */
+  private readonly verdictNotes: string[] = [];
 
   constructor(private readonly o: GitHubCodeHostOptions) {}
 
@@ -126,6 +128,13 @@ export class GitHubCodeHost implements CodeHost {
     this.accepted!.notes = notes || undefined;
     this.accepted!.reviewComments = reviewComments;
     return context;
+  }
+
+  /** Shown in the tracking comment from now on and in its final word, and under the verdict. */
+  note(markdown: string): void {
+    if (!this.accepted) return;
+    this.accepted.notes = [this.accepted.notes, markdown].filter(Boolean).join("\n\n");
+    this.verdictNotes.push(markdown);
   }
 
   reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void {
@@ -214,9 +223,12 @@ export class GitHubCodeHost implements CodeHost {
   ): Promise<void> {
     const { gh, issue } = this.o;
     const { commit, verdict, task } = result;
-    const verification = verdict
-      ? renderVerdictMarkdown(verdict)
-      : `### ${VERDICT_HEADING}\n\nNo files changed, so there was nothing to verify.`;
+    const verification = [
+      verdict
+        ? renderVerdictMarkdown(verdict)
+        : `### ${VERDICT_HEADING}\n\nNo files changed, so there was nothing to verify.`,
+      ...this.verdictNotes,
+    ].join("\n\n");
     const facts = runFacts(result);
     const pushedNow = Boolean(commit?.sha && commit.pushed);
     const branchHasWork = commit?.startedFrom === "remote-branch";

@@ -6,6 +6,7 @@ import type { Probot } from "probot";
 import type { Budgets } from "../agent/budget.js";
 import type { ModelClient } from "../agent/model-client.js";
 import { resolveModel } from "../agent/models.js";
+import type { OperatorLimits } from "../agent/operator-limits.js";
 import { forRepository, type Toolchain } from "../golang/toolchain.js";
 import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
@@ -31,6 +32,8 @@ export interface GitHubJobDeps {
   modelAliases?: Record<string, string>;
   /** The app's budgets before a repository's overrides. */
   budgets?: Partial<Budgets>;
+  /** The operator's ceilings over any repository's budgets and model. */
+  limits?: OperatorLimits;
   appAgentsDir?: string;
   logger: QueueLogger;
   /** Least time between two edits of the tracking comment. Default 3 s. */
@@ -85,6 +88,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       modelClient: deps.modelClient,
       resolveModel: (m) => resolveModel(m, deps.modelAliases),
       budgets: deps.budgets,
+      ...(deps.limits ? { limits: deps.limits } : {}),
       author: { name: identity.name, email: identity.email },
       attempt: { number: ctx.attempt, retryInMs: ctx.retryInMs },
       signal: ctx.signal,

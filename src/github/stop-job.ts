@@ -14,6 +14,7 @@ import type { GitHubClient, IssueRef } from "./client.js";
 import { replyOnce } from "./comments.js";
 import { STOP_MARKER, UNAUTHORIZED_MARKER } from "./markers.js";
 import { githubConfigReader } from "./repo-files.js";
+import { unauthorizedReply } from "./unauthorized.js";
 
 export type StopOutcome =
   | { kind: "refused"; reason: string }
@@ -66,12 +67,7 @@ export async function handleStop(gh: GitHubClient, stop: StopRequest, deps: Stop
   const { allowed, permission } = await isAuthorized(gh, { owner, repo }, stop.actor, minimum);
   if (!allowed) {
     log("stop refused: sender may not trigger", { permission });
-    await replyOnce(
-      gh,
-      issue,
-      UNAUTHORIZED_MARKER,
-      `Only people with **${minimum}** permission or higher on this repository can use \`/${command}\` here, so nothing was stopped.`,
-    );
+    await replyOnce(gh, issue, UNAUTHORIZED_MARKER, unauthorizedReply(config, "stop"));
     return { kind: "refused", reason: `@${stop.actor} may not stop jobs (${permission})` };
   }
   const result = await deps.queue.cancel(target, stop.actor);

@@ -4,6 +4,7 @@ import type { Budgets } from "../agent/budget.js";
 import type { CodeIntelligence } from "../agent/code-intelligence.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model-client.js";
+import type { OperatorLimits } from "../agent/operator-limits.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
@@ -109,6 +110,8 @@ export interface CodeHost {
   gate(task: TaskRequest): Promise<GateDecision>;
   /** Step 2: the thread, the PR, the repository's instructions, and the agent to run. */
   taskContext(task: TaskRequest, plan: WorkPlan): Promise<TaskContext>;
+  /** A note the person should see with the job's progress and outcome (the operator's caps). */
+  note?(markdown: string): void;
   /** Live progress: stage changes, and each turn and tool call during the agent stage. */
   reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void | Promise<void>;
   /** The end of the job: the report, the questions, or why it failed and what happens next. */
@@ -129,6 +132,8 @@ export interface JobDeps {
   budgets?: Partial<Budgets>;
   /** Budgets that win over the repository's (the CLI's flags). */
   budgetOverrides?: Partial<Budgets>;
+  /** The operator's ceilings (MAX_JOB_COST_USD, …): they win over everything above. */
+  limits?: OperatorLimits;
   /** Who commits. */
   author: GitPerson;
   /** This run's number and, when a transient failure would be retried, after how long. */

@@ -10,8 +10,15 @@
 import { DEFAULT_BUDGETS } from "../agent/budget.js";
 import type { MessageParam } from "../agent/model-client.js";
 import { ZERO_USAGE } from "../agent/model-client.js";
+import {
+  capBudgets,
+  checkModelAllowed,
+  ModelNotAllowedError,
+  renderLimitNotices,
+} from "../agent/operator-limits.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import { type RunAgentOptions, runAgent } from "../agent/run-agent.js";
+import { CONFIG_PATH } from "../repo/config-schema.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
 import { modulesMaterial, prepareModules } from "../verify/prepare-modules.js";
@@ -136,6 +143,16 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     current = context.task;
     const { definition } = context;
     agent = { name: definition.name, version: definition.version };
+    const model = deps.modelOverride ?? deps.resolveModel(definition.model);
+    allowedModel(model, deps);
+    // The operator's ceilings win over the repository's budgets; the job says when they did.
+    const capped = capBudgets(
+      { ...budgetsFor(plan.config, { ...DEFAULT_BUDGETS, ...deps.budgets }), ...deps.budgetOverrides },
+      plan.config.budgets,
+      deps.limits ?? {},
+    );
+    const limitNote = renderLimitNotices(capped.notices);
+    if (limitNote) host.note?.(limitNote);
     await progress("cloning", "preparing the workspace");
     prepared = await preparing;
     // 4 run
@@ -143,7 +160,6 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
     await progress("cloning", "downloading modules");
     const modules = await prepareModules(toolchain, prepared.dir, { signal });
-    const model = deps.modelOverride ?? deps.resolveModel(definition.model);
     const protectedGlobs = protectedPaths(plan.config);
     codeIntelligence = deps.codeIntelligence?.(plan, prepared.dir);
     await progress("agent", `${definition.name}@${definition.version} on ${model}`);
@@ -156,10 +172,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       checkoutDir: prepared.dir,
       modelClient: deps.modelClient,
       toolchain,
-      budgets: {
-        ...budgetsFor(plan.config, { ...DEFAULT_BUDGETS, ...deps.budgets }),
-        ...deps.budgetOverrides,
-      },
+      budgets: capped.budgets,
       signal,
       protectedGlobs,
       allowedTools: context.tools,
@@ -267,6 +280,22 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     await workspace?.dispose?.();
   }
   return final;
+}
+
+/** Refuses, before any model call, a model the operator's ALLOWED_MODELS leaves out. */
+function allowedModel(model: string, deps: JobDeps): void {
+  if (!deps.limits) return;
+  try {
+    checkModelAllowed(model, deps.limits, deps.resolveModel);
+  } catch (err) {
+    if (!(err instanceof ModelNotAllowedError)) throw err;
+    const list = err.allowed.map((m) => `\`${m}\``).join(", ");
+    throw new JobRefusal(
+      err.message,
+      `**The model \`${model}\` is not allowed here.** The operator allows only ${list} (\`ALLOWED_MODELS\`). ` +
+        `Set \`model:\` in \`${CONFIG_PATH}\` (or in the agent's front matter) to one of them, and ask again.`,
+    );
+  }
 }
 
 function commitBase(prepared: PreparedWorkspace): Omit<CommitInfo, "sha" | "pushed"> {

@@ -64,6 +64,18 @@ describe("starting the app", () => {
     expect(output()).toContain('"development"');
   });
 
+  it("refuses to start with an operator limit it cannot read, naming the variable", async () => {
+    const { child, output } = await start({
+      APP_ID: "1",
+      PRIVATE_KEY: "x",
+      WEBHOOK_SECRET: "s",
+      MAX_JOB_COST_USD: "five",
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(output()).toContain('MAX_JOB_COST_USD must be a number above 0 and at most 100000, got "five".');
+  });
+
   it("refuses a worker without the App's credentials", async () => {
     const { child, output } = await start({}, ["--worker"]);
     const [code] = await once(child, "exit");
