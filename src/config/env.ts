@@ -3,8 +3,8 @@
 // inherits secrets by accident.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ExtendsAllowError, type ExtendsRule, parseExtendsAllow } from "../repo/extends-policy.js";
 import type { OperatorLimits } from "../agent/operator-limits.js";
+import { ExtendsAllowError, type ExtendsRule, parseExtendsAllow } from "../repo/extends-policy.js";
 import { ConfigError } from "./config-error.js";
 import { type ModelProviderConfig, readModelProvider } from "./model-provider.js";
 

@@ -135,6 +135,39 @@ export async function waitFor<T>(
   }
 }
 
+/** A job record as `GET /jobs` shows it. */
+export interface JobView {
+  id: string;
+  deliveryId: string;
+  status: string;
+  error?: string;
+  costUsd?: number;
+}
+
+/** The app's job records, newest first. */
+export async function jobRecords(app: AppProcess, jobsToken: string): Promise<JobView[]> {
+  const res = await fetch(`${app.url}/jobs?limit=500`, { headers: { authorization: `Bearer ${jobsToken}` } });
+  if (res.status !== 200) throw new Error(`GET /jobs answered ${res.status}`);
+  return ((await res.json()) as { jobs: JobView[] }).jobs;
+}
+
+/** Waits until the job of a delivery has succeeded or failed. */
+export function finishedJob(
+  app: AppProcess,
+  jobsToken: string,
+  deliveryId: string,
+  timeoutMs = 240_000,
+): Promise<JobView> {
+  return waitFor(
+    `the job of delivery ${deliveryId}`,
+    async () => {
+      const job = (await jobRecords(app, jobsToken)).find((j) => j.deliveryId === deliveryId);
+      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /**
  * A DATA_DIR for one app. Its Go caches (`go/`) are the run's shared directory when the
  * run made one (test/setup/go-cache.js), so only the run's first job builds cold.

@@ -9,9 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type AppProcess, appKeyPair, startAppProcess, tempDataDir, waitFor } from "../e2e/harness.js";
+import { type AppProcess, appKeyPair, finishedJob, startAppProcess, tempDataDir } from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issuesLabeled, signPayload } from "../support/github-webhooks.js";
+import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import {
   GO_ENGINEER_SECTIONS,
   report,
@@ -142,44 +142,17 @@ afterAll(async () => {
   for (const dir of [moduleDir, markerDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface JobView {
-  deliveryId: string;
-  status: string;
-  error?: string;
-}
-
-async function finishedJob(deliveryId: string): Promise<JobView> {
-  return waitFor(
-    `the job of delivery ${deliveryId}`,
-    async () => {
-      const res = await fetch(`${app.url}/jobs?limit=100`, {
-        headers: { authorization: `Bearer ${JOBS_TOKEN}` },
-      });
-      const job = ((await res.json()) as { jobs: JobView[] }).jobs.find((j) => j.deliveryId === deliveryId);
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    240_000,
-  );
-}
+const finished = (deliveryId: string) => finishedJob(app, JOBS_TOKEN, deliveryId, 240_000);
 
 async function labelIssue(repo: string, title: string): Promise<{ number: number; deliveryId: string }> {
   const issue = gh.createIssue(OWNER, repo, { title, user: "alice" });
-  const body = JSON.stringify(
-    issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go" }),
-  );
-  const deliveryId = `containment-${issue.number}-${repo}`;
-  const res = await fetch(`${app.url}/api/github/webhooks`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "issues",
-      "x-github-delivery": deliveryId,
-      "x-hub-signature-256": signPayload(WEBHOOK_SECRET, body),
-    },
-    body,
+  const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
+    secret: WEBHOOK_SECRET,
+    event: "issues",
+    payload: issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go" }),
   });
   expect(res.status).toBe(200);
-  return { number: issue.number, deliveryId };
+  return { number: issue.number, deliveryId: res.deliveryId };
 }
 
 const tracking = (repo: string, number: number) =>
@@ -196,7 +169,7 @@ describe("a nested repository planted by a test", () => {
       say(report(GO_ENGINEER_SECTIONS, "Added a test.")),
     );
     const { number, deliveryId } = await labelIssue(LEDGER, "Add a nesting test");
-    const job = await finishedJob(deliveryId);
+    const job = await finished(deliveryId);
     expect(job.status).toBe("failed");
     expect(existsSync(marker)).toBe(false);
     expect(tracking(LEDGER, number)?.body).toContain(
@@ -217,7 +190,7 @@ describe("a nested repository planted by a test", () => {
       say(report(GO_ENGINEER_SECTIONS, "Documented the package.")),
     );
     const { number, deliveryId } = await labelIssue(LEDGER, "Document the package");
-    const job = await finishedJob(deliveryId);
+    const job = await finished(deliveryId);
     expect(job.status).toBe("failed");
     expect(existsSync(marker)).toBe(false);
     expect(tracking(LEDGER, number)?.body).toContain("gained a nested git repository (third_party/fx/.git)");
@@ -238,7 +211,7 @@ describe("files planted in the Go caches", () => {
       },
     );
     const first = await labelIssue(LEDGER, "Plant");
-    await finishedJob(first.deliveryId);
+    await finished(first.deliveryId);
     expect(planted).toMatch(/PLANT mod: open \S+: read-only file system/);
     expect(planted).toMatch(/PLANT vcs: open \S+: (read-only file system|no such file or directory)/);
     expect(planted).toMatch(/PLANT build-cache: <nil>/);
@@ -253,7 +226,7 @@ describe("files planted in the Go caches", () => {
       },
     );
     const second = await labelIssue(OTHER, "Look");
-    await finishedJob(second.deliveryId);
+    await finished(second.deliveryId);
     expect(looked).toContain("LOOKED");
     expect(looked).not.toContain("FOUND");
     expect(looked).toMatch(/--- PASS: TestLook/);

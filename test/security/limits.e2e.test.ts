@@ -8,7 +8,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type AppProcess, appKeyPair, startAppProcess, tempDataDir, waitFor } from "../e2e/harness.js";
+import {
+  type AppProcess,
+  appKeyPair,
+  jobRecords,
+  startAppProcess,
+  tempDataDir,
+  waitFor,
+} from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import type { CommentState } from "../support/github-state.js";
 import { issueCommentCreated, sendWebhook } from "../support/github-webhooks.js";
@@ -85,20 +92,7 @@ afterAll(async () => {
   if (moduleDir) await rm(moduleDir, { recursive: true, force: true });
 });
 
-interface JobView {
-  deliveryId: string;
-  status: string;
-  error?: string;
-  costUsd?: number;
-}
-
-async function jobs(): Promise<JobView[]> {
-  const res = await fetch(`${app.url}/jobs?limit=500`, {
-    headers: { authorization: `Bearer ${JOBS_TOKEN}` },
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
+const jobs = () => jobRecords(app, JOBS_TOKEN);
 
 async function comment(repo: string, number: number, body: string, sender: string): Promise<string> {
   const res = await sendWebhook(`${app.url}/api/github/webhooks`, {

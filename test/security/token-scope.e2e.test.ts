@@ -2,7 +2,6 @@
 // the real app (node dist/main.js, as `npm start` runs it) against the GitHub stand-in, which
 // records every token minting and answers a token's calls outside its repositories as GitHub
 // does (404 for a private repository, on REST and git), the scripted model, real git and Go.
-import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,10 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { JOB_PERMISSIONS } from "../../src/github/installation-token.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
-import { type AppProcess, appKeyPair, startAppProcess, tempDataDir, waitFor } from "../e2e/harness.js";
+import { type AppProcess, appKeyPair, finishedJob, startAppProcess, tempDataDir } from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import type { RepoState } from "../support/github-state.js";
-import { issuesLabeled, signPayload } from "../support/github-webhooks.js";
+import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import {
   GO_ENGINEER_SECTIONS,
   report,
@@ -81,38 +80,16 @@ afterAll(async () => {
 
 async function labeled(repo: string): Promise<{ deliveryId: string; number: number }> {
   const issue = gh.createIssue(OWNER, repo, { title: "Add a Version constant", user: "alice" });
-  const payload = issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go" });
-  const body = JSON.stringify(payload);
-  const deliveryId = randomUUID();
-  const res = await fetch(`${app.url}/api/github/webhooks`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "issues",
-      "x-github-delivery": deliveryId,
-      "x-hub-signature-256": signPayload(WEBHOOK_SECRET, body),
-    },
-    body,
+  const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
+    secret: WEBHOOK_SECRET,
+    event: "issues",
+    payload: issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go" }),
   });
   expect(res.status).toBeLessThan(300);
-  return { deliveryId, number: issue.number };
+  return { deliveryId: res.deliveryId, number: issue.number };
 }
 
-async function finished(deliveryId: string): Promise<{ status: string }> {
-  return waitFor(
-    `the job of delivery ${deliveryId}`,
-    async () => {
-      const res = await fetch(`${app.url}/jobs?limit=50`, {
-        headers: { authorization: `Bearer ${JOBS_TOKEN}` },
-      });
-      const job = ((await res.json()) as { jobs: { deliveryId: string; status: string }[] }).jobs.find(
-        (j) => j.deliveryId === deliveryId,
-      );
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    150_000,
-  );
-}
+const finished = (deliveryId: string) => finishedJob(app, JOBS_TOKEN, deliveryId, 150_000);
 
 const mintedSince = (from: number) =>
   gh.state.requests
