@@ -7,6 +7,7 @@ import { ensureGoTool, goToolsSettings } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
 import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { findModuleDirs } from "../verify/go-modules.js";
 import { golangciConfig, golangciLintCheck } from "../verify/golangci-lint.js";
 import type { JobDeps } from "./ports.js";
 
@@ -31,7 +32,10 @@ export function goToolDeps(
     // No row at all where the repository does not lint: a skipped row on every job is noise.
     extraChecks: (plan, checkoutDir) => {
       const mode = plan.config.verify.golangci_lint;
-      if (mode === "off" || (mode === "auto" && !golangciConfig(checkoutDir, checkoutDir))) return [];
+      if (mode === "off") return [];
+      // A repository of several modules may configure the linter in each module, not at the root.
+      const configured = [checkoutDir, ...findModuleDirs(checkoutDir)].some((d) => golangciConfig(d, d));
+      if (mode === "auto" && !configured) return [];
       return [
         golangciLintCheck({
           go,
