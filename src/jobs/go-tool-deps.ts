@@ -3,7 +3,7 @@
 // the toolchain's sandbox. The GitHub job and the CLI spread this into their JobDeps.
 import { join } from "node:path";
 import { createGoplsSession } from "../golang/gopls-session.js";
-import { ensureGoTool, goToolsSettings } from "../golang/install-go-tools.js";
+import { ensureGoTool, goToolsSettings, installedTool } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
 import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
@@ -40,6 +40,7 @@ export function goToolDeps(
         golangciLintCheck({
           go,
           golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
+          installed: () => installedTool(GOLANGCI_LINT, settings.dir) !== undefined,
           mode,
           cacheDir: join(caches, "golangci-lint"),
         }),

@@ -24,6 +24,8 @@ export interface GolangciLintOptions {
   go: GoInstallation;
   /** The binary (installing it on first need), or why there is none. */
   golangciLint: () => Promise<ToolAvailability>;
+  /** Whether the binary is there already; when not, the progress line says it is being installed. */
+  installed?: () => boolean;
   /** `verify.golangci_lint`: auto runs it when the repository configures it. */
   mode: GolangciLintMode;
   /** golangci-lint's analysis cache, shared between jobs. */
@@ -114,6 +116,8 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
       if (!config && options.mode === "auto") return skipped("no golangci-lint configuration");
       const packages = touchedPackages(ctx.dir, ctx.changedFiles);
       if (packages.length === 0) return skipped("no Go package changed");
+      // The first job after a fresh install waits for the build: said, not a silent "Verifying…".
+      if (options.installed && !options.installed()) ctx.onProgress?.("installing golangci-lint (first use)");
       const found = await options.golangciLint();
       if (!found.ok) {
         // Configured but not runnable here: said plainly, without blocking the change.

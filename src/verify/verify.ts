@@ -135,6 +135,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       services = result.services;
     }
   }
+  if (opts.onProgress) ctx.onProgress = opts.onProgress;
   for (const extra of opts.extraChecks ?? []) {
     opts.onProgress?.(extra.name);
     try {

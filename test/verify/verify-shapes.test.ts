@@ -179,6 +179,37 @@ func Protect(path string) {
     expect(rows(v)["golangci-lint"]).toMatch(/^fail: 1 finding: errcheck ×1 \(v1 configuration migrated\)/);
   }, 240_000);
 
+  it("says it is installing golangci-lint while the first job waits for the build", async () => {
+    const repo = await repository("lint-v1");
+    const changed = write(repo.dir, { "store/load.go": LOAD });
+    const go = goInstallationOf(toolchain)!;
+    let built = false;
+    const check = golangciLintCheck({
+      go,
+      // The build finishes while the job waits; the real one takes minutes.
+      golangciLint: async () => {
+        built = true;
+        return { ok: true, tool: tools.golangciLint! };
+      },
+      installed: () => built,
+      mode: "auto",
+    });
+    const progress: string[] = [];
+    const v = await verifyChange({
+      toolchain,
+      root: repo.dir,
+      baseSha: repo.base,
+      changed,
+      extraChecks: [check],
+      onProgress: (d) => progress.push(d),
+    });
+    green(v);
+    expect(progress).toContain("installing golangci-lint (first use)");
+    expect(progress.indexOf("installing golangci-lint (first use)")).toBeGreaterThan(
+      progress.indexOf("golangci-lint"),
+    );
+  }, 240_000);
+
   it("notes a configuration golangci-lint cannot load, without blaming the change", async () => {
     const repo = await repository("lint-v1");
     writeFileSync(join(repo.dir, ".golangci.yml"), 'version: "2"\nlinters:\n  enable: [nosuchlinter]\n');
