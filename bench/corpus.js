@@ -57,6 +57,10 @@ async function changeFor(source) {
   const parent = statSync(join(dir, "internal"), { throwIfNoEntry: false })?.isDirectory() ? "internal/" : "";
   const pkgDir = `${relative(source, dir) ? `${relative(source, dir)}/` : ""}${parent}clamp`;
   const importPath = `${module}/${parent}clamp`;
+  // Before Go 1.22 a loop variable is shared by the iterations: a parallel subtest needs its copy
+  // (go vet's loopclosure says so); from 1.22 on, the copy is noise (copyloopvar says so).
+  const [, major = "1", minor = "22"] = /^go\s+(\d+)\.(\d+)/m.exec(goMod) ?? [];
+  const shared = Number(major) === 1 && Number(minor) < 22;
   const code = `// Package clamp limits values to a range.
 package clamp
 
@@ -94,7 +98,7 @@ func TestInt(t *testing.T) {
 		{name: "above", v: 42, lo: 0, hi: 10, want: 10},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+${shared ? "\t\ttt := tt\n" : ""}		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
 			if got := clamp.Int(tt.v, tt.lo, tt.hi); got != tt.want {
@@ -259,7 +263,10 @@ async function main() {
           rows: verdictRows(prBody),
           pre: preexisting(prBody),
         });
-        if (!pr || pr.pull.draft) failed = true;
+        if (!pr || pr.pull.draft) {
+          failed = true;
+          console.log(`${b.name}: ${phase} job ${job.status}; the PR body:\n${prBody || "(no PR)"}`);
+        }
         console.log(`${b.name}: ${phase} ${seconds(ms)} s, PR ${jobs.at(-1).pr}`);
       }
       results.push({ name: b.name, size: b.size, unchanged, jobs });

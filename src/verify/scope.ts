@@ -158,7 +158,9 @@ export async function affectedScope(
     ...(Object.keys(env).length ? { env } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const listed = res.exitCode === 0 ? parseList(res.stdout) : [];
+  // -e lists what it can: a package with a broken import (a go.sum entry missing on the base)
+  // still leaves the rest of the graph readable, so the scope stays narrow.
+  const listed = res.exitCode === 0 || (!res.timedOut && !res.aborted) ? parseList(res.stdout) : [];
   const scope =
     listed.length > 0
       ? affectedFrom(listed, changed, dir)
