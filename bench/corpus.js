@@ -8,11 +8,12 @@
 // Expected: every verdict green or only pre-existing, every PR ready (not a draft).
 // Results go to bench/corpus.md (CORPUS_OUT). CORPUS_ONLY=name,name picks projects;
 // `--smallest 2` the two smallest bundles (what CI runs). Exit 1 when a PR is a draft.
-import { readdirSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { changeFor, corpusBundles } from "./corpus-change.js";
 import { appKeyPair, startApp, WEBHOOK_SECRET } from "./processes.js";
 import { loadStandIn, REPO_ROOT } from "./stand-in.js";
 import { cleanGitEnv, finishedJob, run } from "./world.js";
@@ -30,86 +31,14 @@ const { verify } = await import(pathToFileURL(join(REPO_ROOT, "dist/verify/verif
 const { findModuleDirs } = await import(pathToFileURL(join(REPO_ROOT, "dist/verify/go-modules.js")).href);
 
 function bundles() {
-  const all = readdirSync(CORPUS_DIR)
-    .filter((n) => n.endsWith(".bundle"))
-    .map((n) => ({
-      name: n.replace(/\.bundle$/, ""),
-      path: join(CORPUS_DIR, n),
-      size: statSync(join(CORPUS_DIR, n)).size,
-    }))
-    .sort((a, b) => a.size - b.size);
-  const only = process.env.CORPUS_ONLY?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
   const at = process.argv.indexOf("--smallest");
-  if (at >= 0) return all.slice(0, Number(process.argv[at + 1] ?? 2));
-  return only?.length ? all.filter((b) => only.includes(b.name)) : all;
+  return corpusBundles(CORPUS_DIR, {
+    ...(at >= 0 ? { smallest: Number(process.argv[at + 1] ?? 2) } : {}),
+    only: process.env.CORPUS_ONLY,
+  });
 }
 
 const seconds = (ms) => (ms / 1000).toFixed(0);
-
-/** The change the scripted model makes: a new leaf package in the first module. */
-async function changeFor(source) {
-  const modules = findModuleDirs(source);
-  const dir = modules[0];
-  const goMod = await readFile(join(dir, "go.mod"), "utf8");
-  const module = /^module\s+(\S+)/m.exec(goMod)?.[1];
-  const parent = statSync(join(dir, "internal"), { throwIfNoEntry: false })?.isDirectory() ? "internal/" : "";
-  const pkgDir = `${relative(source, dir) ? `${relative(source, dir)}/` : ""}${parent}clamp`;
-  const importPath = `${module}/${parent}clamp`;
-  // Before Go 1.22 a loop variable is shared by the iterations: a parallel subtest needs its copy
-  // (go vet's loopclosure says so); from 1.22 on, the copy is noise (copyloopvar says so).
-  const [, major = "1", minor = "22"] = /^go\s+(\d+)\.(\d+)/m.exec(goMod) ?? [];
-  const shared = Number(major) === 1 && Number(minor) < 22;
-  const code = `// Package clamp limits values to a range.
-package clamp
-
-// Int returns v limited to the range [lo, hi].
-func Int(v, lo, hi int) int {
-	if v < lo {
-		return lo
-	}
-
-	if v > hi {
-		return hi
-	}
-
-	return v
-}
-`;
-  const test = `package clamp_test
-
-import (
-	"testing"
-
-	"${importPath}"
-)
-
-func TestInt(t *testing.T) {
-	t.Parallel()
-
-	tests := []struct {
-		name      string
-		v, lo, hi int
-		want      int
-	}{
-		{name: "below", v: -5, lo: 0, hi: 10, want: 0},
-		{name: "inside", v: 7, lo: 0, hi: 10, want: 7},
-		{name: "above", v: 42, lo: 0, hi: 10, want: 10},
-	}
-	for _, tt := range tests {
-${shared ? "\t\ttt := tt\n" : ""}		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-
-			if got := clamp.Int(tt.v, tt.lo, tt.hi); got != tt.want {
-				t.Errorf("Int(%d, %d, %d) = %d, want %d", tt.v, tt.lo, tt.hi, got, tt.want)
-			}
-		})
-	}
-}
-`;
-  return { files: { [`${pkgDir}/clamp.go`]: code, [`${pkgDir}/clamp_test.go`]: test }, pkgDir };
-}
 
 const REPORT = [
   "## Summary\nAdded clamp.Int with a table test.\n",
@@ -158,6 +87,10 @@ function preexisting(body) {
 }
 
 async function main() {
+  if (!existsSync(CORPUS_DIR)) {
+    console.log(`no corpus at ${CORPUS_DIR} (set CORPUS_DIR): skipped`);
+    return;
+  }
   const list = bundles();
   if (list.length === 0) throw new Error(`no .bundle files in ${CORPUS_DIR} (set CORPUS_DIR)`);
   const tmp = await mkdtemp(join(tmpdir(), "bga-corpus-"));
@@ -200,7 +133,11 @@ async function main() {
       ...(process.env.GOPROXY ? { GOPROXY: process.env.GOPROXY } : {}),
     },
   });
-  const toolchain = await createGoToolchain({ dataDir: join(tmp, "unchanged-go") });
+  // (1) keeps its Go caches between runs (CORPUS_GO_DIR): it is the reference, not what is timed cold.
+  const toolchain = await createGoToolchain({
+    dataDir: process.env.CORPUS_GO_DIR || join(tmpdir(), "backend-go-agent-corpus-go"),
+    goflags: "-modcacherw",
+  });
   const home = join(tmp, "git-home");
   await mkdir(home, { recursive: true });
   const gitEnv = cleanGitEnv(home);
