@@ -170,9 +170,9 @@ export async function compareWithBase(
       for (const c of missing) {
         const b = base.checks.find((x) => x.name === c.name);
         let result: BaseResult;
-        // The download is listed only when it failed: absent on a base that ran at all, it passed.
-        if (!b && packages?.length === 0) result = { ran: true, findings: [] };
-        else if (!b && c.name === DOWNLOAD && base.checks.length) result = { ran: true, findings: [] };
+        // The download is listed only when it failed: absent from the base's checks, it passed
+        // (or there was nothing to download: the change brought the module).
+        if (!b && (packages?.length === 0 || c.name === DOWNLOAD)) result = { ran: true, findings: [] };
         else if (!b) result = { ran: false, reason: base.summary };
         else if (b.status === "pass" || b.status === "skipped") result = { ran: true, findings: [] };
         else if (b.status === "fail") result = { ran: true, findings: b.findings ?? wholeCheck(b) };
