@@ -162,7 +162,7 @@ export async function compareWithBase(
               extraChecks: extras,
               ...(packages ? { packages } : {}),
               ...(buildPackages ? { buildPackages } : {}),
-        ...(opts.notBuilt ? { notBuilt: opts.notBuilt } : {}),
+              ...(opts.notBuilt ? { notBuilt: opts.notBuilt } : {}),
               ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
               ...(opts.signal ? { signal: opts.signal } : {}),
             });

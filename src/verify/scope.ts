@@ -104,9 +104,13 @@ export function affectedFrom(listed: ListedPackage[], changed: string[], moduleD
     affected.add(p);
     for (const q of rev.get(p) ?? []) if (!affected.has(q)) queue.push(q);
   }
-  const packages = all.filter((p) => affected.has(p));
-  const notBuilt = unbuildable(own, packages);
+  const inScope = all.filter((p) => affected.has(p));
+  const notBuilt = unbuildable(own, inScope);
   const skip = new Set(notBuilt.map((n) => n.pkg));
+  // A package none of whose files build here (cgo off, other tags) fails vet and test by import
+  // path too: left out of every check, and named in the build row. Test-only ones stay for vet and test.
+  const excluded = new Set(notBuilt.filter((n) => !n.reason.startsWith(TEST_ONLY)).map((n) => n.pkg));
+  const packages = inScope.filter((p) => !excluded.has(p));
   return {
     packages,
     tested: packages.length,
@@ -116,6 +120,8 @@ export function affectedFrom(listed: ListedPackage[], changed: string[], moduleD
     ...(notBuilt.length ? { notBuilt } : {}),
   };
 }
+
+const TEST_ONLY = "only _test.go files";
 
 /** The packages `go build <import path>` refuses though they are fine, and why. */
 function unbuildable(own: ListedPackage[], packages: string[]): { pkg: string; reason: string }[] {

@@ -89,9 +89,10 @@ func TestNominal(t *testing.T) {
     const changed = write(repo.dir, correct);
     const v = await verifyChange({ toolchain, root: repo.dir, baseSha: repo.base, changed });
     green(v);
-    expect(rows(v)["go build"]).toMatch(
-      /^pass: all packages build; not built: example.com\/rates\/rates\/regression \(only _test.go files/,
+    expect(rows(v)["go build"]).toBe(
+      "pass: all packages build; not built: example.com/rates/rates/regression (only _test.go files (go vet and go test cover it))",
     );
+    expect(rows(v)["go vet"]).toBe("pass: no findings");
     expect(rows(v)["go test"]).toMatch(/^pass: 3 passed, 0 failed, 0 skipped in 2 packages/);
     expect(v?.baseline).toBeUndefined();
   }, 240_000);
