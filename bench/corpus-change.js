@@ -38,17 +38,17 @@ async function changeFor(source) {
   const code = `// Package clamp limits values to a range.
 package clamp
 
-// Int returns v limited to the range [lo, hi].
-func Int(v, lo, hi int) int {
-	if v < lo {
-		return lo
+// Int returns value limited to the range [low, high].
+func Int(value, low, high int) int {
+	if value < low {
+		return low
 	}
 
-	if v > hi {
-		return hi
+	if value > high {
+		return high
 	}
 
-	return v
+	return value
 }
 `;
   const test = `package clamp_test
@@ -63,20 +63,21 @@ func TestInt(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name      string
-		v, lo, hi int
-		want      int
+		name             string
+		value, low, high int
+		want             int
 	}{
-		{name: "below", v: -5, lo: 0, hi: 10, want: 0},
-		{name: "inside", v: 7, lo: 0, hi: 10, want: 7},
-		{name: "above", v: 42, lo: 0, hi: 10, want: 10},
+		{name: "below", value: -5, low: 0, high: 10, want: 0},
+		{name: "inside", value: 7, low: 0, high: 10, want: 7},
+		{name: "above", value: 42, low: 0, high: 10, want: 10},
 	}
-	for _, tt := range tests {
-${shared ? "\t\ttt := tt\n" : ""}		t.Run(tt.name, func(t *testing.T) {
+	for _, testCase := range tests {
+${shared ? "\t\ttestCase := testCase\n" : ""}		t.Run(testCase.name, func(t *testing.T) {
 			t.Parallel()
 
-			if got := clamp.Int(tt.v, tt.lo, tt.hi); got != tt.want {
-				t.Errorf("Int(%d, %d, %d) = %d, want %d", tt.v, tt.lo, tt.hi, got, tt.want)
+			got := clamp.Int(testCase.value, testCase.low, testCase.high)
+			if got != testCase.want {
+				t.Errorf("Int(%d, %d, %d) = %d, want %d", testCase.value, testCase.low, testCase.high, got, testCase.want)
 			}
 		})
 	}
