@@ -60,11 +60,11 @@ async function verifyUnchanged(toolchain, source) {
   return { rows, ms: Date.now() - started };
 }
 
-/** The verdict rows of a PR body's table: "| ✅ | go vet | no findings |". */
+/** The verdict rows of a PR body's table: "| go vet | ✅ pass | no findings |". */
 function verdictRows(body) {
   return body
     .split("\n")
-    .filter((l) => /^\|\s*(✅|❌|⚠️|⏭️)/u.test(l))
+    .filter((l) => /^\|[^|]+\|\s*(✅|❌|⚠️|⏭️)/u.test(l))
     .map((l) =>
       l
         .split("|")
