@@ -7,6 +7,7 @@ import type { TestRunReport } from "../golang/test-json.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
 import { describeModule, moduleEnv } from "./go-modules.js";
+import { prepareModules } from "./prepare-modules.js";
 import { type ServiceNeed, serviceDetails, serviceSummary } from "./service-needs.js";
 import { diffSnapshots, snapshotTree } from "./tree-snapshot.js";
 import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
@@ -111,8 +112,18 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
   const before = await snapshotTree(root);
 
   // Vendored modules need no download; otherwise fetch before the offline steps.
+  // The same go.mod and go.sum downloaded before (prepare-modules.ts's marker) cost no Go
+  // process; a module outside its go.work needs GOWORK=off, which only ctx carries.
   if (!module.vendored) {
-    const download = await downloadModules(ctx);
+    const download = module.outsideWorkspace
+      ? await downloadModules(ctx)
+      : ((
+          await prepareModules(toolchain, dir, {
+            root,
+            timeoutMs: ctx.timeoutMs,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          })
+        ).check ?? { name: "go mod download", status: "pass", summary: "", details: "" });
     // Shown only when it went wrong: a reviewer cares about the four checks.
     if (download.status !== "pass") {
       checks.push(download);
