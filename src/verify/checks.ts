@@ -1,6 +1,7 @@
 // The individual verification checks. Each runs one toolchain command and turns its result
 // into a Check; none throws for anything the repository's code can cause.
-import { relative, resolve } from "node:path";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { LIMIT_REACHED } from "../golang/limits.js";
 import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "../golang/module-errors.js";
 import {
@@ -116,10 +117,31 @@ export function interrupted(
   return undefined;
 }
 
+/** go.mod and go.sum as they are now, and a restore() that puts them back if a command changed them. */
+async function keepModuleFiles(dir: string): Promise<{ restore(): Promise<void> }> {
+  const files = ["go.mod", "go.sum"].map((n) => join(dir, n));
+  const before = await Promise.all(files.map((f) => readFile(f).catch(() => undefined)));
+  return {
+    async restore() {
+      await Promise.all(
+        files.map(async (f, i) => {
+          const was = before[i];
+          const now = await readFile(f).catch(() => undefined);
+          if (was === undefined && now !== undefined) await rm(f, { force: true });
+          else if (was !== undefined && (now === undefined || !was.equals(now))) await writeFile(f, was);
+        }),
+      );
+    },
+  };
+}
+
 /** `go mod download`: the only step allowed on the network; builds and tests then run offline. */
 export async function downloadModules(ctx: CheckContext): Promise<Check> {
   const name = "go mod download";
+  // go mod download can add go.sum lines: it fills the cache, it never edits the repository.
+  const kept = await keepModuleFiles(ctx.dir);
   const res = await ctx.toolchain.go(["mod", "download"], runOptions(ctx, { network: true }));
+  await kept.restore();
   const stopped = interrupted(name, name, res, ctx);
   if (stopped) return { ...stopped, status: "error" };
   if (res.exitCode === 0) {

@@ -3,12 +3,13 @@
 // a vendor/ tree, and a tool that cannot run on the base either. Each is a git repository whose
 // base commit is the fixture; each gets a correct change (green) and a breaking one (red),
 // through verifyChange with the real Go toolchain and the real pinned golangci-lint.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
 import { clearBaseCache } from "../../src/verify/base-comparison.js";
+import { downloadModules } from "../../src/verify/checks.js";
 import { golangciLintCheck } from "../../src/verify/golangci-lint.js";
 import type { Verdict } from "../../src/verify/verdict.js";
 import { verifyChange } from "../../src/verify/verify-change.js";
@@ -379,5 +380,19 @@ func Simple(principal, rate float64, years int) float64 { return principal * rat
     expect(v?.overall).toBe("fail");
     expect(rows(v)["go build"]).toMatch(/^fail: /);
     expect(rows(v)["staticcheck ./..."]).toMatch(/^skipped: could not run, the same way/);
+  }, 240_000);
+});
+
+describe("the module download", () => {
+  it("fills the cache and leaves go.mod and go.sum as the repository has them", async () => {
+    const repo = await repository("multi-module");
+    const dir = join(repo.dir, "tools", "report");
+    const goMod = "module example.com/shop/report\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n";
+    write(repo.dir, { "tools/report/go.mod": goMod, "tools/report/go.sum": "" });
+    const check = await downloadModules({ toolchain, dir, root: repo.dir, timeoutMs: 120_000 });
+    expect(check.status).toBe("pass");
+    expect(readFileSync(join(dir, "go.mod"), "utf8")).toBe(goMod);
+    // go mod download adds the module's sums to go.sum; the verdict must not edit the repository.
+    expect(readFileSync(join(dir, "go.sum"), "utf8")).toBe("");
   }, 240_000);
 });
