@@ -113,6 +113,8 @@ export function startApp({ appId, privateKey, gheHost, modelUrl, dataDir, env = 
       ANTHROPIC_API_KEY: API_KEY,
       ANTHROPIC_BASE_URL: modelUrl,
       DATA_DIR: dataDir,
+      // Pre-installed pinned tools (bin/install-go-tools.sh): a bench start never builds them.
+      GO_TOOLS_DIR: process.env.GO_TOOLS_DIR || join(tmpdir(), "backend-go-agent-go-tools"),
       LOG_FORMAT: "json",
       ...env,
     },

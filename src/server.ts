@@ -13,6 +13,8 @@ import { createStopHandler } from "./github/stop-job.js";
 import { createTriggerAdmission } from "./github/trigger-admission.js";
 import { repoTriggerLookup } from "./github/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
+import { goToolsSettings, installMissingGoTools } from "./golang/install-go-tools.js";
+import { GO_TOOLS } from "./golang/tool-versions.js";
 import { limitWebhookBodies } from "./http/body-limit.js";
 import { opsHandlers } from "./http/index.js";
 import { createJobQueue } from "./jobs/create-queue.js";
@@ -98,6 +100,13 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
           ),
     (err: unknown) => log.warn({ name: "go", err }, "build cache seed failed"),
   );
+  // The pinned Go tools a job may need (golangci-lint, gopls) build in the background now, not
+  // while the first job that lints waits minutes for them.
+  const installing = installMissingGoTools(goToolsSettings(process.env, config.dataDir), GO_TOOLS, (msg) =>
+    log.info({ name: "go-tools" }, msg),
+  );
+  if (installing.length)
+    log.info({ name: "go-tools" }, `installing ${installing.join(", ")} in the background (first start)`);
   const probotOptions = {
     appId: config.appId,
     privateKey: config.privateKey,

@@ -81,6 +81,31 @@ export function ensureGoTool(spec: GoToolSpec, settings: GoToolsSettings): Promi
   return p;
 }
 
+/**
+ * Starts installing every pinned tool that is missing, without waiting: at startup, so the
+ * first job that lints does not wait minutes for the build. Returns the names being installed
+ * ([] with GO_TOOLS_INSTALL=off or when all are there). A failure is logged and tried again on need.
+ */
+export function installMissingGoTools(
+  settings: GoToolsSettings,
+  specs: readonly GoToolSpec[],
+  log?: (msg: string) => void,
+): string[] {
+  if (settings.install === "off") return [];
+  const missing = specs.filter((s) => !installedTool(s, settings.dir));
+  for (const spec of missing) {
+    const started = Date.now();
+    void ensureGoTool(spec, settings).then((r) =>
+      log?.(
+        r.ok
+          ? `installed ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`
+          : `could not install ${spec.name} ${spec.version} in the background: ${r.reason}`,
+      ),
+    );
+  }
+  return missing.map((s) => s.name);
+}
+
 async function installTool(spec: GoToolSpec, settings: GoToolsSettings): Promise<ToolAvailability> {
   const bin = join(settings.dir, "bin");
   mkdirSync(bin, { recursive: true });

@@ -3,10 +3,11 @@
 // the toolchain's sandbox. The GitHub job and the CLI spread this into their JobDeps.
 import { join } from "node:path";
 import { createGoplsSession } from "../golang/gopls-session.js";
-import { ensureGoTool, goToolsSettings } from "../golang/install-go-tools.js";
+import { ensureGoTool, goToolsSettings, installedTool } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
 import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { findModuleDirs } from "../verify/go-modules.js";
 import { golangciConfig, golangciLintCheck } from "../verify/golangci-lint.js";
 import type { JobDeps } from "./ports.js";
 
@@ -32,11 +33,15 @@ export function goToolDeps(
     // No row at all where the repository does not lint: a skipped row on every job is noise.
     extraChecks: (plan, checkoutDir) => {
       const mode = plan.config.verify.golangci_lint;
-      if (mode === "off" || (mode === "auto" && !golangciConfig(checkoutDir, checkoutDir))) return [];
+      if (mode === "off") return [];
+      // A repository of several modules may configure the linter in each module, not at the root.
+      const configured = [checkoutDir, ...findModuleDirs(checkoutDir)].some((d) => golangciConfig(d, d));
+      if (mode === "auto" && !configured) return [];
       return [
         golangciLintCheck({
           go,
           golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
+          installed: () => installedTool(GOLANGCI_LINT, settings.dir) !== undefined,
           mode,
           cacheDir: join(caches, "golangci-lint"),
         }),

@@ -6,11 +6,10 @@
 import type { AgentOutcome, CompletedOutcome } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
-import { compareWithBase } from "../verify/base-comparison.js";
 import { introducedFailures, type RepairRound, repairMessage } from "../verify/repair-feedback.js";
-import { affectedScope } from "../verify/scope.js";
 import type { Verdict } from "../verify/verdict.js";
-import { type CustomCheck, isGoRelevant, verify } from "../verify/verify.js";
+import type { CustomCheck } from "../verify/verify.js";
+import { verifyChange } from "../verify/verify-change.js";
 import { verifyCommands } from "../verify/verify-commands.js";
 
 export interface VerifyAndRepairOptions {
@@ -37,37 +36,16 @@ export interface VerifiedChange {
 }
 
 async function verifyOnce(o: VerifyAndRepairOptions, changed: string[]): Promise<Verdict | undefined> {
-  if (changed.length === 0) return undefined;
   const checks = verifyCommands(o.config.verify.commands);
   checks.extraChecks.push(...(o.extraChecks ?? []));
-  const abs = changed.map((f) => `${o.dir}/${f}`);
-  const goChange = changed.some(isGoRelevant);
-  const scope = goChange
-    ? await affectedScope(o.toolchain, o.dir, abs, {
-        mode: o.config.verify.scope,
-        ...(o.signal ? { signal: o.signal } : {}),
-      })
-    : undefined;
-  const packages = scope?.packages;
-  const common = {
-    ...(packages ? { packages } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-  };
-  const verdict = await verify(o.toolchain, {
-    dir: o.dir,
-    changedFiles: changed,
-    ...checks,
-    ...common,
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-  });
-  if (scope && verdict.checks.length)
-    verdict.scope = { tested: scope.tested, total: scope.total, mode: scope.mode };
-  return compareWithBase(o.toolchain, verdict, {
-    repoDir: o.dir,
+  return verifyChange({
+    toolchain: o.toolchain,
+    root: o.dir,
     baseSha: o.baseSha,
-    dir: o.dir,
+    changed,
+    scopeMode: o.config.verify.scope,
     ...checks,
-    ...common,
+    ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
 }

@@ -5,6 +5,7 @@
 // later jobs on the same base) pay for it once.
 
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -37,24 +38,40 @@ export interface BaseComparisonOptions {
   extraChecks?: CustomCheck[];
   /** Packages the change's checks covered (scope.ts); the base runs the same. */
   packages?: string[];
+  /** The packages of `packages` go build named, and those it left out (scope.ts). */
+  buildPackages?: string[];
+  notBuilt?: { pkg: string; reason: string }[];
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (detail: string) => void;
 }
 
-type BaseResult = { ran: true; findings: Finding[] } | { ran: false; reason: string };
+/** What a check did on the base: ran (its findings), could not run (why, keyed), or no answer. */
+type BaseResult = { ran: true; findings: Finding[] } | { ran: false; couldNotRun?: Finding; reason: string };
 
 const cache = new Map<string, BaseResult>();
 const CACHE_LIMIT = 200;
 
-/** Checks whose failures can be pre-existing: gofmt looks only at the changed files. */
+/**
+ * Checks whose result can be pre-existing: every failure and every "could not run" — one rule
+ * for all checks, present and future. gofmt looks only at the changed files, so it is the change's.
+ */
 function comparable(c: Check): boolean {
-  return c.status === "fail" && c.name !== "gofmt" && c.name !== "go mod download";
+  return (c.status === "fail" || c.status === "error") && c.name !== "gofmt";
 }
 
 function wholeCheck(c: Check): Finding[] {
   return [{ key: `check ${c.name}`, label: `${c.name}: ${c.summary}` }];
 }
+
+/** A check that could not run, keyed by why: the same words on the base are the same failure. */
+function couldNotRun(c: Check, dirs: string[]): Finding {
+  let why = c.summary;
+  for (const d of dirs) why = why.split(`${d}/`).join("").split(d).join(".");
+  return { key: `could not run ${c.name}: ${why}`, label: `${c.name} could not run: ${why}` };
+}
+
+const DOWNLOAD = "go mod download";
 
 const BUILTIN: Record<string, BuiltinCheck> = { "go vet": "vet", "go build": "build", "go test": "test" };
 
@@ -94,6 +111,22 @@ async function exportCommit(repoDir: string, sha: string): Promise<string> {
   return dir;
 }
 
+/** The import paths of `packages` whose directories exist in the module at dir (the base's tree). */
+function onBase(dir: string, packages: string[]): string[] {
+  let module: string | undefined;
+  try {
+    module = /^module\s+"?([^\s"]+)"?/m.exec(readFileSync(join(dir, "go.mod"), "utf8"))?.[1];
+  } catch {
+    return packages;
+  }
+  if (!module) return packages;
+  return packages.filter((p) => {
+    if (p === module) return true;
+    if (!p.startsWith(`${module}/`)) return true;
+    return existsSync(join(dir, p.slice(module.length + 1)));
+  });
+}
+
 /** The verdict with failures that are also on the base set apart. Unchanged when nothing failed. */
 export async function compareWithBase(
   toolchain: Toolchain,
@@ -117,22 +150,35 @@ export async function compareWithBase(
       baseRoot = await exportCommit(opts.repoDir, opts.baseSha);
       const builtins = missing.flatMap((c) => (BUILTIN[c.name] ? [BUILTIN[c.name]!] : []));
       const extras = (opts.extraChecks ?? []).filter((e) => missing.some((c) => c.name === e.name));
-      const base = await verify(toolchain, {
-        dir: join(baseRoot, moduleDir),
-        root: baseRoot,
-        checks: builtins,
-        extraChecks: extras,
-        ...(opts.packages ? { packages: opts.packages } : {}),
-        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      const baseDir = join(baseRoot, moduleDir);
+      // Packages the change added are not on the base: asking for them there fails for nothing.
+      const packages = opts.packages && onBase(baseDir, opts.packages);
+      const buildPackages = opts.buildPackages && onBase(baseDir, opts.buildPackages);
+      const base =
+        packages && packages.length === 0
+          ? { summary: "no package of the scope is on the base", checks: [] }
+          : await verify(toolchain, {
+              dir: baseDir,
+              root: baseRoot,
+              checks: builtins,
+              extraChecks: extras,
+              ...(packages ? { packages } : {}),
+              ...(buildPackages ? { buildPackages } : {}),
+              ...(opts.notBuilt ? { notBuilt: opts.notBuilt } : {}),
+              ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            });
+      const baseDirs = [join(baseRoot, moduleDir), baseRoot];
       for (const c of missing) {
         const b = base.checks.find((x) => x.name === c.name);
         let result: BaseResult;
-        if (!b) result = { ran: false, reason: base.summary };
-        else if (b.status === "pass") result = { ran: true, findings: [] };
+        // The download is listed only when it failed: absent from the base's checks, it passed
+        // (or there was nothing to download: the change brought the module).
+        if (!b && (packages?.length === 0 || c.name === DOWNLOAD)) result = { ran: true, findings: [] };
+        else if (!b) result = { ran: false, reason: base.summary };
+        else if (b.status === "pass" || b.status === "skipped") result = { ran: true, findings: [] };
         else if (b.status === "fail") result = { ran: true, findings: b.findings ?? wholeCheck(b) };
-        else result = { ran: false, reason: b.summary };
+        else result = { ran: false, couldNotRun: couldNotRun(b, baseDirs), reason: b.summary };
         // An aborted run says nothing about the base: not cached.
         if (!opts.signal?.aborted) cache.set(keyOf(c), result);
         if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
@@ -146,9 +192,25 @@ export async function compareWithBase(
 
   const short = opts.baseSha.slice(0, 7);
   const baseline: Baseline = { base: short, preexisting: [], fixed: [], unavailable: [], durationMs: 0 };
+  const changeDirs = [resolve(opts.dir), root];
   const checks = verdict.checks.map((c): Check => {
     if (!comparable(c)) return c;
     const base: BaseResult = cache.get(keyOf(c)) ?? { ran: false, reason: "not run" };
+    if (c.status === "error") {
+      // Could not run on the change: pre-existing when it could not run the same way on the base.
+      const mine = couldNotRun(c, changeDirs);
+      if (base.ran || base.couldNotRun?.key !== mine.key) {
+        if (!base.ran) baseline.unavailable.push({ check: c.name, reason: base.reason });
+        return c;
+      }
+      baseline.preexisting.push({ check: c.name, findings: [mine] });
+      return {
+        ...c,
+        status: "skipped",
+        summary: `could not run, the same way on ${short} (pre-existing): ${c.summary}`,
+        preexisting: true,
+      };
+    }
     if (!base.ran) {
       baseline.unavailable.push({ check: c.name, reason: base.reason });
       return c;

@@ -1,6 +1,7 @@
 // The individual verification checks. Each runs one toolchain command and turns its result
 // into a Check; none throws for anything the repository's code can cause.
-import { relative, resolve } from "node:path";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { LIMIT_REACHED } from "../golang/limits.js";
 import { type ModuleProblem, needsTidy, parseModuleProblems, problemLine } from "../golang/module-errors.js";
 import {
@@ -29,6 +30,14 @@ export interface CheckContext {
   changedFiles?: string[];
   /** Package patterns vet, build and test cover (scope.ts); default the whole module. */
   packages?: string[];
+  /** The packages of `packages` go build can name (scope.ts buildable); default `packages`. */
+  buildPackages?: string[];
+  /** Packages left out of go build, and why (test-only, cgo-only). */
+  notBuilt?: { pkg: string; reason: string }[];
+  /** The module is vendored (vendor/modules.txt): Go runs read vendor/, never the module cache. */
+  vendored?: boolean;
+  /** Variables every Go run of this module needs (GOWORK=off outside its go.work). */
+  env?: Record<string, string>;
   /** Which check runs now, for the progress line. */
   onProgress?: (detail: string) => void;
 }
@@ -37,15 +46,44 @@ function targets(ctx: CheckContext): string[] {
   return ctx.packages?.length ? ctx.packages : ["./..."];
 }
 
-function targetText(ctx: CheckContext): string {
-  return ctx.packages?.length ? `<${ctx.packages.length} packages>` : "./...";
+function targetText(ctx: CheckContext, packages = ctx.packages): string {
+  return packages?.length ? `<${packages.length} packages>` : "./...";
+}
+
+/** -mod=vendor for a vendored module, whatever go.mod's go line says (before 1.14 it is not the default). */
+function modFlags(ctx: CheckContext): string[] {
+  return ctx.vendored ? ["-mod=vendor"] : [];
+}
+
+/** go's own words when vendor/modules.txt does not match go.mod. */
+const INCONSISTENT_VENDORING = /inconsistent vendoring/;
+
+/** vet's, build's or test's result when vendor/ does not match go.mod; undefined otherwise. */
+function vendoringCheck(name: string, command: string, res: RunResult): Check | undefined {
+  if (!INCONSISTENT_VENDORING.test(res.stderr)) return undefined;
+  return {
+    name,
+    command,
+    status: "fail",
+    summary: "vendor/modules.txt does not match go.mod: run go mod vendor and commit vendor/",
+    details: trimTail(res.stderr, DETAIL_LIMITS),
+    durationMs: res.durationMs,
+    findings: [{ key: `vendoring ${name}`, label: "vendor/modules.txt does not match go.mod" }],
+  };
 }
 
 export const DETAIL_LIMITS = { maxLines: 120, maxChars: 12_000 };
 const TEST_OUTPUT_CAP = 64 * 1024 * 1024;
 
 export function runOptions(ctx: CheckContext, extra: Partial<RunOptions> = {}): RunOptions {
-  return { cwd: ctx.dir, root: ctx.root, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...extra };
+  return {
+    cwd: ctx.dir,
+    root: ctx.root,
+    timeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    ...(ctx.env ? { env: ctx.env } : {}),
+    ...extra,
+  };
 }
 
 function seconds(ms: number): string {
@@ -79,10 +117,31 @@ export function interrupted(
   return undefined;
 }
 
+/** go.mod and go.sum as they are now, and a restore() that puts them back if a command changed them. */
+async function keepModuleFiles(dir: string): Promise<{ restore(): Promise<void> }> {
+  const files = ["go.mod", "go.sum"].map((n) => join(dir, n));
+  const before = await Promise.all(files.map((f) => readFile(f).catch(() => undefined)));
+  return {
+    async restore() {
+      await Promise.all(
+        files.map(async (f, i) => {
+          const was = before[i];
+          const now = await readFile(f).catch(() => undefined);
+          if (was === undefined && now !== undefined) await rm(f, { force: true });
+          else if (was !== undefined && (now === undefined || !was.equals(now))) await writeFile(f, was);
+        }),
+      );
+    },
+  };
+}
+
 /** `go mod download`: the only step allowed on the network; builds and tests then run offline. */
 export async function downloadModules(ctx: CheckContext): Promise<Check> {
   const name = "go mod download";
+  // go mod download can add go.sum lines: it fills the cache, it never edits the repository.
+  const kept = await keepModuleFiles(ctx.dir);
   const res = await ctx.toolchain.go(["mod", "download"], runOptions(ctx, { network: true }));
+  await kept.restore();
   const stopped = interrupted(name, name, res, ctx);
   if (stopped) return { ...stopped, status: "error" };
   if (res.exitCode === 0) {
@@ -211,12 +270,14 @@ const FINDING = /^\s*(vet: )?\S+\.go:\d+(:\d+)?: /;
 export async function vetCheck(ctx: CheckContext): Promise<Check> {
   const name = "go vet";
   const command = `go vet ${targetText(ctx)}`;
-  const res = await ctx.toolchain.go(["vet", ...targets(ctx)], runOptions(ctx));
+  const res = await ctx.toolchain.go(["vet", ...modFlags(ctx), ...targets(ctx)], runOptions(ctx));
   const stopped = interrupted(name, command, res, ctx);
   if (stopped) return stopped;
   if (res.exitCode === 0) {
     return { name, command, status: "pass", summary: "no findings", details: "", durationMs: res.durationMs };
   }
+  const vendoring = vendoringCheck(name, command, res);
+  if (vendoring) return vendoring;
   const untidy = untidyCheck(name, command, res, ctx);
   if (untidy) return untidy;
   const findings = res.stderr.split("\n").filter((l) => FINDING.test(l)).length;
@@ -231,11 +292,32 @@ export async function vetCheck(ctx: CheckContext): Promise<Check> {
   };
 }
 
+function notBuiltText(ctx: CheckContext): string {
+  const left = ctx.notBuilt ?? [];
+  if (left.length === 0) return "";
+  const shown = left.slice(0, 3).map((n) => `${n.pkg} (${n.reason})`);
+  return `; not built: ${shown.join(", ")}${left.length > 3 ? ` and ${left.length - 3} more` : ""}`;
+}
+
 export async function buildCheck(ctx: CheckContext): Promise<Check> {
   const name = "go build";
-  const command = `go build ${targetText(ctx)}`;
+  // Packages go build cannot name by import path (test-only, cgo-only here) are left to vet and test.
+  const packages = ctx.packages?.length ? (ctx.buildPackages ?? ctx.packages) : undefined;
+  if (packages && packages.length === 0) {
+    return {
+      name,
+      command: "go build",
+      status: "skipped",
+      summary: `no package to build${notBuiltText(ctx)}`,
+      details: "",
+    };
+  }
+  const command = `go build ${targetText(ctx, packages)}`;
   // -o /dev/null: a lone main package would otherwise leave its binary in the checkout.
-  const res = await ctx.toolchain.go(["build", "-o", "/dev/null", ...targets(ctx)], runOptions(ctx));
+  const res = await ctx.toolchain.go(
+    ["build", ...modFlags(ctx), "-o", "/dev/null", ...(packages ?? ["./..."])],
+    runOptions(ctx),
+  );
   const stopped = interrupted(name, command, res, ctx);
   if (stopped) return stopped;
   if (res.exitCode === 0) {
@@ -243,11 +325,13 @@ export async function buildCheck(ctx: CheckContext): Promise<Check> {
       name,
       command,
       status: "pass",
-      summary: "all packages build",
+      summary: `all packages build${notBuiltText(ctx)}`,
       details: "",
       durationMs: res.durationMs,
     };
   }
+  const vendoring = vendoringCheck(name, command, res);
+  if (vendoring) return vendoring;
   const untidy = untidyCheck(name, command, res, ctx);
   if (untidy) return untidy;
   const { blocks, loose } = parseBuildStderr(res.stderr);
@@ -282,7 +366,7 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
   const inner = `${Math.floor(innerTestTimeoutMs(ctx.timeoutMs) / 1000)}s`;
   const command = `go test -json -timeout=${inner} ${targetText(ctx)}`;
   const res = await ctx.toolchain.go(
-    ["test", "-json", `-timeout=${inner}`, ...targets(ctx)],
+    ["test", ...modFlags(ctx), "-json", `-timeout=${inner}`, ...targets(ctx)],
     // -json repeats every output line as an event: a cut stream would lose packages.
     runOptions(ctx, { outputCap: TEST_OUTPUT_CAP }),
   );
@@ -303,6 +387,10 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
       report,
       services,
     };
+  }
+  if (res.exitCode !== 0) {
+    const vendoring = vendoringCheck(name, command, res);
+    if (vendoring) return { check: vendoring, report, services };
   }
   const t = report.totals;
   const cut = res.truncated ? ` (output cut at ${TEST_OUTPUT_CAP / 1024 / 1024} MiB: counts incomplete)` : "";

@@ -11,6 +11,7 @@ import { type GoInstallation, toolProcess } from "../golang/tool-sandbox.js";
 import { runProcess } from "../process/run-process.js";
 import { trimHead, trimTail } from "../text.js";
 import { type CheckContext, DETAIL_LIMITS } from "./checks.js";
+import { CONFIG_LOAD_ERROR, lintConfig } from "./golangci-config.js";
 import type { Check, LintFinding } from "./verdict.js";
 import type { CustomCheck } from "./verify.js";
 
@@ -23,6 +24,8 @@ export interface GolangciLintOptions {
   go: GoInstallation;
   /** The binary (installing it on first need), or why there is none. */
   golangciLint: () => Promise<ToolAvailability>;
+  /** Whether the binary is there already; when not, the progress line says it is being installed. */
+  installed?: () => boolean;
   /** `verify.golangci_lint`: auto runs it when the repository configures it. */
   mode: GolangciLintMode;
   /** golangci-lint's analysis cache, shared between jobs. */
@@ -79,6 +82,14 @@ export function parseGolangciJson(stdout: string): LintFinding[] | undefined {
   }
 }
 
+function configError(stderr: string): string {
+  const line = stderr.split("\n").find((l) => CONFIG_LOAD_ERROR.test(l)) ?? "";
+  return line
+    .replace(/^(Error|The command is terminated due to an error):\s*/, "")
+    .trim()
+    .slice(0, 200);
+}
+
 export function formatFinding(f: LintFinding): string {
   return `${f.file}:${f.line}${f.column ? `:${f.column}` : ""}: ${f.message} (${f.linter})`;
 }
@@ -105,6 +116,8 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
       if (!config && options.mode === "auto") return skipped("no golangci-lint configuration");
       const packages = touchedPackages(ctx.dir, ctx.changedFiles);
       if (packages.length === 0) return skipped("no Go package changed");
+      // The first job after a fresh install waits for the build: said, not a silent "Verifying…".
+      if (options.installed && !options.installed()) ctx.onProgress?.("installing golangci-lint (first use)");
       const found = await options.golangciLint();
       if (!found.ok) {
         // Configured but not runnable here: said plainly, without blocking the change.
@@ -116,43 +129,57 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
         };
       }
       const tool = { name: found.tool.name, version: found.tool.version };
+      const cfg = await lintConfig(config, options.go, found.tool.path, ctx.signal);
+      if (cfg.kind === "unusable") return { ...skipped(cfg.note), tool, note: cfg.note };
       const args = [
         "run",
         "--output.json.path=stdout",
         "--show-stats=false",
         "--max-issues-per-linter=0",
         "--max-same-issues=0",
-        ...(config ? [`--config=${config}`] : []),
+        ...(cfg.path ? [`--config=${cfg.path}`] : []),
         "--",
         ...packages,
       ];
       const command = `golangci-lint ${args.filter((a) => !a.startsWith("--config=")).join(" ")}`;
-      const proc = await toolProcess(options.go, {
-        binary: found.tool.path,
-        args,
-        root: ctx.root,
-        cwd: ctx.dir,
-        writable: options.cacheDir ? [options.cacheDir] : [],
-        env: options.cacheDir ? { GOLANGCI_LINT_CACHE: options.cacheDir } : {},
-      });
+      const migrated = cfg.kind === "migrated" ? cfg : undefined;
       let res: Awaited<ReturnType<typeof runProcess>>;
       try {
-        res = await runProcess(
-          { command: proc.command, args: proc.args, env: proc.env, outputCap: 16 * 1024 * 1024 },
-          { cwd: proc.cwd, timeoutMs: ctx.timeoutMs, signal: ctx.signal },
-        );
+        const proc = await toolProcess(options.go, {
+          binary: found.tool.path,
+          args,
+          root: ctx.root,
+          cwd: ctx.dir,
+          writable: [...(options.cacheDir ? [options.cacheDir] : []), ...(migrated ? [migrated.dir] : [])],
+          env: options.cacheDir ? { GOLANGCI_LINT_CACHE: options.cacheDir } : {},
+        });
+        try {
+          res = await runProcess(
+            { command: proc.command, args: proc.args, env: proc.env, outputCap: 16 * 1024 * 1024 },
+            { cwd: proc.cwd, timeoutMs: ctx.timeoutMs, signal: ctx.signal },
+          );
+        } finally {
+          await proc.cleanup();
+        }
       } finally {
-        await proc.cleanup();
+        await migrated?.cleanup();
       }
-      const base = { name, command, durationMs: res.durationMs, tool };
+      const note = migrated ? { note: migrated.note } : {};
+      const said = migrated ? " (v1 configuration migrated)" : "";
+      const base = { name, command, durationMs: res.durationMs, tool, ...note };
       const output = trimTail(`${res.stderr}`, DETAIL_LIMITS);
       if (res.timedOut) {
         return { ...base, status: "error", timedOut: true, summary: "timed out (killed)", details: output };
       }
       if (res.aborted) return { ...base, status: "error", summary: "aborted", details: output };
       const findings = res.exitCode === 0 || res.exitCode === 1 ? parseGolangciJson(res.stdout) : undefined;
+      if (!findings && CONFIG_LOAD_ERROR.test(res.stderr)) {
+        // The repository's configuration, not the change: a note, and no lint this time.
+        const why = `golangci-lint cannot load the configuration (${configError(res.stderr)}); not linted`;
+        return { ...base, status: "skipped", summary: why, details: output, note: why };
+      }
       if (!findings) {
-        // Exit 3 and the like: a configuration golangci-lint refuses, a failed package load.
+        // Exit 3 and the like: a failed package load. Compared with the base like any failure.
         return {
           ...base,
           status: "error",
@@ -164,7 +191,7 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
         return {
           ...base,
           status: "pass",
-          summary: `no findings in ${scopeOf(packages)}`,
+          summary: `no findings in ${scopeOf(packages)}${said}`,
           details: "",
           findings: [],
           lintFindings: findings,
@@ -173,7 +200,7 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
       return {
         ...base,
         status: "fail",
-        summary: `${findings.length} finding${findings.length === 1 ? "" : "s"}: ${countsByLinter(findings)}`,
+        summary: `${findings.length} finding${findings.length === 1 ? "" : "s"}: ${countsByLinter(findings)}${said}`,
         details: trimHead(findings.map(formatFinding).join("\n"), DETAIL_LIMITS),
         // Keyed without the line, so the base comparison sets apart what the base already had.
         findings: findings.map((f) => ({

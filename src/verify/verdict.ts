@@ -32,6 +32,10 @@ export interface Check {
   lintFindings?: LintFinding[];
   /** The installed tool that ran the check, for the verdict's footer. */
   tool?: { name: string; version: string };
+  /** It could not run, the same way on the base commit: skipped, not the change's (base-comparison.ts). */
+  preexisting?: boolean;
+  /** Something to know that blames nobody (a lint configuration migrated or not loadable). */
+  note?: string;
 }
 
 /** One linter finding. `file` is relative to the module directory, `/`-separated. */

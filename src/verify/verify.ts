@@ -6,6 +6,8 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { TestRunReport } from "../golang/test-json.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { buildCheck, type CheckContext, downloadModules, gofmtCheck, testCheck, vetCheck } from "./checks.js";
+import { describeModule, moduleEnv } from "./go-modules.js";
+import { prepareModules } from "./prepare-modules.js";
 import { type ServiceNeed, serviceDetails, serviceSummary } from "./service-needs.js";
 import { diffSnapshots, snapshotTree } from "./tree-snapshot.js";
 import { type Check, overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
@@ -36,6 +38,10 @@ export interface VerifyOptions {
   extraChecks?: CustomCheck[];
   /** Package import paths vet, build and test cover (scope.ts); default the whole module. */
   packages?: string[];
+  /** The packages of `packages` go build can name (scope.ts buildable); default `packages`. */
+  buildPackages?: string[];
+  /** Packages left out of go build, and why (named in its row). */
+  notBuilt?: { pkg: string; reason: string }[];
   /** Which check is running ("go test — 3 of 5 packages"), for the tracking comment. */
   onProgress?: (detail: string) => void;
 }
@@ -82,6 +88,8 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     (f) => f.endsWith(".go") && existsSync(f) && !/(^|\/)vendor\//.test(relative(dir, f)),
   );
 
+  const module = describeModule(root, dir);
+  const env = moduleEnv(module);
   const ctx: CheckContext = {
     toolchain,
     dir,
@@ -90,6 +98,10 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
     signal: opts.signal,
     ...(changed ? { changedFiles: changed } : {}),
     ...(opts.packages ? { packages: opts.packages } : {}),
+    ...(opts.buildPackages ? { buildPackages: opts.buildPackages } : {}),
+    ...(opts.notBuilt?.length ? { notBuilt: opts.notBuilt } : {}),
+    ...(module.vendored ? { vendored: true } : {}),
+    ...(Object.keys(env).length ? { env } : {}),
   };
   const checks: Check[] = [];
   const scopeText = opts.packages
@@ -100,8 +112,18 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
   const before = await snapshotTree(root);
 
   // Vendored modules need no download; otherwise fetch before the offline steps.
-  if (!existsSync(join(dir, "vendor", "modules.txt"))) {
-    const download = await downloadModules(ctx);
+  // The same go.mod and go.sum downloaded before (prepare-modules.ts's marker) cost no Go
+  // process; a module outside its go.work needs GOWORK=off, which only ctx carries.
+  if (!module.vendored) {
+    const download = module.outsideWorkspace
+      ? await downloadModules(ctx)
+      : ((
+          await prepareModules(toolchain, dir, {
+            root,
+            timeoutMs: ctx.timeoutMs,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          })
+        ).check ?? { name: "go mod download", status: "pass", summary: "", details: "" });
     // Shown only when it went wrong: a reviewer cares about the four checks.
     if (download.status !== "pass") {
       checks.push(download);
@@ -124,6 +146,7 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
       services = result.services;
     }
   }
+  if (opts.onProgress) ctx.onProgress = opts.onProgress;
   for (const extra of opts.extraChecks ?? []) {
     opts.onProgress?.(extra.name);
     try {

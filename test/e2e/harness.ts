@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_GO_TOOLS_DIR } from "../golang/go-tools-support.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret-5b1f0c9d";
@@ -67,6 +68,8 @@ export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
       ANTHROPIC_API_KEY: API_KEY,
       ANTHROPIC_BASE_URL: env.modelUrl,
       DATA_DIR: env.dataDir,
+      // The suite's shared, pre-installed Go tools: no app start builds them again.
+      GO_TOOLS_DIR: TEST_GO_TOOLS_DIR,
       PORT: String(port),
       HOST: "127.0.0.1",
       LOG_FORMAT: "json",

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { TEST_GO_TOOLS_DIR } from "../golang/go-tools-support.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 import { vertexCredentials, vertexWire } from "../support/provider-wires.mjs";
 import { type ScriptedModelServer, startScriptedModel } from "../support/scripted-model.js";
@@ -31,6 +32,7 @@ async function start(env: Record<string, string>) {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: cwd,
       DATA_DIR: join(cwd, "data"),
+      GO_TOOLS_DIR: TEST_GO_TOOLS_DIR,
       APP_ID: "1",
       PRIVATE_KEY: appKeyPair().privateKey,
       WEBHOOK_SECRET: "startup-webhook-secret",

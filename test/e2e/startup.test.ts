@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { TEST_GO_TOOLS_DIR } from "../golang/go-tools-support.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 import { freePort, waitFor } from "./harness.js";
 
@@ -21,7 +22,13 @@ async function start(env: Record<string, string>, args: string[] = []) {
   dirs.push(cwd);
   const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js"), ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, DATA_DIR: join(cwd, "data"), ...env },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: cwd,
+      DATA_DIR: join(cwd, "data"),
+      GO_TOOLS_DIR: TEST_GO_TOOLS_DIR,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

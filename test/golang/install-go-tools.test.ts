@@ -6,9 +6,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { ensureGoTool, goToolsSettings, installedTool } from "../../src/golang/install-go-tools.js";
+import {
+  ensureGoTool,
+  goToolsSettings,
+  installedTool,
+  installMissingGoTools,
+} from "../../src/golang/install-go-tools.js";
 import { withInstallLock } from "../../src/golang/install-lock.js";
-import { GOPLS } from "../../src/golang/tool-versions.js";
+import { GOLANGCI_LINT, GOPLS } from "../../src/golang/tool-versions.js";
+import { startFailingProxy } from "../support/module-proxy.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -39,6 +45,43 @@ describe("the tools directory", () => {
   it("defaults to DATA_DIR/tools, installing on need", () => {
     expect(goToolsSettings({}, "/data")).toMatchObject({ dir: "/data/tools", install: "auto" });
   });
+});
+
+describe("installing at startup", () => {
+  it("starts nothing when every tool is at its pin, or with GO_TOOLS_INSTALL=off", () => {
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin", "gopls"), "");
+    writeFileSync(join(dir, "bin", "gopls.version"), `${GOPLS.version}\n`);
+    const settings = goToolsSettings({ GO_TOOLS_DIR: dir }, "/unused");
+    expect(installMissingGoTools(settings, [GOPLS])).toEqual([]);
+    const off = goToolsSettings({ GO_TOOLS_DIR: dir, GO_TOOLS_INSTALL: "off" }, "/unused");
+    expect(installMissingGoTools(off, [GOPLS, GOLANGCI_LINT])).toEqual([]);
+  });
+
+  it("starts the missing ones without waiting, and logs a failed build (tried again on need)", async () => {
+    const proxy = await startFailingProxy({
+      "github.com/golangci/golangci-lint/v2": { status: 403, body: "not available" },
+    });
+    try {
+      const settings = goToolsSettings({ GO_TOOLS_DIR: dir, GOPROXY: proxy.url }, "/unused");
+      const logged: string[] = [];
+      let done: () => void = () => undefined;
+      const said = new Promise<void>((r) => {
+        done = r;
+      });
+      const started = installMissingGoTools(settings, [GOLANGCI_LINT], (m) => {
+        logged.push(m);
+        done();
+      });
+      expect(started).toEqual(["golangci-lint"]);
+      expect(logged).toEqual([]);
+      await said;
+      expect(logged[0]).toMatch(/^could not install golangci-lint v2\.15\.0 in the background: go install/);
+      expect(installedTool(GOLANGCI_LINT, dir)).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
 });
 
 describe("the install lock", () => {
