@@ -59,6 +59,8 @@ export interface GoEnvSettings {
   goflags?: string;
   goprivate?: string;
   gonosumdb?: string;
+  /** Whether a C compiler is on the runs' PATH: cgo packages (go-sqlite3, -race) need one. */
+  cgo?: boolean;
 }
 
 /** Variables a run may not override: they carry the isolation and the caches. */
@@ -135,7 +137,9 @@ export function buildGoEnv(settings: GoEnvSettings, run: RunEnv): Record<string,
     GOENV: "off",
     // Telemetry off: otherwise go starts a detached uploader that outlives the run.
     XDG_CONFIG_HOME: settings.caches.config,
-    CGO_ENABLED: "0",
+    // cgo where a C compiler is installed (as `go` itself decides), so cgo packages build
+    // and -race works; the C compiler runs in the same sandbox.
+    CGO_ENABLED: settings.cgo ? "1" : "0",
   };
   const goprivate = patterns(settings.goprivate, run.job?.goprivate, ...(run.privatePrefixes ?? []));
   const gonosumdb = patterns(settings.gonosumdb, run.job?.gonosumdb);

@@ -49,6 +49,8 @@ export interface GoToolchain extends Toolchain {
   /** e.g. "go1.26.8". */
   readonly goVersion: string;
   readonly goroot: string;
+  /** Whether cgo is on: a C compiler is installed (CGO_ENABLED=1 for every run). */
+  readonly cgo: boolean;
   /** The caches of this toolchain's scope (LOCAL_CACHE_SCOPE unless forRepository chose one). */
   readonly caches: GoCacheDirs;
   forRepository(scope: string): GoToolchain;
@@ -140,7 +142,8 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
   }
   const goBin = join(goroot, "bin", "go");
   const gofmtBin = join(goroot, "bin", "gofmt");
-  const settings = { ...baseSettings, goBinDir: join(goroot, "bin") };
+  const cgo = ["gcc", "cc", "clang"].some((c) => findOnPath(c, runPath(join(goroot, "bin"))));
+  const settings = { ...baseSettings, goBinDir: join(goroot, "bin"), cgo };
 
   let bwrap: string | undefined;
   if (options.sandbox === "required") {
@@ -232,6 +235,7 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
       };
     return {
       isolation: kind,
+      cgo,
       goVersion,
       goroot,
       caches: scoped,

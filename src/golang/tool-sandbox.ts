@@ -16,11 +16,15 @@ export interface GoInstallation {
   goroot: string;
   caches: GoCacheDirs;
   isolation: Toolchain["isolation"];
+  /** cgo as the toolchain has it, so tools see the packages `go build` sees. */
+  cgo?: boolean;
 }
 
 export function goInstallationOf(toolchain: Toolchain): GoInstallation | undefined {
   const t = toolchain as Partial<GoInstallation> & Toolchain;
-  return t.goroot && t.caches ? { goroot: t.goroot, caches: t.caches, isolation: t.isolation } : undefined;
+  return t.goroot && t.caches
+    ? { goroot: t.goroot, caches: t.caches, isolation: t.isolation, cgo: t.cgo }
+    : undefined;
 }
 
 export interface ToolRun {
@@ -46,7 +50,7 @@ export interface ToolProcess {
 export async function toolProcess(go: GoInstallation, run: ToolRun): Promise<ToolProcess> {
   const root = resolve(run.root);
   const cwd = resolve(run.cwd ?? root);
-  const settings = { goBinDir: join(go.goroot, "bin"), caches: go.caches, goproxy: "off" };
+  const settings = { goBinDir: join(go.goroot, "bin"), caches: go.caches, goproxy: "off", cgo: go.cgo };
   for (const dir of run.writable ?? []) mkdirSync(dir, { recursive: true });
   const bwrap = go.isolation === "bubblewrap" ? findOnPath("bwrap", process.env.PATH) : undefined;
   if (bwrap) {

@@ -20,8 +20,8 @@ import {
 } from "../agent/operator-limits.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import { type RunAgentOptions, runAgent } from "../agent/run-agent.js";
-import { CONFIG_PATH } from "../repo/config-schema.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { CONFIG_PATH } from "../repo/config-schema.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
 import { findModuleDirs } from "../verify/go-modules.js";

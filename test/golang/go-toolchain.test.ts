@@ -89,7 +89,7 @@ describe.each(["auto", "off"] as const)("createGoToolchain (sandbox: %s)", (sand
         .map((l) => l.slice(4));
       expect(env).toContain(`GOCACHE=${tc.caches.gocache}`);
       expect(env).toContain("GOTOOLCHAIN=local");
-      expect(env).toContain("CGO_ENABLED=0");
+      expect(env).toContain(`CGO_ENABLED=${tc.cgo ? "1" : "0"}`);
       expect(env).toContain("GOPROXY=off");
       const output = `${res.stdout}${res.stderr}`;
       for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);

@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from "@jest/globals";
 import { createGoToolchain, type GoToolchain } from "../../src/golang/go-toolchain.js";
 import { parseModuleProblems } from "../../src/golang/module-errors.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
-import { checkoutFixture, describeSandboxed, TEST_DATA_DIR, testToolchain } from "./support.js";
+import { checkoutFixture, describeSandboxed, emptyDir, TEST_DATA_DIR, testToolchain } from "./support.js";
 
 describeSandboxed("the bubblewrap sandbox", () => {
   let tc: GoToolchain;
@@ -61,6 +61,26 @@ describeSandboxed("the bubblewrap sandbox", () => {
       await cleanup();
     }
   });
+
+  it("builds and tests a cgo package where a C compiler is installed, the compiler running in the sandbox", async () => {
+    expect(tc.cgo).toBe(true);
+    const { dir, cleanup } = await emptyDir();
+    try {
+      writeFileSync(join(dir, "go.mod"), "module example.com/cgofixture\n\ngo 1.21\n");
+      writeFileSync(
+        join(dir, "add.go"),
+        'package cgofixture\n\n// int add(int a, int b) { return a + b; }\nimport "C"\n\n// Add adds in C.\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
+      );
+      writeFileSync(
+        join(dir, "add_test.go"),
+        'package cgofixture\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tt.Fatal("2+3")\n\t}\n}\n',
+      );
+      const res = await tc.go(["test", "-count=1", "./..."], { cwd: dir, timeoutMs: 180_000 });
+      expect(`${res.stdout}${res.stderr}`).toMatch(/^ok\s+example\.com\/cgofixture/m);
+    } finally {
+      await cleanup();
+    }
+  }, 240_000);
 
   it("fails an offline build clearly when a module was not downloaded", async () => {
     const { dir, cleanup } = await checkoutFixture("go-verify-green");
