@@ -28,7 +28,7 @@ export interface StopDeps {
 export function createStopHandler(deps: StopDeps): (context: Context, stop: StopRequest) => void {
   return (context, stop) => {
     const gh = context.octokit as unknown as GitHubClient;
-    void handleStop(gh, stop, deps).catch((err: unknown) =>
+    handleStop(gh, stop, deps).catch((err: unknown) =>
       deps.logger.error(
         { target: targetKey(stop.target), actor: stop.actor, err: (err as Error).message },
         "stop request failed",

@@ -74,9 +74,9 @@ export function ensureGoTool(spec: GoToolSpec, settings: GoToolsSettings): Promi
     p = installTool(spec, settings).catch((err: Error) => ({ ok: false as const, reason: err.message }));
     pending.set(key, p);
     // A failed install (no network) is tried again by a later job, not remembered forever.
-    void p.then((r) => {
+    p.then((r) => {
       if (!r.ok) pending.delete(key);
-    });
+    }).catch(() => undefined);
   }
   return p;
 }
