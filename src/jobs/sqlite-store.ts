@@ -18,6 +18,10 @@ const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
   outputTokens: "output_tokens",
   costUsd: "cost_usd",
   prUrl: "pr_url",
+  agentRuns: "agent_runs",
+  pushedSha: "pushed_sha",
+  verdict: "verdict",
+  made: "made",
 };
 
 export type Finish =
@@ -25,6 +29,8 @@ export type Finish =
   | { status: "failed"; error: string; failed: boolean }
   | { status: "retrying"; error: string; runAt: number; failed: boolean }
   | { status: "interrupted"; error?: string }
+  /** Back in line, no attempt spent: another job writes its branch (disposition `wait`). */
+  | { status: "waiting"; runAt: number }
   | { status: "cancelled"; error: string };
 
 export class SqliteJobStore {
@@ -167,7 +173,7 @@ export class SqliteJobStore {
         );
         info = this.#sql(
           `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
-               error=NULL ${fence}`,
+               made=NULL, error=NULL ${fence}`,
         ).run({ ...base, ...f.patch });
         break;
       }
@@ -184,6 +190,11 @@ export class SqliteJobStore {
         break;
       case "interrupted":
         info = this.#sql(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`).run(base);
+        break;
+      case "waiting":
+        info = this.#sql(
+          `UPDATE jobs SET status='queued', ${release}, run_at=@runAt, attempts=MAX(0, attempts-1), branch=NULL ${fence}`,
+        ).run({ ...base, runAt: f.runAt });
         break;
       case "cancelled":
         info = this.#sql(
@@ -216,6 +227,31 @@ export class SqliteJobStore {
       }
       return { queued, running };
     })();
+  }
+
+  /**
+   * Claims `branch` for the running job `id` (fenced by its lease token): false when another
+   * running job with a live lease holds it. IMMEDIATE, so two processes never both get it.
+   */
+  claimBranch(id: string, token: string, branch: string, now: number): boolean {
+    const tx = this.db.transaction((): boolean => {
+      const held = this.#sql(
+        `SELECT 1 FROM jobs WHERE branch=@branch AND status='running' AND id<>@id AND lease_expires_at >= @now LIMIT 1`,
+      ).get({ branch, id, now });
+      if (held) return false;
+      return (
+        this.#sql(
+          "UPDATE jobs SET branch=@branch, updated_at=@now WHERE id=@id AND lease_token=@token AND status='running'",
+        ).run({ branch, id, token, now }).changes === 1
+      );
+    });
+    return tx.immediate();
+  }
+
+  /** What earlier attempts of the job recorded they made (JSON), if anything. */
+  made(id: string): string | undefined {
+    const r = this.#sql("SELECT made FROM jobs WHERE id=?").get(id) as { made: string | null } | undefined;
+    return r?.made ?? undefined;
   }
 
   /** Of these running jobs, the ones someone asked to stop, with who asked. */

@@ -11,7 +11,9 @@ export type GitWorkspaceErrorCode =
   | "push-rejected"
   | "not-prepared"
   | "unsafe-environment"
-  | "git-failed";
+  | "git-failed"
+  /** The job was stopped while git ran; its command was killed. */
+  | "aborted";
 
 export class GitWorkspaceError extends Error {
   override name = "GitWorkspaceError";
