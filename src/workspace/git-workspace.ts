@@ -262,7 +262,9 @@ export class GitWorkspace {
         ]),
       ),
     );
-    const git = this.#git(p.dir, p.home, this.#committer, signal);
+    // Replaying checks out the new commits' files: blobs a partial clone fetches lazily, hence the token.
+    const token = await this.#token();
+    const git = this.#git(p.dir, p.home, [...this.#committer, authHeaderConfig(p.cloneUrl, token)], signal);
     // Our own earlier push (a re-run) is not a move: the commit already builds on it.
     if ((await this.#run(git, ["merge-base", "HEAD", tip])).trim() === tip) return { kind: "current" };
     await this.#run(git, ["reset", "--hard", "--quiet", "HEAD"]);

@@ -42,6 +42,11 @@ export class GitBackend {
   /** Every Authorization header value received, valid or not. */
   readonly authHeaders: string[] = [];
   readonly #tokens = new Set<string>();
+  /**
+   * Asked before an authorised request is served: a promise holds it (a slow network, a
+   * large clone) until it settles. Unset serves at once.
+   */
+  hold: ((request: GitRequestRecord) => Promise<void> | undefined) | undefined;
 
   constructor(readonly root: string) {}
 
@@ -110,6 +115,12 @@ export class GitBackend {
       req.resume();
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"', "Content-Type": "text/plain" });
       res.end("authentication required\n");
+      return;
+    }
+    const held = this.hold?.(record);
+    if (held) {
+      req.pause();
+      held.then(() => this.#cgi(req, res, pathInfo, query, record)).catch(() => res.destroy());
       return;
     }
     this.#cgi(req, res, pathInfo, query, record);
