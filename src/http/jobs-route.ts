@@ -4,9 +4,10 @@
 // repositories, so callers send "Authorization: Bearer <JOBS_TOKEN>"; without a token set,
 // /jobs answers only when the server listens on loopback alone (secure by default: the
 // Docker image listens on every interface).
-import { isIP } from "node:net";
+
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
 import { JOB_STATUSES, type JobRecord, type JobStatus } from "../jobs/job-record.js";
 import type { JobQueue } from "../jobs/queue.js";
 import { type HttpHandler, refuseMethod, requestUrl, sendJson } from "./respond.js";
@@ -21,7 +22,10 @@ export interface JobsRouteDeps {
 
 /** Whether HOST binds only the loopback interface (localhost, 127.0.0.0/8, ::1). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   if (isIP(h) === 4) return h.startsWith("127.");
   if (isIP(h) === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1";
@@ -31,7 +35,8 @@ export function isLoopbackHost(host: string): boolean {
 /** What the startup log says about /jobs. */
 export function jobsRouteNotice(host: string, token: string | undefined): string {
   if (token) return "/jobs requires JOBS_TOKEN as a bearer token";
-  if (isLoopbackHost(host)) return `/jobs is open without a token: the server listens on loopback only (${host})`;
+  if (isLoopbackHost(host))
+    return `/jobs is open without a token: the server listens on loopback only (${host})`;
   return `/jobs is refused: the server listens on ${host}, beyond loopback, and JOBS_TOKEN is not set. Set JOBS_TOKEN to use /jobs.`;
 }
 

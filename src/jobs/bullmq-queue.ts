@@ -131,16 +131,15 @@ export class BullMqJobQueue implements JobQueue {
       );
     }, this.opts.pollMs);
     // A purge that fails (Redis down) is logged and tried at the next hour.
-    const purge = () =>
-      this.purge().catch((err: unknown) =>
-        this.opts.logger?.error(
-          { err },
-          "job queue: purging old job records failed; trying again in an hour",
-        ),
-      );
-    this.purgeTimer = setInterval(purge, DAY_MS / 24);
+    this.purgeTimer = setInterval(() => this.purgeLogged(), DAY_MS / 24);
     this.purgeTimer.unref();
-    purge();
+    this.purgeLogged();
+  }
+
+  private purgeLogged(): void {
+    this.purge().catch((err: unknown) =>
+      this.opts.logger?.error({ err }, "job queue: purging old job records failed; trying again in an hour"),
+    );
   }
 
   async stop(graceMs: number): Promise<void> {
@@ -240,6 +239,12 @@ export class BullMqJobQueue implements JobQueue {
       await job.moveToDelayed(Date.now() + (this.stopping ? 0 : this.opts.pollMs), token);
       throw new DelayedError();
     }
+    const wanted = (await this.records.get(id))?.branch;
+    if (wanted && !(await this.records.branchFree(id, wanted))) {
+      // Its branch's writer still runs: wait, without a gate or an API call.
+      await job.moveToDelayed(Date.now() + this.opts.pollMs, token);
+      throw new DelayedError();
+    }
     const [stoppedBy] = await this.records.cancelRequests([id]);
     if (stoppedBy) {
       // Stopped while waiting: it ends here, never started.
@@ -311,10 +316,13 @@ export class BullMqJobQueue implements JobQueue {
     if (result.kind === "waiting") {
       // Not an attempt: the job goes back in line until the branch's writer is done.
       const rec = await this.records.get(id);
-      await this.records.transition(id, "queued", {
-        updatedAt: now,
-        attempts: Math.max(0, (rec?.attempts ?? 1) - 1),
-      });
+      const attempts = Math.max(0, (rec?.attempts ?? 1) - 1);
+      await this.records.transition(
+        id,
+        "queued",
+        { updatedAt: now, attempts, branch: result.branch },
+        attempts === 0 ? ["startedAt"] : [],
+      );
       await job.moveToDelayed(now + this.opts.pollMs, token);
       throw new DelayedError();
     }

@@ -95,8 +95,8 @@ export type Disposition =
   | { kind: "resume"; reason: string }
   | { kind: "refused"; reason: string }
   | { kind: "cancelled"; reason: string }
-  /** Another running job writes the same branch: run this one after it, no attempt spent. */
-  | { kind: "wait"; reason: string };
+  /** Another running job writes `branch`: run this one after it, no attempt spent. */
+  | { kind: "wait"; reason: string; branch: string };
 
 /**
  * What a job made, recorded as it is made (the job record's `made`): a later attempt of the

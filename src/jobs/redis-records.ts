@@ -266,6 +266,12 @@ export class RedisJobRecords {
     return (await this.redis.eval(CLAIM_BRANCH, 1, this.branchKey(branch), id, leaseMs)) === 1;
   }
 
+  /** Whether no other job holds the branch now. */
+  async branchFree(id: string, branch: string): Promise<boolean> {
+    const holder = await this.redis.get(this.branchKey(branch));
+    return holder === null || holder === id;
+  }
+
   async releaseBranch(id: string, branch: string): Promise<void> {
     await this.redis.eval(RELEASE_BRANCH, 1, this.branchKey(branch), id);
   }

@@ -156,11 +156,12 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     }
     const { plan } = decision;
     // One writer per branch: a job on the same branch (an issue's and its PR's) runs first.
-    const branch = `${task.target.owner}/${task.target.repo}:${plan.checkout.workBranch}`.toLowerCase();
+    // Owner and repository names are case-insensitive on GitHub; branch names are not.
+    const branch = `${`${task.target.owner}/${task.target.repo}`.toLowerCase()}:${plan.checkout.workBranch}`;
     if (deps.claimBranch && !(await deps.claimBranch(branch))) {
       const reason = `another job is writing ${plan.checkout.workBranch}; this one runs after it`;
       outcome = failedOutcome(reason, undefined, "", false);
-      return { ...result(), disposition: { kind: "wait", reason } };
+      return { ...result(), disposition: { kind: "wait", reason, branch } };
     }
     // 2 context, while 3 the checkout is made: neither changes where the other comes from.
     step = "context";

@@ -257,7 +257,9 @@ export class SqliteJobQueue implements JobQueue {
     if (result.kind === "succeeded") f = { status: "succeeded", patch: result.patch };
     else if (result.kind === "interrupted") f = { status: "interrupted", error: result.error };
     else if (result.kind === "cancelled") f = { status: "cancelled", error: result.error };
-    else if (result.kind === "waiting") f = { status: "waiting", runAt: now + this.opts.pollMs };
+    // Not claimed again while the branch's writer runs (claim() skips it): no gate, no API calls.
+    else if (result.kind === "waiting")
+      f = { status: "waiting", runAt: now + this.opts.pollMs, branch: result.branch };
     else if (shouldRetry(result, row.failures, this.opts.maxAttempts)) {
       f = {
         status: "retrying",

@@ -30,7 +30,7 @@ export type Finish =
   | { status: "retrying"; error: string; runAt: number; failed: boolean }
   | { status: "interrupted"; error?: string }
   /** Back in line, no attempt spent: another job writes its branch (disposition `wait`). */
-  | { status: "waiting"; runAt: number }
+  | { status: "waiting"; runAt: number; branch: string }
   | { status: "cancelled"; error: string };
 
 export class SqliteJobStore {
@@ -115,6 +115,8 @@ export class SqliteJobStore {
        WHERE ((j.status IN ('queued','retrying','interrupted') AND j.run_at <= @now)
               OR (j.status = 'running' AND j.lease_expires_at < @now))
          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.target = j.target AND e.seq < j.seq AND e.status IN ${UNFINISHED})
+         AND (j.branch IS NULL OR NOT EXISTS (SELECT 1 FROM jobs b WHERE b.branch = j.branch AND b.id <> j.id
+              AND b.status = 'running' AND b.lease_expires_at >= @now))
          AND j.id NOT IN (SELECT value FROM json_each(@local))
        ORDER BY j.seq LIMIT 1`,
     );
@@ -193,8 +195,9 @@ export class SqliteJobStore {
         break;
       case "waiting":
         info = this.#sql(
-          `UPDATE jobs SET status='queued', ${release}, run_at=@runAt, attempts=MAX(0, attempts-1), branch=NULL ${fence}`,
-        ).run({ ...base, runAt: f.runAt });
+          `UPDATE jobs SET status='queued', ${release}, run_at=@runAt, attempts=MAX(0, attempts-1), branch=@branch,
+               started_at=CASE WHEN attempts <= 1 THEN NULL ELSE started_at END ${fence}`,
+        ).run({ ...base, runAt: f.runAt, branch: f.branch });
         break;
       case "cancelled":
         info = this.#sql(

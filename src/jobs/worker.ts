@@ -14,7 +14,7 @@ export type AttemptResult =
   /** Someone stopped the job (`/agent stop`): it ends cancelled, never retried. */
   | { kind: "cancelled"; error: string; patch?: JobRecordPatch }
   /** Another job writes the same branch: back in line, no attempt spent. */
-  | { kind: "waiting"; error: string };
+  | { kind: "waiting"; error: string; branch: string };
 
 export async function runAttempt(
   handler: JobHandler,
@@ -38,7 +38,7 @@ export async function runAttempt(
       case "cancelled":
         return { kind: "cancelled", error: d.reason, patch };
       case "wait":
-        return { kind: "waiting", error: d.reason };
+        return { kind: "waiting", error: d.reason, branch: d.branch };
     }
   } catch (err) {
     if (ctx.signal.reason instanceof JobCancelled)
