@@ -189,7 +189,9 @@ export function queueContract(name: string, harness: QueueHarness): void {
       // Twenty polls later it has not run again: it waits for the branch, not on a timer.
       await new Promise((r) => setTimeout(r, 20 * FAST.pollMs!));
       expect(runs.filter((d) => d === "br-pr")).toHaveLength(1);
-      expect(await q.get(second.jobId)).toMatchObject({ status: "queued", attempts: 0 });
+      const waiting = await q.get(second.jobId);
+      expect(waiting).toMatchObject({ status: "queued", attempts: 0, branch });
+      expect(waiting?.startedAt).toBeUndefined();
       expect((await q.get(first.jobId))?.branch).toBe(branch);
       hold.open();
       const done = await finished(q, second.jobId);
