@@ -199,7 +199,7 @@ export class BullMqJobQueue implements JobQueue {
 
   private async endCancelled(target: string, id: string, error: string, durationFrom: number): Promise<void> {
     const now = Date.now();
-    await this.records.transition(id, "cancelled", { updatedAt: now, finishedAt: now, error });
+    await this.records.transition(id, "cancelled", { updatedAt: now, finishedAt: now, error }, ["made"]);
     await this.records.clearCancel(id);
     await this.leave(target, id);
     const fin = await this.records.get(id);
@@ -343,9 +343,12 @@ export class BullMqJobQueue implements JobQueue {
     if (result.kind === "succeeded") {
       await this.records.transition(id, "succeeded", { ...result.patch, updatedAt: now, finishedAt: now }, [
         "error",
+        "made",
       ]);
     } else {
-      await this.records.transition(id, "failed", { updatedAt: now, finishedAt: now, error: result.error });
+      await this.records.transition(id, "failed", { updatedAt: now, finishedAt: now, error: result.error }, [
+        "made",
+      ]);
     }
     await this.leave(target, id);
     const fin = await this.records.get(id);

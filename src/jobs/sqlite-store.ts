@@ -126,7 +126,7 @@ export class SqliteJobStore {
         if (!row) return null;
         if (row.cancel_by) {
           this.#sql(
-            `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL,
+            `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL,
                  finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
           ).run({ id: row.id, now, error: `stopped by @${row.cancel_by}` });
           continue;
@@ -135,7 +135,7 @@ export class SqliteJobStore {
         const restarted = stalled || row.status === "interrupted";
         if (stalled && row.stalls + 1 > maxRestarts) {
           this.#sql(
-            `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, stalls=stalls+1,
+            `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL, stalls=stalls+1,
                  finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
           ).run({ id: row.id, now, error: `its worker stopped ${row.stalls + 1} times while running it` });
           continue;
@@ -174,14 +174,14 @@ export class SqliteJobStore {
           ([k]) => `${PATCH_COLUMNS[k as keyof JobRecordPatch]}=@${k}`,
         );
         info = this.#sql(
-          `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
-               made=NULL, error=NULL ${fence}`,
+          `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL, made=NULL,
+               error=NULL ${fence}`,
         ).run({ ...base, ...f.patch });
         break;
       }
       case "failed":
         info = this.#sql(
-          `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, error=@error,
+          `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, made=NULL, error=@error,
                failures=failures+@f ${fence}`,
         ).run({ ...base, error: f.error, f: f.failed ? 1 : 0 });
         break;
@@ -201,7 +201,7 @@ export class SqliteJobStore {
         break;
       case "cancelled":
         info = this.#sql(
-          `UPDATE jobs SET status='cancelled', ${release}, finished_at=@now, task=NULL, error=@error ${fence}`,
+          `UPDATE jobs SET status='cancelled', ${release}, finished_at=@now, task=NULL, made=NULL, error=@error ${fence}`,
         ).run({ ...base, error: f.error });
         break;
     }
@@ -221,7 +221,7 @@ export class SqliteJobStore {
       const running = rows.filter((r) => r.status === "running").map((r) => r.id);
       for (const id of queued) {
         this.#sql(
-          `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, finished_at=@now,
+          `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL, finished_at=@now,
                updated_at=@now, error=@error WHERE id=@id`,
         ).run({ id, now, error: stoppedBeforeStart(by) });
       }
