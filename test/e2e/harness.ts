@@ -105,26 +105,7 @@ export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
   const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
     cwd,
-    env: {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: cwd,
-      APP_ID: String(env.appId),
-      PRIVATE_KEY: env.privateKey,
-      WEBHOOK_SECRET,
-      GHE_HOST: env.gheHost,
-      GHE_PROTOCOL: "http",
-      ANTHROPIC_API_KEY: API_KEY,
-      ANTHROPIC_BASE_URL: env.modelUrl,
-      DATA_DIR: env.dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "info",
-      JOB_LEASE_SECONDS: "3",
-      JOB_RETRY_BACKOFF_SECONDS: "1",
-      SHUTDOWN_GRACE_SECONDS: "5",
-      ...env.extra,
-    },
+    env: appEnvironment(env, port, cwd),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
