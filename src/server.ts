@@ -17,6 +17,7 @@ import { goToolsSettings, installMissingGoTools } from "./golang/install-go-tool
 import { GO_TOOLS } from "./golang/tool-versions.js";
 import { limitWebhookBodies } from "./http/body-limit.js";
 import { opsHandlers } from "./http/index.js";
+import { jobsRouteNotice } from "./http/jobs-route.js";
 import { createJobQueue } from "./jobs/create-queue.js";
 import type { JobQueue, QueueLogger } from "./jobs/queue.js";
 import { installGracefulShutdown } from "./jobs/shutdown.js";
@@ -76,6 +77,14 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     format: config.logFormat,
     secrets: [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken],
   });
+  // A promise nobody handled is a bug; it is logged with what it carried (the secret-scrubbing
+  // logger) and the process keeps serving: the queue's own leases recover any job it touched.
+  process.on("unhandledRejection", (reason) => {
+    log.error(
+      { err: reason instanceof Error ? reason : new Error(String(reason)), mode },
+      "unhandled promise rejection (a bug; the process keeps running)",
+    );
+  });
   // A cloud provider's credentials resolve now: a missing one stops the start, naming the variable.
   const modelClient = await createModelClient(config.modelProvider);
   log.info(`model provider: ${describeModelProvider(config.modelProvider)}`);
@@ -130,6 +139,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       registry: metrics.registry,
       sandbox: () => ({ kind: toolchain.isolation, go: toolchain.goVersion }),
       jobsToken: config.jobsToken,
+      host: config.host,
     })) {
       server.addHandler(handler);
     }
@@ -156,6 +166,34 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     probot = new Probot(probotOptions);
   }
 
+  if (config.modelProvider.kind === "anthropic" && !config.anthropicApiKey)
+    log.warn("ANTHROPIC_API_KEY is not set: every job will fail at its first model call.");
+
+  // Listen first, then claim jobs: a start that cannot listen (a taken port) ends before it
+  // holds any job's lease, so no job pays a restart for it.
+  let url: string | undefined;
+  if (server) {
+    let http: Awaited<ReturnType<Server["start"]>>;
+    try {
+      http = await server.start();
+    } catch (err) {
+      await queue.close();
+      throw err;
+    }
+    limitWebhookBodies(http, WEBHOOK_PATH, {
+      onRefused: (bytes, scope) =>
+        log.warn(
+          { bytes, scope },
+          scope === "request"
+            ? "refused a webhook body over GitHub's 25 MB cap"
+            : "refused a webhook body: the bodies in flight would pass the server's budget",
+        ),
+    });
+    const address = http.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    log.info(jobsRouteNotice(config.host, config.jobsToken));
+  }
   queue.start(
     createGitHubJobHandler({
       probot,
@@ -171,25 +209,6 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     }),
     { concurrency: config.concurrency },
   );
-  if (config.modelProvider.kind === "anthropic" && !config.anthropicApiKey)
-    log.warn("ANTHROPIC_API_KEY is not set: every job will fail at its first model call.");
-
-  let url: string | undefined;
-  if (server) {
-    const http = await server.start();
-    limitWebhookBodies(http, WEBHOOK_PATH, {
-      onRefused: (bytes, scope) =>
-        log.warn(
-          { bytes, scope },
-          scope === "request"
-            ? "refused a webhook body over GitHub's 25 MB cap"
-            : "refused a webhook body: the bodies in flight would pass the server's budget",
-        ),
-    });
-    const address = http.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  }
   log.info({ mode, queue: queue.kind, concurrency: config.concurrency }, "backend-go-agent is running");
 
   const stop = async (graceMs = config.shutdownGraceMs) => {

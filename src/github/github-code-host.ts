@@ -30,7 +30,7 @@ import { replyInReviewThreads } from "./review-replies.js";
 import { clippedRunLog, runLogDetails } from "./run-log.js";
 import { stoppedState } from "./stopped-job.js";
 import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
-import { TrackingComment, type TrackingState } from "./tracking-comment.js";
+import { renderTracking, TrackingComment, type TrackingState } from "./tracking-comment.js";
 
 /** GitHub's limit on an issue comment or PR body is 65,536 characters. */
 const MAX_BODY = 60_000;
@@ -93,7 +93,7 @@ export class GitHubCodeHost implements CodeHost {
   private published: Published = {};
   private last: TrackingState = { stage: "queued" };
   private accepted: Accepted | undefined;
-  private trackingComment: Promise<TrackingComment> | undefined;
+  private trackingComment: TrackingComment | undefined;
   /** Notes that belong with the verdict in the PR or report (the operator's caps). */
   private readonly verdictNotes: string[] = [];
 
@@ -110,8 +110,8 @@ export class GitHubCodeHost implements CodeHost {
     });
     if (gated.decision.kind === "refused") return gated.decision;
     this.accepted = { config: gated.decision.plan.config, facts: gated.facts!, notes: gated.note };
-    // Written while the checkout starts: the comment is awaited only where it is needed.
-    this.openTracking(task.trigger.actor);
+    // Written at the first progress, not now: a job that waits for its branch posts nothing.
+    this.tracking(task.trigger.actor);
     if (gated.refusal) throw gated.refusal;
     return gated.decision;
   }
@@ -139,16 +139,13 @@ export class GitHubCodeHost implements CodeHost {
 
   reportProgress(stage: JobStage, detail: string, progress?: AgentProgress): void {
     this.last = { stage, detail: stageDetail(detail, progress) };
-    const state = this.withNotes(this.last);
-    void this.tracking().then(
-      (t) => t.update(state),
-      () => undefined,
-    );
+    const restarted = this.o.attempt.restarted ? { restarted: true } : {};
+    this.trackingComment?.update(this.withNotes({ ...this.last, ...restarted }));
   }
 
   async publish(result: JobResult): Promise<Published> {
     this.published = {};
-    const tracking = await this.tracking(result.task.trigger.actor);
+    const tracking = this.tracking(result.task.trigger.actor);
     tracking.dropPending();
     const { outcome } = result;
     if (outcome.kind === "completed") await this.completed(result, outcome, tracking);
@@ -173,37 +170,22 @@ export class GitHubCodeHost implements CodeHost {
     }
   }
 
-  /** The job's tracking comment: this job's earlier one when the job ran before, else a new one. */
-  private openTracking(actor: string): Promise<TrackingComment> {
+  /**
+   * The job's tracking comment, made at its first write and never awaited before the product:
+   * this job's earlier one when the job ran before, else a new one.
+   */
+  private tracking(actor: string): TrackingComment {
     const { gh, issue, jobId, attempt, logger } = this.o;
-    this.trackingComment ??= (async () => {
-      const existing =
-        attempt.number > 1 || attempt.restarted
-          ? await findCommentWith(gh, issue, `job \`${jobId}\``)
-          : undefined;
-      return TrackingComment.open(
-        gh,
-        issue,
-        jobId,
-        { stage: "queued", restarted: attempt.restarted },
-        {
-          actor,
-          existingId: existing?.id,
-          minIntervalMs: this.o.trackingIntervalMs,
-          finalRetryDelaysMs: this.o.finalRetryDelaysMs,
-          onError: (err) =>
-            logger.warn({ jobId, err: (err as Error).message }, "tracking comment edit failed"),
-        },
-      );
-    })();
-    this.trackingComment.catch(() => undefined);
+    this.trackingComment ??= TrackingComment.lazy(gh, issue, jobId, {
+      actor,
+      ...(attempt.number > 1 || attempt.restarted
+        ? { existing: async () => (await findCommentWith(gh, issue, `job \`${jobId}\``))?.id }
+        : {}),
+      minIntervalMs: this.o.trackingIntervalMs,
+      finalRetryDelaysMs: this.o.finalRetryDelaysMs,
+      onError: (err) => logger.warn({ jobId, err: (err as Error).message }, "tracking comment write failed"),
+    });
     return this.trackingComment;
-  }
-
-  private tracking(actor?: string): Promise<TrackingComment> {
-    if (this.trackingComment) return this.trackingComment;
-    if (actor === undefined) return Promise.reject(new Error("no tracking comment yet"));
-    return this.openTracking(actor);
   }
 
   private get config(): RepoConfig {
@@ -245,12 +227,12 @@ export class GitHubCodeHost implements CodeHost {
       ]);
       if (failures.length) await this.notePullRequest(pr.number, body, failures);
       const verb = pr.created ? "Opened" : "Updated";
-      await tracking.finish(
-        this.withNotes({
-          stage: "done",
-          conclusion: `${verb} pull request #${pr.number}: ${pr.url}${verdictNote(result)}`,
-        }),
-      );
+      const final = this.withNotes({
+        stage: "done",
+        conclusion: `${verb} pull request #${pr.number}: ${pr.url}${verdictNote(result)}`,
+      });
+      // The issue refused the tracking comment: the final word goes to the PR instead.
+      if (!(await tracking.finish(final))) await this.finalWordOn(pr.number, final);
       return;
     }
     const pushed = commit?.sha && commit.pushed;
@@ -301,6 +283,21 @@ export class GitHubCodeHost implements CodeHost {
       : await gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
     this.published.commentUrl = data.html_url;
     return data.html_url;
+  }
+
+  /** The job's final state as a comment on another thread (its PR), when the issue refused it. */
+  private async finalWordOn(number: number, state: TrackingState): Promise<void> {
+    const { gh, issue, jobId, logger } = this.o;
+    try {
+      await gh.rest.issues.createComment({
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: number,
+        body: renderTracking(jobId, state),
+      });
+    } catch (err) {
+      logger.warn({ jobId, err: (err as Error).message }, "could not leave the final word on the PR either");
+    }
   }
 
   /** Runs each courtesy on its own; a failure is logged here and named by the caller once. */

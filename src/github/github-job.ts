@@ -10,7 +10,7 @@ import type { OperatorLimits } from "../agent/operator-limits.js";
 import { forRepository, type Toolchain } from "../golang/toolchain.js";
 import { goToolDeps } from "../jobs/go-tool-deps.js";
 import type { JobRecordPatch } from "../jobs/job-record.js";
-import type { JobResult } from "../jobs/ports.js";
+import type { JobMade, JobResult } from "../jobs/ports.js";
 import type { HandledJob, JobHandler, QueueLogger } from "../jobs/queue.js";
 import { runJob } from "../jobs/run-job.js";
 import type { ExtendsRule } from "../repo/extends-policy.js";
@@ -75,8 +75,16 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       botLogin: identity.name,
       config: { configReader: jobConfigReader(session, owner), extendsAllow: deps.extendsAllow },
     });
+    let made = parseMade(ctx.made);
     const result = await runJob(task, {
       host,
+      ...(ctx.claimBranch ? { claimBranch: (branch: string) => ctx.claimBranch!(branch) } : {}),
+      ...(made ? { made } : {}),
+      // Each step's product reaches the job record before the next step: a retry resumes there.
+      onMade: async (next) => {
+        made = next;
+        await ctx.record?.(madePatch(next));
+      },
       workspace: ({ checkout, config }) =>
         withCommitSigning(config.commits.signing ?? deps.commitSigning ?? "git", gh, { owner, repo })(
           createRemoteWorkspace({ dataDir: deps.dataDir, jobId: ctx.jobId, token: session.token }, checkout),
@@ -94,8 +102,39 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       signal: ctx.signal,
       ...goToolDeps(toolchain, deps.dataDir),
     });
-    return { disposition: result.disposition, record: recordOf(result) };
+    const record = recordOf(result);
+    return {
+      disposition: result.disposition,
+      ...(record ? { record: { ...record, ...(made ? { agentRuns: made.agentRuns } : {}) } } : {}),
+    };
   };
+}
+
+/** What the job record keeps of what the job made: the whole (for a retry) and its summary. */
+function madePatch(made: JobMade): JobRecordPatch {
+  const commit = made.result?.commit;
+  const verdict = made.result?.verdict?.overall;
+  return {
+    made: JSON.stringify(made),
+    agentRuns: made.agentRuns,
+    ...(commit?.pushed && commit.sha ? { pushedSha: commit.sha } : {}),
+    ...(verdict ? { verdict } : {}),
+  };
+}
+
+/** An earlier attempt's record of what it made; anything unreadable counts as nothing made. */
+function parseMade(raw: string | undefined): JobMade | undefined {
+  if (!raw) return undefined;
+  try {
+    const made = JSON.parse(raw) as JobMade;
+    if (!Number.isInteger(made.agentRuns)) return undefined;
+    if (made.result && (typeof made.result.outcome !== "object" || !made.result.agent)) {
+      return { agentRuns: made.agentRuns };
+    }
+    return made;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a run leaves on the job's record: the agent, what it cost, the PR. */

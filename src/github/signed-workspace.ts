@@ -24,9 +24,11 @@ export function withCommitSigning(
   return (inner) => {
     let prepared: PreparedWorkspace | undefined;
     let apiSha: string | undefined;
+    let branchExists = false;
     return {
       async prepare(signal) {
         prepared = await inner.prepare(signal);
+        branchExists = prepared.startedFrom === "remote-branch";
         return prepared;
       },
       changedFiles: () => inner.changedFiles(),
@@ -38,10 +40,28 @@ export function withCommitSigning(
         apiSha = await createApiCommit(gh, repo, { dir: p.dir, parent: p.baseSha, change, limits });
         return apiSha;
       },
+      // The local commit is replayed onto the moved branch, then recreated there through the API.
+      ...(inner.catchUp
+        ? {
+            async catchUp(signal?: AbortSignal) {
+              const caught = await inner.catchUp!(signal);
+              if (caught.kind !== "rebased" || !prepared) return caught;
+              branchExists = true;
+              const change = await committedChange(prepared.dir, caught.onto, caught.sha);
+              apiSha = await createApiCommit(gh, repo, {
+                dir: prepared.dir,
+                parent: caught.onto,
+                change,
+                limits,
+              });
+              return { ...caught, sha: apiSha };
+            },
+          }
+        : {}),
       async push() {
         const p = prepared;
         if (!p || !apiSha) return { pushed: false };
-        await moveRef(gh, repo, { branch: p.branch, sha: apiSha, exists: p.startedFrom === "remote-branch" });
+        await moveRef(gh, repo, { branch: p.branch, sha: apiSha, exists: branchExists });
         return { pushed: true };
       },
       ...(inner.dispose ? { dispose: () => inner.dispose?.() ?? Promise.resolve() } : {}),

@@ -8,6 +8,7 @@ import type { JobQueue, QueueLogger } from "../jobs/queue.js";
 import { targetKey } from "../jobs/task.js";
 import type { ExtendsRule } from "../repo/extends-policy.js";
 import { defaultRepoConfig, loadRepoConfig, type RepoConfig, RepoConfigError } from "../repo/index.js";
+import { redactSecrets } from "../secrets.js";
 import type { StopRequest } from "../triggers/stop-command.js";
 import { isAuthorized } from "./authorize.js";
 import type { GitHubClient, IssueRef } from "./client.js";
@@ -32,12 +33,25 @@ export interface StopDeps {
 export function createStopHandler(deps: StopDeps): (context: Context, stop: StopRequest) => void {
   return (context, stop) => {
     const gh = context.octokit as unknown as GitHubClient;
-    void handleStop(gh, stop, deps).catch((err: unknown) =>
+    handleStop(gh, stop, deps).catch(async (err: unknown) => {
+      const message = redactSecrets((err as Error)?.message ?? String(err));
       deps.logger.error(
-        { target: targetKey(stop.target), actor: stop.actor, err: (err as Error).message },
+        { target: targetKey(stop.target), actor: stop.actor, err: message },
         "stop request failed",
-      ),
-    );
+      );
+      // The person asked for something and must hear that it did not happen, and why.
+      const { owner, repo, number } = stop.target;
+      await reply(
+        gh,
+        { owner, repo, number },
+        `@${stop.actor}, the stop did not go through: ${message}. A job here may still be running; comment \`/${stop.command} stop\` again.`,
+      ).catch((e: unknown) =>
+        deps.logger.error(
+          { target: targetKey(stop.target), err: (e as Error).message },
+          "could not say the stop failed",
+        ),
+      );
+    });
   };
 }
 
@@ -77,7 +91,13 @@ export async function handleStop(gh: GitHubClient, stop: StopRequest, deps: Stop
     await reply(gh, issue, `@${stop.actor}, there is no queued or running job on this ${where} to stop.`);
     return { kind: "nothing" };
   }
-  // A running job's tracking comment says it stopped; waiting jobs never got one.
+  // A running job's tracking comment says it stopped once its worker ends it; the 👍 says at
+  // once that the stop was taken. Waiting jobs never got a tracking comment: they get a reply.
+  if (result.running.length > 0) {
+    await gh.rest.reactions
+      .createForIssueComment({ owner, repo, comment_id: stop.commentId, content: "+1" })
+      .catch((err: unknown) => log("could not acknowledge the stop", { err: (err as Error).message }));
+  }
   if (result.running.length === 0) {
     const n = result.queued.length;
     await reply(

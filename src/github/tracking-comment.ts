@@ -78,67 +78,72 @@ export function renderTracking(jobId: string, state: TrackingState, actor?: stri
   return parts.join("\n");
 }
 
+export interface TrackingOptions {
+  actor?: string;
+  minIntervalMs?: number;
+  onError?: (err: unknown) => void;
+  /** This job's comment from an earlier attempt (a restart), looked up at the first write. */
+  existing?: () => Promise<number | undefined>;
+  /** Waits before each new try of the final write. Default 1 s, 5 s, 15 s. */
+  finalRetryDelaysMs?: readonly number[];
+}
+
 export class TrackingComment {
   private last = 0;
   private pending: TrackingState | null = null;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private id: number | undefined;
+  /** GitHub refused to create the comment for good (403, locked): progress stops trying. */
+  private refused = false;
+  private looked = false;
+  private readonly minIntervalMs: number;
+  private readonly onError: (err: unknown) => void;
+  private readonly finalRetryDelaysMs: readonly number[];
 
   private constructor(
     private readonly gh: GitHubClient,
     private readonly issue: IssueRef,
-    readonly commentId: number,
     private readonly jobId: string,
-    private readonly actor: string | undefined,
-    private readonly minIntervalMs: number,
-    private readonly onError: (err: unknown) => void,
-    private readonly finalRetryDelaysMs: readonly number[],
-  ) {}
+    private readonly opts: TrackingOptions,
+  ) {
+    this.minIntervalMs = opts.minIntervalMs ?? 3000;
+    this.onError = opts.onError ?? (() => {});
+    this.finalRetryDelaysMs = opts.finalRetryDelaysMs ?? [1000, 5000, 15_000];
+  }
 
-  /** Creates the comment, or reuses this job's comment when the job restarted. */
+  /** The comment's id once it exists. */
+  get commentId(): number | undefined {
+    return this.id;
+  }
+
+  /**
+   * A tracking comment made at its first write (the first progress, or the final state), so
+   * nothing waits for it: a comment GitHub refuses never holds up the job or its PR.
+   */
+  static lazy(gh: GitHubClient, issue: IssueRef, jobId: string, opts: TrackingOptions = {}): TrackingComment {
+    return new TrackingComment(gh, issue, jobId, opts);
+  }
+
+  /** Creates the comment now, or reuses this job's comment when the job restarted. */
   static async open(
     gh: GitHubClient,
     issue: IssueRef,
     jobId: string,
     state: TrackingState,
-    opts: {
-      actor?: string;
-      minIntervalMs?: number;
-      onError?: (err: unknown) => void;
-      existingId?: number;
-      /** Waits before each new try of the final edit. Default 1 s, 5 s, 15 s. */
-      finalRetryDelaysMs?: readonly number[];
-    } = {},
+    opts: TrackingOptions & { existingId?: number } = {},
   ): Promise<TrackingComment> {
-    const body = renderTracking(jobId, state, opts.actor);
-    let id = opts.existingId;
-    if (id) {
-      await gh.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: id, body });
-    } else {
-      const { data } = await gh.rest.issues.createComment({
-        owner: issue.owner,
-        repo: issue.repo,
-        issue_number: issue.number,
-        body,
-      });
-      id = data.id;
-    }
-    const tc = new TrackingComment(
-      gh,
-      issue,
-      id,
-      jobId,
-      opts.actor,
-      opts.minIntervalMs ?? 3000,
-      opts.onError ?? (() => {}),
-      opts.finalRetryDelaysMs ?? [1000, 5000, 15_000],
-    );
+    const tc = new TrackingComment(gh, issue, jobId, opts);
+    tc.id = opts.existingId;
+    tc.looked = true;
+    await tc.write(renderTracking(jobId, state, opts.actor));
     tc.last = Date.now();
     return tc;
   }
 
   /** Progress: coalesced, never throws (a failed edit must not fail the job). */
   update(state: TrackingState): void {
+    if (this.refused) return;
     this.pending = state;
     if (this.timer) return;
     const wait = Math.max(0, this.last + this.minIntervalMs - Date.now());
@@ -160,32 +165,52 @@ export class TrackingComment {
   }
 
   /**
-   * The final state: written at once, and awaited; never throws. It must reach the issue,
-   * or the comment says "working" forever: an edit GitHub failed (5xx, 429, lost
-   * connection) is tried again after each of `finalRetryDelaysMs`, and when the comment
-   * is gone or cannot be edited, the final state is posted as a new comment.
+   * The final state: written at once, and awaited; never throws. It must reach the thread,
+   * or the comment says "working" forever: a write GitHub failed (5xx, 429, lost connection)
+   * is tried again after each of `finalRetryDelaysMs`, and when the comment is gone or cannot
+   * be edited, the final state is posted as a new comment. False when nothing got through
+   * (the caller says it elsewhere).
    */
-  async finish(state: TrackingState): Promise<void> {
+  async finish(state: TrackingState): Promise<boolean> {
     this.dropPending();
     await this.chain;
     this.last = Date.now();
-    const body = renderTracking(this.jobId, state, this.actor);
-    const { owner, repo, number } = this.issue;
+    const body = renderTracking(this.jobId, state, this.opts.actor);
     for (const delay of [0, ...this.finalRetryDelaysMs]) {
       if (delay) await sleep(delay);
       try {
-        await this.gh.rest.issues.updateComment({ owner, repo, comment_id: this.commentId, body });
-        return;
+        await this.write(body);
+        return true;
       } catch (err) {
         this.onError(err);
         if (classifyError(err) !== "transient") break;
       }
     }
+    if (this.id === undefined) return false;
+    // The comment is gone or cannot be edited: the final word as a new comment.
+    this.id = undefined;
     try {
-      await this.gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
+      await this.write(body);
+      return true;
     } catch (err) {
       this.onError(err);
+      return false;
     }
+  }
+
+  /** Edits the comment, creating it first when it does not exist yet. */
+  private async write(body: string): Promise<void> {
+    const { owner, repo, number } = this.issue;
+    if (this.id === undefined && !this.looked && this.opts.existing) {
+      this.id = await this.opts.existing();
+      this.looked = true;
+    }
+    if (this.id !== undefined) {
+      await this.gh.rest.issues.updateComment({ owner, repo, comment_id: this.id, body });
+      return;
+    }
+    const { data } = await this.gh.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    this.id = data.id;
   }
 
   private flush(): void {
@@ -193,19 +218,15 @@ export class TrackingComment {
     this.pending = null;
     if (!state) return;
     this.last = Date.now();
-    const body = renderTracking(this.jobId, state, this.actor);
+    const body = renderTracking(this.jobId, state, this.opts.actor);
     this.chain = this.chain
-      .then(() =>
-        this.gh.rest.issues.updateComment({
-          owner: this.issue.owner,
-          repo: this.issue.repo,
-          comment_id: this.commentId,
-          body,
-        }),
-      )
+      .then(() => this.write(body))
       .then(
         () => undefined,
-        (err: unknown) => this.onError(err),
+        (err: unknown) => {
+          if (this.id === undefined && classifyError(err) !== "transient") this.refused = true;
+          this.onError(err);
+        },
       );
   }
 }

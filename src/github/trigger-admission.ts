@@ -115,7 +115,7 @@ export function createTriggerAdmission(options: TriggerAdmissionOptions): Trigge
     const key = `${issue.owner}/${issue.repo}#${issue.number}`.toLowerCase();
     if (!toldUnauthorized.add(key)) return;
     const gh = clientOf(context);
-    void (async () => {
+    (async () => {
       let config: RepoConfig;
       try {
         config = await loadRepoConfig(githubConfigReader(gh), issue);

@@ -54,7 +54,9 @@ export class TriggerReactions {
     }
     const fresh: InstallationLine = { client, waiting: new Map([[key, reaction]]) };
     this.#lines.set(installation, fresh);
-    void this.#drain(installation, fresh);
+    this.#drain(installation, fresh).catch((err: unknown) =>
+      this.log.warn({ err: (err as Error).message }, "could not react to the trigger"),
+    );
   }
 
   /** How many reactions wait to be sent (for tests and diagnostics). */

@@ -44,10 +44,8 @@ var _ = []any{bufio.NewReader, bytes.NewBuffer, context.Background, rand.Reader,
 func TestSeed(t *testing.T) { t.Parallel() }
 `;
 
-export interface SeedRunner {
-  /** Runs go in `dir` with GOCACHE set to `gocache`; resolves to the exit code. */
-  (args: string[], dir: string, gocache: string): Promise<number | null>;
-}
+/** Runs go in `dir` with GOCACHE set to `gocache`; resolves to the exit code. */
+export type SeedRunner = (args: string[], dir: string, gocache: string) => Promise<number | null>;
 
 /** Where the seed lives: beside the repositories' caches, mounted into no run. */
 export function seedDir(goRoot: string): string {

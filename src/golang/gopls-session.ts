@@ -73,7 +73,7 @@ export function createGoplsSession(options: GoplsSessionOptions): GoplsSession {
         current = undefined;
         running = undefined;
       }
-      void proc.cleanup();
+      proc.cleanup().catch(() => undefined);
     };
     current = r;
     return r;

@@ -74,9 +74,9 @@ export function ensureGoTool(spec: GoToolSpec, settings: GoToolsSettings): Promi
     p = installTool(spec, settings).catch((err: Error) => ({ ok: false as const, reason: err.message }));
     pending.set(key, p);
     // A failed install (no network) is tried again by a later job, not remembered forever.
-    void p.then((r) => {
+    p.then((r) => {
       if (!r.ok) pending.delete(key);
-    });
+    }).catch(() => undefined);
   }
   return p;
 }
@@ -95,13 +95,17 @@ export function installMissingGoTools(
   const missing = specs.filter((s) => !installedTool(s, settings.dir));
   for (const spec of missing) {
     const started = Date.now();
-    void ensureGoTool(spec, settings).then((r) =>
-      log?.(
-        r.ok
-          ? `installed ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`
-          : `could not install ${spec.name} ${spec.version} in the background: ${r.reason}`,
-      ),
-    );
+    ensureGoTool(spec, settings)
+      .then((r) =>
+        log?.(
+          r.ok
+            ? `installed ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`
+            : `could not install ${spec.name} ${spec.version} in the background: ${r.reason}`,
+        ),
+      )
+      .catch((err: unknown) =>
+        log?.(`could not install ${spec.name} in the background: ${(err as Error).message}`),
+      );
   }
   return missing.map((s) => s.name);
 }

@@ -14,8 +14,10 @@ export interface OpsDeps {
   queue: JobQueue;
   registry: Registry;
   sandbox?: HealthDeps["sandbox"];
-  /** Bearer token required by /jobs; unset leaves it open (bind to a private network then). */
+  /** Bearer token required by /jobs; without it /jobs answers only when the server is bound to loopback. */
   jobsToken?: string;
+  /** The address the server listens on (HOST). */
+  host?: string;
   startedAt?: number;
 }
 
@@ -23,6 +25,6 @@ export function opsHandlers(deps: OpsDeps): HttpHandler[] {
   return [
     healthHandler({ queue: deps.queue, sandbox: deps.sandbox, startedAt: deps.startedAt }),
     metricsHandler(deps.registry),
-    jobsHandler({ queue: deps.queue, token: deps.jobsToken }),
+    jobsHandler({ queue: deps.queue, token: deps.jobsToken, host: deps.host ?? "localhost" }),
   ];
 }

@@ -1,9 +1,13 @@
 // GET /jobs (newest first; ?limit=1..500, ?status=) and GET /jobs/<id>: job records as
 // JSON. Records carry a summary of the task only (target, trigger kind, actor), never the
-// instruction or thread text; timestamps are ISO 8601. With a token set, callers must send
-// "Authorization: Bearer <token>", because target names can reveal private repositories.
+// instruction or thread text; timestamps are ISO 8601. Target names can reveal private
+// repositories, so callers send "Authorization: Bearer <JOBS_TOKEN>"; without a token set,
+// /jobs answers only when the server listens on loopback alone (secure by default: the
+// Docker image listens on every interface).
+
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
 import { JOB_STATUSES, type JobRecord, type JobStatus } from "../jobs/job-record.js";
 import type { JobQueue } from "../jobs/queue.js";
 import { type HttpHandler, refuseMethod, requestUrl, sendJson } from "./respond.js";
@@ -12,6 +16,28 @@ export interface JobsRouteDeps {
   queue: Pick<JobQueue, "list" | "get">;
   /** When set, required as a bearer token. */
   token?: string;
+  /** The address the server is bound to (HOST): without a token, only loopback serves /jobs. */
+  host: string;
+}
+
+/** Whether HOST binds only the loopback interface (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+
+/** What the startup log says about /jobs. */
+export function jobsRouteNotice(host: string, token: string | undefined): string {
+  if (token) return "/jobs requires JOBS_TOKEN as a bearer token";
+  if (isLoopbackHost(host))
+    return `/jobs is open without a token: the server listens on loopback only (${host})`;
+  return `/jobs is refused: the server listens on ${host}, beyond loopback, and JOBS_TOKEN is not set. Set JOBS_TOKEN to use /jobs.`;
 }
 
 const TIMES = ["createdAt", "startedAt", "finishedAt", "updatedAt", "nextRunAt"] as const;
@@ -36,6 +62,12 @@ export function jobsHandler(deps: JobsRouteDeps): HttpHandler {
     const m = /^\/jobs(?:\/([A-Za-z0-9_-]{1,100}))?\/?$/.exec(url.pathname);
     if (!m) return false;
     if (refuseMethod(req, res)) return true;
+    if (!deps.token && !isLoopbackHost(deps.host)) {
+      sendJson(res, 403, {
+        error: `The job list names repositories, so beyond loopback it needs JOBS_TOKEN: set it and send 'Authorization: Bearer <token>'.`,
+      });
+      return true;
+    }
     if (!authorized(req, deps.token)) {
       res.setHeader("www-authenticate", "Bearer");
       sendJson(res, 401, { error: "Send the jobs token as 'Authorization: Bearer <token>'." });

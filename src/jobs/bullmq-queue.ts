@@ -55,6 +55,8 @@ export class BullMqJobQueue implements JobQueue {
   private stopping = false;
   private purgeTimer: NodeJS.Timeout | undefined;
   private cancelPoll: NodeJS.Timeout | undefined;
+  /** Branches the jobs running here write, renewed each poll while they run. */
+  private readonly branches = new Map<string, string>();
 
   constructor(
     private readonly conn: BullMqConnection,
@@ -114,13 +116,30 @@ export class BullMqJobQueue implements JobQueue {
     });
     // BullMQ fails a job that stalled too often without calling us: record it.
     this.worker.on("failed", (job, err) => {
-      if (job?.id) void this.failedOutsideProcessor(job, err).catch(() => {});
+      if (job?.id)
+        this.failedOutsideProcessor(job, err).catch((e: unknown) =>
+          this.opts.logger?.error({ err: e, jobId: job.id }, "job queue: recording a failed job failed"),
+        );
     });
     // A stop asked in another process reaches this one's running jobs within a poll.
-    this.cancelPoll = setInterval(() => void this.abortCancelled(), this.opts.pollMs);
-    this.purgeTimer = setInterval(() => void this.purge().catch(() => {}), DAY_MS / 24);
+    this.cancelPoll = setInterval(() => {
+      this.abortCancelled().catch((err: unknown) =>
+        this.opts.logger?.error({ err }, "job queue: checking for stop requests failed"),
+      );
+      this.renewBranches().catch((err: unknown) =>
+        this.opts.logger?.error({ err }, "job queue: renewing branch claims failed"),
+      );
+    }, this.opts.pollMs);
+    // A purge that fails (Redis down) is logged and tried at the next hour.
+    this.purgeTimer = setInterval(() => this.purgeLogged(), DAY_MS / 24);
     this.purgeTimer.unref();
-    void this.purge().catch((err) => this.opts.logger?.error({ err }, "job queue: purge failed"));
+    this.purgeLogged();
+  }
+
+  private purgeLogged(): void {
+    this.purge().catch((err: unknown) =>
+      this.opts.logger?.error({ err }, "job queue: purging old job records failed; trying again in an hour"),
+    );
   }
 
   async stop(graceMs: number): Promise<void> {
@@ -180,7 +199,7 @@ export class BullMqJobQueue implements JobQueue {
 
   private async endCancelled(target: string, id: string, error: string, durationFrom: number): Promise<void> {
     const now = Date.now();
-    await this.records.transition(id, "cancelled", { updatedAt: now, finishedAt: now, error });
+    await this.records.transition(id, "cancelled", { updatedAt: now, finishedAt: now, error }, ["made"]);
     await this.records.clearCancel(id);
     await this.leave(target, id);
     const fin = await this.records.get(id);
@@ -220,6 +239,12 @@ export class BullMqJobQueue implements JobQueue {
       await job.moveToDelayed(Date.now() + (this.stopping ? 0 : this.opts.pollMs), token);
       throw new DelayedError();
     }
+    const wanted = (await this.records.get(id))?.branch;
+    if (wanted && !(await this.records.branchFree(id, wanted))) {
+      // Its branch's writer still runs: wait, without a gate or an API call.
+      await job.moveToDelayed(Date.now() + this.opts.pollMs, token);
+      throw new DelayedError();
+    }
     const [stoppedBy] = await this.records.cancelRequests([id]);
     if (stoppedBy) {
       // Stopped while waiting: it ends here, never started.
@@ -232,17 +257,44 @@ export class BullMqJobQueue implements JobQueue {
     const record = await this.records.get(id);
     if (start.attempts === 1 && record)
       this.opts.observer?.jobStarted(record, (Date.now() - start.createdAt) / 1000);
-    const result = await this.running.track(id, (sig) => {
-      signal?.addEventListener("abort", () => this.running.abort(id, "job cancelled"), { once: true });
-      return runAttempt(this.handler!, task, {
-        jobId: id,
-        attempt: start.attempts,
-        restarted: start.restarted,
-        signal: sig,
-        retryInMs: retryDelay(this.opts.backoffMs, job.attemptsMade, this.opts.maxAttempts),
+    const made = await this.records.made(id);
+    let result: AttemptResult;
+    try {
+      result = await this.running.track(id, (sig) => {
+        signal?.addEventListener("abort", () => this.running.abort(id, "job cancelled"), { once: true });
+        return runAttempt(this.handler!, task, {
+          jobId: id,
+          attempt: start.attempts,
+          restarted: start.restarted,
+          signal: sig,
+          retryInMs: retryDelay(this.opts.backoffMs, job.attemptsMade, this.opts.maxAttempts),
+          claimBranch: (branch) => this.claimBranch(id, branch),
+          ...(made ? { made } : {}),
+          record: (patch) => this.records.update(id, cleanPatch(patch), Date.now()),
+        });
       });
-    });
+    } finally {
+      const branch = this.branches.get(id);
+      this.branches.delete(id);
+      if (branch) await this.records.releaseBranch(id, branch).catch(() => undefined);
+    }
     await this.settle(job, token, target, result);
+  }
+
+  /** One writer per branch across every worker on this Redis; held while the job runs here. */
+  private async claimBranch(id: string, branch: string): Promise<boolean> {
+    if (!(await this.records.claimBranch(id, branch, this.opts.leaseMs))) return false;
+    this.branches.set(id, branch);
+    await this.records.transition(id, "", { branch });
+    return true;
+  }
+
+  /** Keeps this worker's branch claims alive while their jobs run (a dead worker's lapse). */
+  private async renewBranches(): Promise<void> {
+    for (const [id, branch] of this.branches) {
+      if (!(await this.records.claimBranch(id, branch, this.opts.leaseMs)))
+        this.running.abort(id, "lost the branch's claim");
+    }
   }
 
   private async settle(
@@ -261,6 +313,19 @@ export class BullMqJobQueue implements JobQueue {
     ) {
       await this.records.update(id, cleanPatch(result.patch), now);
     }
+    if (result.kind === "waiting") {
+      // Not an attempt: the job goes back in line until the branch's writer is done.
+      const rec = await this.records.get(id);
+      const attempts = Math.max(0, (rec?.attempts ?? 1) - 1);
+      await this.records.transition(
+        id,
+        "queued",
+        { updatedAt: now, attempts, branch: result.branch },
+        attempts === 0 ? ["startedAt"] : [],
+      );
+      await job.moveToDelayed(now + this.opts.pollMs, token);
+      throw new DelayedError();
+    }
     if (result.kind === "interrupted") {
       await this.records.transition(id, "interrupted", { updatedAt: now, error: result.error });
       await job.moveToDelayed(now, token);
@@ -278,9 +343,12 @@ export class BullMqJobQueue implements JobQueue {
     if (result.kind === "succeeded") {
       await this.records.transition(id, "succeeded", { ...result.patch, updatedAt: now, finishedAt: now }, [
         "error",
+        "made",
       ]);
     } else {
-      await this.records.transition(id, "failed", { updatedAt: now, finishedAt: now, error: result.error });
+      await this.records.transition(id, "failed", { updatedAt: now, finishedAt: now, error: result.error }, [
+        "made",
+      ]);
     }
     await this.leave(target, id);
     const fin = await this.records.get(id);

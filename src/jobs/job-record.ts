@@ -51,6 +51,14 @@ export interface JobRecord {
   outputTokens?: number;
   costUsd?: number;
   prUrl?: string;
+  /** Model conversations the job paid for: 1 for a job that ran once, retries of its publishing included. */
+  agentRuns?: number;
+  /** The commit the job pushed, once it did. */
+  pushedSha?: string;
+  /** The verification's overall result (pass, fail, …) once the job verified. */
+  verdict?: string;
+  /** The branch the job writes (`owner/repo:branch`), once it claimed it. */
+  branch?: string;
   /** Last failure, one line. */
   error?: string;
 }
@@ -64,9 +72,12 @@ export interface JobRecordPatch {
   outputTokens?: number;
   costUsd?: number;
   prUrl?: string;
+  agentRuns?: number;
+  pushedSha?: string;
+  verdict?: string;
+  /** What the job made (JSON of ports.ts JobMade): read back by its next attempt, never shown on /jobs. */
+  made?: string;
 }
-
-export const PATCH_FIELDS = ["agent", "model", "inputTokens", "outputTokens", "costUsd", "prUrl"] as const;
 
 export type JobStats = Record<JobStatus, number>;
 
@@ -113,6 +124,10 @@ export function cleanPatch(patch: JobRecordPatch): JobRecordPatch {
   if (typeof patch.agent === "string") out.agent = patch.agent;
   if (typeof patch.model === "string") out.model = patch.model;
   if (typeof patch.prUrl === "string") out.prUrl = patch.prUrl;
+  if (typeof patch.pushedSha === "string") out.pushedSha = patch.pushedSha;
+  if (typeof patch.verdict === "string") out.verdict = patch.verdict;
+  if (typeof patch.made === "string") out.made = patch.made;
+  if (Number.isInteger(patch.agentRuns)) out.agentRuns = patch.agentRuns;
   if (Number.isFinite(patch.inputTokens)) out.inputTokens = patch.inputTokens;
   if (Number.isFinite(patch.outputTokens)) out.outputTokens = patch.outputTokens;
   if (Number.isFinite(patch.costUsd)) out.costUsd = patch.costUsd;

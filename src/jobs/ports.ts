@@ -27,11 +27,24 @@ export interface Workspace {
   changedFiles(): Promise<string[]>;
   /** Commits every change; null when there was nothing to commit. */
   commit(options: CommitOptions): Promise<string | null>;
+  /**
+   * Before the push: when the remote branch moved since prepare (a person pushed), puts the
+   * job's commit on its new tip. Absent where nobody else writes (a local checkout).
+   */
+  catchUp?(signal?: AbortSignal): Promise<CaughtUp>;
   /** Publishes the branch; a local checkout has nowhere to push and says so. */
   push(signal?: AbortSignal): Promise<{ pushed: boolean }>;
   /** Removes what prepare made (a job worktree); runJob calls it after publishing. */
   dispose?(): Promise<void>;
 }
+
+export type CaughtUp =
+  /** The remote branch is where the job started (or only has commits the job's already has). */
+  | { kind: "current" }
+  /** The job's commit was replayed onto `onto`, the branch's new tip; `sha` is the new commit. */
+  | { kind: "rebased"; onto: string; sha: string }
+  /** The commit does not apply on the new tip; nothing changed, `files` conflict. */
+  | { kind: "conflict"; onto: string; files: string[] };
 
 /** What the gate decided the job works on: the repository's settings and the checkout. */
 export interface WorkPlan {
@@ -82,7 +95,23 @@ export type Disposition =
   | { kind: "retry"; afterMs: number; reason: string }
   | { kind: "resume"; reason: string }
   | { kind: "refused"; reason: string }
-  | { kind: "cancelled"; reason: string };
+  | { kind: "cancelled"; reason: string }
+  /** Another running job writes `branch`: run this one after it, no attempt spent. */
+  | { kind: "wait"; reason: string; branch: string };
+
+/**
+ * What a job made, recorded as it is made (the job record's `made`): a later attempt of the
+ * same job resumes from it. Once `result` is there the run's work is done (committed and
+ * pushed, or nothing to commit): a retry only publishes it — no clone, no model, no verify.
+ */
+export interface JobMade {
+  /** Model conversations this job has paid for (each started agent run counts once). */
+  agentRuns: number;
+  result?: SavedResult;
+}
+
+/** A finished run's result as the job record keeps it, for publishing again. */
+export type SavedResult = Pick<JobResult, "agent" | "outcome" | "verdict" | "commit" | "step">;
 
 /** Where the result was published, for the job record. */
 export interface Published {
@@ -140,6 +169,12 @@ export interface JobDeps {
   attempt?: { number: number; retryInMs?: number };
   /** Aborted when the worker shuts down (the job resumes) or the job is cancelled. */
   signal?: AbortSignal;
+  /** Claims the branch the job writes (the queue's one-writer-per-branch); absent: no other writer. */
+  claimBranch?(branch: string): Promise<boolean>;
+  /** What earlier attempts made (resume from it). */
+  made?: JobMade;
+  /** Records what the job made so far, durably, before the next step. */
+  onMade?(made: JobMade): Promise<void>;
   /** gopls for the agent's go_* tools, one per job, closed with it; absent, those tools say so. */
   codeIntelligence?(plan: WorkPlan, checkoutDir: string): CodeIntelligence;
   /** Checks verification runs after the repository's commands (golangci-lint). */

@@ -19,6 +19,16 @@ export interface JobContext {
    * undefined on the last attempt. Lets the handler tell people "retrying in 30 s".
    */
   retryInMs?: number;
+  /**
+   * Claims the branch this job writes (`owner/repo:branch`) while the job runs: false when
+   * another running job holds it, in this process or any other sharing the queue. One writer
+   * per branch: a job that cannot claim ends its attempt with disposition `wait`.
+   */
+  claimBranch?(branch: string): Promise<boolean>;
+  /** What earlier attempts of this job recorded they made (JSON, see JobMade in ports.ts). */
+  made?: string;
+  /** Writes on the job's record at once (what the job made so far), not at the attempt's end. */
+  record?(patch: JobRecordPatch): Promise<void>;
 }
 
 /** What a run of a job decided (its disposition) and leaves on the job's record. */

@@ -66,6 +66,17 @@ end
 if not st then redis.call('ZREM', KEYS[2], ARGV[1]) end
 return 0`;
 
+// A branch's writer: the job id, for a lease's length. Taken again (renewed) by the same job.
+const CLAIM_BRANCH = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+const RELEASE_BRANCH = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 const NUMERIC = new Set([
   "attempts",
   "restarts",
@@ -77,6 +88,7 @@ const NUMERIC = new Set([
   "inputTokens",
   "outputTokens",
   "costUsd",
+  "agentRuns",
 ]);
 
 export type Fields = Record<string, string | number | undefined>;
@@ -244,6 +256,30 @@ export class RedisJobRecords {
   async clearCancel(id: string): Promise<void> {
     await this.redis.del(this.cancelKey(id));
   }
+
+  private branchKey(branch: string): string {
+    return `${this.ns}:branch:${branch}`;
+  }
+
+  /** Makes the job the branch's one writer for leaseMs (renewed by calling again); false when another job is. */
+  async claimBranch(id: string, branch: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.eval(CLAIM_BRANCH, 1, this.branchKey(branch), id, leaseMs)) === 1;
+  }
+
+  /** Whether no other job holds the branch now. */
+  async branchFree(id: string, branch: string): Promise<boolean> {
+    const holder = await this.redis.get(this.branchKey(branch));
+    return holder === null || holder === id;
+  }
+
+  async releaseBranch(id: string, branch: string): Promise<void> {
+    await this.redis.eval(RELEASE_BRANCH, 1, this.branchKey(branch), id);
+  }
+
+  /** What earlier attempts of the job recorded they made (JSON). */
+  async made(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.rec(id), "made")) ?? undefined;
+  }
 }
 
 export function targetOf(task: TaskRequest): string {
@@ -260,7 +296,7 @@ function parse(raw: Record<string, string>): JobRecord | undefined {
   if (!raw.id || !raw.status) return undefined;
   const rec: Record<string, unknown> = { trigger: { kind: raw.triggerKind, actor: raw.actor } };
   for (const [k, v] of Object.entries(raw)) {
-    if (k === "triggerKind" || k === "actor" || k === "enqueued") continue;
+    if (k === "triggerKind" || k === "actor" || k === "enqueued" || k === "made") continue;
     rec[k] = NUMERIC.has(k) ? Number(v) : v;
   }
   return rec as unknown as JobRecord;

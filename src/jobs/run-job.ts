@@ -34,10 +34,12 @@ import type {
   CommitInfo,
   Disposition,
   JobDeps,
+  JobMade,
   JobResult,
   JobStep,
   PreparedWorkspace,
   Published,
+  SavedResult,
   Verdict,
   Workspace,
 } from "./ports.js";
@@ -93,9 +95,35 @@ function errorReason(err: unknown, step: JobStep): string {
   return step === "publishing" ? `publishing the result failed: ${message}` : `the job failed: ${message}`;
 }
 
+/** The branch moved while the job ran, and the job's change does not apply on its new tip. */
+export class BranchMovedError extends JobRefusal {
+  override name = "BranchMovedError";
+}
+
+/** A result too large to keep on the job record loses its transcript (the run log), nothing else. */
+const MAX_SAVED_CHARS = 2_000_000;
+
+function saved(result: SavedResult): SavedResult {
+  if (JSON.stringify(result).length <= MAX_SAVED_CHARS) return result;
+  return { ...result, outcome: { ...result.outcome, transcript: [] } };
+}
+
 export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResult> {
   const started = Date.now();
   const { host, signal } = deps;
+  // The checkout's own signal: aborted with the job's, and when the job ends early (a refusal
+  // found while the clone runs), so nothing waits for a clone nobody needs.
+  const checkoutAbort = new AbortController();
+  const abortCheckout = () => checkoutAbort.abort(signal?.reason);
+  if (signal?.aborted) abortCheckout();
+  else signal?.addEventListener("abort", abortCheckout, { once: true });
+  const made: JobMade = {
+    agentRuns: deps.made?.agentRuns ?? 0,
+    ...(deps.made?.result ? { result: deps.made.result } : {}),
+  };
+  const recordMade = async () => {
+    await deps.onMade?.(made);
+  };
   let step: JobStep = "gate";
   // Progress is a courtesy: a failed update (a rate-limited comment edit) never fails the job.
   const progress = async (...args: Parameters<typeof host.reportProgress>) => {
@@ -138,10 +166,26 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       return { ...result(), disposition: { kind: "refused", reason: decision.reason } };
     }
     const { plan } = decision;
+    // One writer per branch: a job on the same branch (an issue's and its PR's) runs first.
+    // Owner and repository names are case-insensitive on GitHub; branch names are not.
+    const branch = `${`${task.target.owner}/${task.target.repo}`.toLowerCase()}:${plan.checkout.workBranch}`;
+    if (deps.claimBranch && !(await deps.claimBranch(branch))) {
+      const reason = `another job is writing ${plan.checkout.workBranch}; this one runs after it`;
+      outcome = failedOutcome(reason, undefined, "", false);
+      return { ...result(), disposition: { kind: "wait", reason, branch } };
+    }
     // 2 context, while 3 the checkout is made: neither changes where the other comes from.
     step = "context";
+    if (made.result) {
+      // An earlier attempt finished the work and failed to publish it: publish what exists.
+      const context = await host.taskContext(task, plan);
+      current = context.task;
+      ({ agent, outcome, verdict, commit } = made.result);
+      step = made.result.step;
+      return await publishAndClose();
+    }
     workspace = deps.workspace(plan);
-    const preparing = workspace.prepare(signal);
+    const preparing = workspace.prepare(checkoutAbort.signal);
     preparing.catch(() => undefined);
     const context = await host.taskContext(task, plan);
     current = context.task;
@@ -184,11 +228,14 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
-        void progress("agent", what, p);
+        progress("agent", what, p).catch(() => undefined);
       },
       conversation,
     };
     const agentStarted = Date.now();
+    // Counted before the first model call: a crash mid-run still shows what was paid.
+    made.agentRuns += 1;
+    await recordMade();
     outcome = await runAgent(agentOptions);
     if (outcome.kind === "completed") {
       const ws = workspace;
@@ -227,7 +274,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           });
         },
         ...(signal ? { signal } : {}),
-        onProgress: (detail) => void progress("verifying", detail),
+        onProgress: (detail) => {
+          progress("verifying", detail).catch(() => undefined);
+        },
       });
       verdict = verified.verdict;
       outcome = verified.outcome;
@@ -250,40 +299,90 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       if (sha) {
         throwIfStopped(signal);
         await progress("pushing", prepared.branch);
+        // Someone pushed to the branch while the job ran: the commit goes on top, verified there.
+        const caught = await workspace.catchUp?.(signal);
+        if (caught?.kind === "conflict") {
+          throw new BranchMovedError(
+            `${prepared.branch} moved while the job ran and its change conflicts with the new commits`,
+            `**\`${prepared.branch}\` moved while the job ran** (someone pushed \`${caught.onto.slice(0, 12)}\`), and the job's change conflicts with it in ${caught.files.map((f: string) => `\`${f}\``).join(", ") || "some files"}. Nothing was pushed; comment again to run the job on the new tip.`,
+          );
+        }
+        if (caught?.kind === "rebased") {
+          commit = { ...commit, sha: caught.sha, baseSha: caught.onto };
+          await progress("verifying", `again on ${caught.onto.slice(0, 12)}, the branch's new tip`);
+          const again = await verifyAndRepair({
+            toolchain,
+            dir: prepared.dir,
+            baseSha: caught.onto,
+            config: { ...plan.config, verify: { ...plan.config.verify, repair_rounds: 0 } },
+            outcome,
+            changedFiles: changedChecked,
+            extraChecks: deps.extraChecks?.(plan, prepared.dir) ?? [],
+            resume: async () => outcome!,
+            ...(signal ? { signal } : {}),
+            onProgress: (detail) => {
+              progress("verifying", detail).catch(() => undefined);
+            },
+          });
+          if (again.verdict)
+            verdict = { ...again.verdict, ...(verdict?.repairs ? { repairs: verdict.repairs } : {}) };
+          throwIfStopped(signal);
+          await progress("pushing", prepared.branch);
+        }
         commit.pushed = (await workspace.push(signal)).pushed;
       }
+    }
+    if (outcome.kind !== "failed") {
+      // The work is done: a retry from here on only publishes it.
+      made.result = saved({
+        agent,
+        outcome,
+        ...(verdict ? { verdict } : {}),
+        ...(commit ? { commit } : {}),
+        step,
+      });
+      await recordMade();
     }
   } catch (err) {
     // A refusal the person can fix, or an infrastructure failure (clone, git, GitHub).
     const reason = err instanceof JobRefusal ? err.message : errorReason(err, step);
     if (err instanceof JobRefusal) explanation = err.markdown;
     outcome = failedOutcome(reason, outcome, deps.modelOverride ?? "", classifyError(err) === "transient");
-    if (prepared) commit = { ...commitBase(prepared), sha: null, pushed: false };
-    else if (workspace) await settle(workspace.prepare(signal));
+    // A commit that was pushed stays named (the failure came later); an unpushed one never is.
+    if (prepared)
+      commit = { ...commitBase(prepared), ...(commit?.pushed ? commit : { sha: null, pushed: false }) };
+    else if (workspace) {
+      abortCheckout();
+      await settle(workspace.prepare(checkoutAbort.signal));
+    }
   }
+  return publishAndClose();
 
   // 7 publish. When publishing itself fails, the failure is published instead (the host
   // says so where people look), and its cause decides whether the job runs again.
-  let final = result();
-  try {
-    final = { ...final, published: await host.publish(final) };
-  } catch (err) {
-    const failedStep: JobStep = "publishing";
-    outcome = failedOutcome(
-      errorReason(err, failedStep),
-      outcome,
-      deps.modelOverride ?? "",
-      classifyError(err) === "transient",
-    );
-    step = failedStep;
-    final = result();
-    const published: Published | undefined = await host.publish(final).catch(() => undefined);
-    if (published) final = { ...final, published };
-  } finally {
-    await codeIntelligence?.close();
-    await workspace?.dispose?.();
+  async function publishAndClose(): Promise<JobResult> {
+    let final = result();
+    try {
+      final = { ...final, published: await host.publish(final) };
+    } catch (err) {
+      const failedStep: JobStep = "publishing";
+      outcome = failedOutcome(
+        errorReason(err, failedStep),
+        outcome,
+        deps.modelOverride ?? "",
+        classifyError(err) === "transient",
+      );
+      step = failedStep;
+      final = result();
+      const published: Published | undefined = await host.publish(final).catch(() => undefined);
+      if (published) final = { ...final, published };
+    } finally {
+      signal?.removeEventListener("abort", abortCheckout);
+      await codeIntelligence?.close();
+      await workspace?.dispose?.();
+    }
+    return final;
   }
-  return final;
 }
 
 /** Refuses, before any model call, a model the operator's ALLOWED_MODELS leaves out. */

@@ -23,7 +23,7 @@ export function installGracefulShutdown(queue: JobQueue, opts: ShutdownOptions):
     }
     shuttingDown = true;
     opts.logger?.info({ signal, graceMs: opts.graceMs }, "shutting down: finishing running jobs");
-    void (async () => {
+    (async () => {
       let code = 0;
       try {
         await queue.stop(opts.graceMs);
@@ -34,7 +34,7 @@ export function installGracefulShutdown(queue: JobQueue, opts: ShutdownOptions):
         code = 1;
       }
       exit(code);
-    })();
+    })().catch(() => exit(1));
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

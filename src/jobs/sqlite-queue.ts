@@ -89,8 +89,13 @@ export class SqliteJobQueue implements JobQueue {
     // A job queued behind its target's unfinished one cannot run yet, and an insert makes no
     // other job runnable: claim only when a new job is at the head of its line. (A claim
     // scans the waiting jobs, so a backlog behind one issue made every delivery pay for it.)
-    if (results.some((r) => r.created && this.store.headOfLine(r.jobId))) {
-      this.wakeSoon ??= setImmediate(() => this.wake());
+    try {
+      if (results.some((r) => r.created && this.store.headOfLine(r.jobId))) {
+        this.wakeSoon ??= setImmediate(() => this.wake());
+      }
+    } catch (err) {
+      // The poll finds the job all the same.
+      this.opts.logger?.warn({ err }, "job queue: checking a new job's place in line failed");
     }
   }
 
@@ -104,9 +109,10 @@ export class SqliteJobQueue implements JobQueue {
     this.heartbeat = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.opts.leaseMs / 3)));
     // A stop asked in another process reaches this one's running jobs within a poll.
     this.cancelPoll = setInterval(() => this.abortCancelled(), this.opts.pollMs);
-    this.purgeTimer = setInterval(() => void this.purge(), DAY_MS / 24);
+    // A purge that fails (SQLITE_BUSY, a full disk) is logged and tried at the next hour.
+    this.purgeTimer = setInterval(() => this.purgeLogged(), DAY_MS / 24);
     this.purgeTimer.unref();
-    void this.purge();
+    this.purgeLogged();
     this.wake();
   }
 
@@ -158,6 +164,12 @@ export class SqliteJobQueue implements JobQueue {
     return res;
   }
 
+  private purgeLogged(): void {
+    this.purge().catch((err: unknown) =>
+      this.opts.logger?.error({ err }, "job queue: purging old job records failed; trying again in an hour"),
+    );
+  }
+
   async purge(olderThanDays = this.opts.retentionDays): Promise<number> {
     return this.store.purge(Date.now() - olderThanDays * DAY_MS);
   }
@@ -186,9 +198,15 @@ export class SqliteJobQueue implements JobQueue {
         this.launch(claimed.row, token, claimed.restarted);
       }
     } catch (err) {
-      this.opts.logger?.error({ err }, "job queue: claiming a job failed");
+      this.opts.logger?.error({ err }, "job queue: claiming a job failed; polling again");
     }
-    const due = this.store.db.open ? this.store.nextDue(Date.now()) : undefined;
+    let due: number | undefined;
+    try {
+      due = this.store.db.open ? this.store.nextDue(Date.now()) : undefined;
+    } catch (err) {
+      // A busy or failing database: poll again at the usual pace, never crash the process.
+      this.opts.logger?.error({ err }, "job queue: looking for the next due job failed; polling again");
+    }
     const wait =
       due === undefined ? this.opts.pollMs : Math.max(5, Math.min(this.opts.pollMs, due - Date.now()));
     this.timer = setTimeout(() => this.wake(), wait);
@@ -200,14 +218,18 @@ export class SqliteJobQueue implements JobQueue {
     const record = rowToRecord(row);
     this.tokens.set(row.id, token);
     if (row.attempts === 1) this.opts.observer?.jobStarted(record, (Date.now() - row.created_at) / 1000);
-    void this.running
+    this.running
       .track(row.id, async (signal) => {
+        const made = this.store.made(row.id);
         const result = await runAttempt(handler, task, {
           jobId: row.id,
           attempt: row.attempts,
           restarted,
           signal,
           retryInMs: retryDelay(this.opts.backoffMs, row.failures, this.opts.maxAttempts),
+          claimBranch: async (branch) => this.store.claimBranch(row.id, token, branch, Date.now()),
+          ...(made ? { made } : {}),
+          record: async (patch) => this.store.update(row.id, cleanPatch(patch), Date.now()),
         });
         this.record(row, token, result);
       })
@@ -217,7 +239,8 @@ export class SqliteJobQueue implements JobQueue {
       .finally(() => {
         this.tokens.delete(row.id);
         this.wake();
-      });
+      })
+      .catch((err: unknown) => this.opts.logger?.error({ err, jobId: row.id }, "job queue: after a job"));
   }
 
   private record(row: JobRow, token: string, result: AttemptResult): void {
@@ -234,6 +257,9 @@ export class SqliteJobQueue implements JobQueue {
     if (result.kind === "succeeded") f = { status: "succeeded", patch: result.patch };
     else if (result.kind === "interrupted") f = { status: "interrupted", error: result.error };
     else if (result.kind === "cancelled") f = { status: "cancelled", error: result.error };
+    // Not claimed again while the branch's writer runs (claim() skips it): no gate, no API calls.
+    else if (result.kind === "waiting")
+      f = { status: "waiting", runAt: now + this.opts.pollMs, branch: result.branch };
     else if (shouldRetry(result, row.failures, this.opts.maxAttempts)) {
       f = {
         status: "retrying",

@@ -30,7 +30,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   cost_usd REAL,
   pr_url TEXT,
   error TEXT,
-  cancel_by TEXT
+  cancel_by TEXT,
+  branch TEXT,
+  agent_runs INTEGER,
+  pushed_sha TEXT,
+  verdict TEXT,
+  made TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_target_seq ON jobs (target, seq);
 CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
@@ -43,6 +48,13 @@ export const UNFINISHED = "('queued','running','retrying','interrupted')";
 export const ADDED_COLUMNS: Record<string, string> = {
   // Who asked to stop a running job (`/agent stop`); its worker polls for it.
   cancel_by: "TEXT",
+  // The branch a running job writes (owner/repo:branch): one running job per branch.
+  branch: "TEXT",
+  // What the job made, step by step, so a retry resumes (ports.ts JobMade), and its summary.
+  agent_runs: "INTEGER",
+  pushed_sha: "TEXT",
+  verdict: "TEXT",
+  made: "TEXT",
 };
 
 export interface JobRow {
@@ -74,6 +86,11 @@ export interface JobRow {
   pr_url: string | null;
   error: string | null;
   cancel_by?: string | null;
+  branch?: string | null;
+  agent_runs?: number | null;
+  pushed_sha?: string | null;
+  verdict?: string | null;
+  made?: string | null;
 }
 
 export function rowToRecord(r: JobRow): JobRecord {
@@ -98,6 +115,10 @@ export function rowToRecord(r: JobRow): JobRecord {
   if (r.output_tokens !== null) rec.outputTokens = r.output_tokens;
   if (r.cost_usd !== null) rec.costUsd = r.cost_usd;
   if (r.pr_url !== null) rec.prUrl = r.pr_url;
+  if (r.agent_runs != null) rec.agentRuns = r.agent_runs;
+  if (r.pushed_sha != null) rec.pushedSha = r.pushed_sha;
+  if (r.verdict != null) rec.verdict = r.verdict;
+  if (r.branch != null) rec.branch = r.branch;
   if (r.error !== null) rec.error = r.error;
   return rec;
 }

@@ -18,6 +18,10 @@ const PATCH_COLUMNS: Record<keyof JobRecordPatch, string> = {
   outputTokens: "output_tokens",
   costUsd: "cost_usd",
   prUrl: "pr_url",
+  agentRuns: "agent_runs",
+  pushedSha: "pushed_sha",
+  verdict: "verdict",
+  made: "made",
 };
 
 export type Finish =
@@ -25,6 +29,8 @@ export type Finish =
   | { status: "failed"; error: string; failed: boolean }
   | { status: "retrying"; error: string; runAt: number; failed: boolean }
   | { status: "interrupted"; error?: string }
+  /** Back in line, no attempt spent: another job writes its branch (disposition `wait`). */
+  | { status: "waiting"; runAt: number; branch: string }
   | { status: "cancelled"; error: string };
 
 export class SqliteJobStore {
@@ -109,6 +115,8 @@ export class SqliteJobStore {
        WHERE ((j.status IN ('queued','retrying','interrupted') AND j.run_at <= @now)
               OR (j.status = 'running' AND j.lease_expires_at < @now))
          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.target = j.target AND e.seq < j.seq AND e.status IN ${UNFINISHED})
+         AND (j.branch IS NULL OR NOT EXISTS (SELECT 1 FROM jobs b WHERE b.branch = j.branch AND b.id <> j.id
+              AND b.status = 'running' AND b.lease_expires_at >= @now))
          AND j.id NOT IN (SELECT value FROM json_each(@local))
        ORDER BY j.seq LIMIT 1`,
     );
@@ -118,7 +126,7 @@ export class SqliteJobStore {
         if (!row) return null;
         if (row.cancel_by) {
           this.#sql(
-            `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL,
+            `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL,
                  finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
           ).run({ id: row.id, now, error: `stopped by @${row.cancel_by}` });
           continue;
@@ -127,7 +135,7 @@ export class SqliteJobStore {
         const restarted = stalled || row.status === "interrupted";
         if (stalled && row.stalls + 1 > maxRestarts) {
           this.#sql(
-            `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, stalls=stalls+1,
+            `UPDATE jobs SET status='failed', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL, stalls=stalls+1,
                  finished_at=@now, updated_at=@now, error=@error WHERE id=@id`,
           ).run({ id: row.id, now, error: `its worker stopped ${row.stalls + 1} times while running it` });
           continue;
@@ -166,14 +174,14 @@ export class SqliteJobStore {
           ([k]) => `${PATCH_COLUMNS[k as keyof JobRecordPatch]}=@${k}`,
         );
         info = this.#sql(
-          `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL,
+          `UPDATE jobs SET status='succeeded', ${[...sets, release].join(", ")}, finished_at=@now, task=NULL, made=NULL,
                error=NULL ${fence}`,
         ).run({ ...base, ...f.patch });
         break;
       }
       case "failed":
         info = this.#sql(
-          `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, error=@error,
+          `UPDATE jobs SET status='failed', ${release}, finished_at=@now, task=NULL, made=NULL, error=@error,
                failures=failures+@f ${fence}`,
         ).run({ ...base, error: f.error, f: f.failed ? 1 : 0 });
         break;
@@ -185,9 +193,15 @@ export class SqliteJobStore {
       case "interrupted":
         info = this.#sql(`UPDATE jobs SET status='interrupted', ${release}, run_at=@now ${fence}`).run(base);
         break;
+      case "waiting":
+        info = this.#sql(
+          `UPDATE jobs SET status='queued', ${release}, run_at=@runAt, attempts=MAX(0, attempts-1), branch=@branch,
+               started_at=CASE WHEN attempts <= 1 THEN NULL ELSE started_at END ${fence}`,
+        ).run({ ...base, runAt: f.runAt, branch: f.branch });
+        break;
       case "cancelled":
         info = this.#sql(
-          `UPDATE jobs SET status='cancelled', ${release}, finished_at=@now, task=NULL, error=@error ${fence}`,
+          `UPDATE jobs SET status='cancelled', ${release}, finished_at=@now, task=NULL, made=NULL, error=@error ${fence}`,
         ).run({ ...base, error: f.error });
         break;
     }
@@ -207,7 +221,7 @@ export class SqliteJobStore {
       const running = rows.filter((r) => r.status === "running").map((r) => r.id);
       for (const id of queued) {
         this.#sql(
-          `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, finished_at=@now,
+          `UPDATE jobs SET status='cancelled', lease_token=NULL, lease_expires_at=NULL, task=NULL, made=NULL, finished_at=@now,
                updated_at=@now, error=@error WHERE id=@id`,
         ).run({ id, now, error: stoppedBeforeStart(by) });
       }
@@ -216,6 +230,31 @@ export class SqliteJobStore {
       }
       return { queued, running };
     })();
+  }
+
+  /**
+   * Claims `branch` for the running job `id` (fenced by its lease token): false when another
+   * running job with a live lease holds it. IMMEDIATE, so two processes never both get it.
+   */
+  claimBranch(id: string, token: string, branch: string, now: number): boolean {
+    const tx = this.db.transaction((): boolean => {
+      const held = this.#sql(
+        `SELECT 1 FROM jobs WHERE branch=@branch AND status='running' AND id<>@id AND lease_expires_at >= @now LIMIT 1`,
+      ).get({ branch, id, now });
+      if (held) return false;
+      return (
+        this.#sql(
+          "UPDATE jobs SET branch=@branch, updated_at=@now WHERE id=@id AND lease_token=@token AND status='running'",
+        ).run({ branch, id, token, now }).changes === 1
+      );
+    });
+    return tx.immediate();
+  }
+
+  /** What earlier attempts of the job recorded they made (JSON), if anything. */
+  made(id: string): string | undefined {
+    const r = this.#sql("SELECT made FROM jobs WHERE id=?").get(id) as { made: string | null } | undefined;
+    return r?.made ?? undefined;
   }
 
   /** Of these running jobs, the ones someone asked to stop, with who asked. */

@@ -12,7 +12,9 @@ export type AttemptResult =
   /** The worker aborted the attempt (shutdown past grace, lost lease): hand the job back. */
   | { kind: "interrupted"; error: string }
   /** Someone stopped the job (`/agent stop`): it ends cancelled, never retried. */
-  | { kind: "cancelled"; error: string; patch?: JobRecordPatch };
+  | { kind: "cancelled"; error: string; patch?: JobRecordPatch }
+  /** Another job writes the same branch: back in line, no attempt spent. */
+  | { kind: "waiting"; error: string; branch: string };
 
 export async function runAttempt(
   handler: JobHandler,
@@ -35,6 +37,8 @@ export async function runAttempt(
         return { kind: "failed", failure: "permanent", error: d.reason, patch };
       case "cancelled":
         return { kind: "cancelled", error: d.reason, patch };
+      case "wait":
+        return { kind: "waiting", error: d.reason, branch: d.branch };
     }
   } catch (err) {
     if (ctx.signal.reason instanceof JobCancelled)

@@ -12,7 +12,9 @@ export type GitWorkspaceErrorCode =
   | "not-prepared"
   | "unsafe-environment"
   | "nested-repository"
-  | "git-failed";
+  | "git-failed"
+  /** The job was stopped while git ran; its command was killed. */
+  | "aborted";
 
 export class GitWorkspaceError extends Error {
   override name = "GitWorkspaceError";

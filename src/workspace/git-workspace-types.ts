@@ -57,3 +57,9 @@ export interface PushResult {
   branch: string;
   sha: string;
 }
+
+/** What catchUp found: see the Workspace port (src/jobs/ports.ts). */
+export type CaughtUp =
+  | { kind: "current" }
+  | { kind: "rebased"; onto: string; sha: string }
+  | { kind: "conflict"; onto: string; files: string[] };

@@ -31,6 +31,7 @@ import {
 import { classify, refuseLoggedArguments } from "./git-failures.js";
 import { checkPerson, isSafeSegment, parseCloneUrl, repoSegments } from "./git-inputs.js";
 import type {
+  CaughtUp,
   ChangedFile,
   CommitOptions,
   GitWorkspaceOptions,
@@ -58,6 +59,8 @@ interface Prepared extends PreparedWorkspace {
   cloneUrl: URL;
   cacheDir: string;
   home: string;
+  /** The remote branch's tip when the job started; absent when the branch was new. */
+  remoteTip?: string;
 }
 
 export class GitWorkspace {
@@ -66,6 +69,10 @@ export class GitWorkspace {
   readonly #tokens: string[] = [];
   #prepared: Prepared | undefined;
   #home: string | undefined;
+  /** Who committed, so a commit replayed onto a moved branch has the same committer. */
+  #committer: string[] = [];
+  /** Aborts this prepare's git commands (clone, fetch, checkout) when the job stops. */
+  #signal: AbortSignal | undefined;
 
   constructor(options: GitWorkspaceOptions) {
     if (!isSafeSegment(options.jobId)) {
@@ -82,9 +89,10 @@ export class GitWorkspace {
   }
 
   /** Fetches the repository into its cache and checks the work branch out in a fresh worktree. */
-  async prepare(options: PrepareOptions): Promise<PreparedWorkspace> {
+  async prepare(options: PrepareOptions, signal?: AbortSignal): Promise<PreparedWorkspace> {
     if (this.#prepared)
       throw new GitWorkspaceError("invalid-argument", "This workspace is already prepared.");
+    this.#signal = signal;
     refuseLoggedArguments();
     const cloneUrl = parseCloneUrl(options.cloneUrl);
     const baseBranch = validateBranchName(options.baseBranch);
@@ -123,6 +131,8 @@ export class GitWorkspace {
   }): Promise<PreparedWorkspace> {
     const { cloneUrl, baseBranch, branch, cacheDir, workRoot, home } = o;
     const prepared = await withRepoLock(cacheDir, async () => {
+      // A job stopped while it waited for another job's fetch does not start its own.
+      if (this.#signal?.aborted) throw new GitWorkspaceError("aborted", "The job was stopped.");
       const fresh = !(await exists(join(cacheDir, "HEAD")));
       if (fresh) {
         await this.#run(this.#git(this.#options.dataDir, home), ["init", "--bare", "--quiet", cacheDir]);
@@ -135,7 +145,7 @@ export class GitWorkspace {
       }
       // --verbose, not --quiet: see #run on commands that print nothing.
       const token = await this.#authed((t) =>
-        this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, t)]), [
+        this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, t)], this.#signal), [
           "fetch",
           "--verbose",
           "--prune",
@@ -169,7 +179,7 @@ export class GitWorkspace {
       await this.#clearStaleWorktrees(cache, branch);
       const dir = await this.#freeSlot(cache, workRoot);
       // Checking out lazily fetches the blobs of this one tree, hence the token.
-      await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)]), [
+      await this.#run(this.#git(cacheDir, home, [authHeaderConfig(cloneUrl, token)], this.#signal), [
         "worktree",
         "add",
         "--no-track",
@@ -186,6 +196,7 @@ export class GitWorkspace {
       branch,
       baseSha: prepared.startSha,
       startedFrom: prepared.remoteWork ? "remote-branch" : "base-branch",
+      ...(prepared.remoteWork ? { remoteTip: prepared.remoteWork } : {}),
       cloneUrl,
       cacheDir,
       home,
@@ -219,7 +230,8 @@ export class GitWorkspace {
     const author = checkPerson(options.author, "author");
     // `git add` looks into every directory that holds a repository, submodule or not.
     await refuseNestedRepositories(p.dir);
-    const git = this.#git(p.dir, p.home, [`user.name=${author.name}`, `user.email=${author.email}`]);
+    this.#committer = [`user.name=${author.name}`, `user.email=${author.email}`];
+    const git = this.#git(p.dir, p.home, this.#committer);
     await this.#run(git, ["add", "--all", "--verbose"]);
     if (options.exclude?.length)
       await this.#run(git, ["reset", "--quiet", "--", ...literalPaths(options.exclude)]);
@@ -234,11 +246,63 @@ export class GitWorkspace {
     return (await this.#run(git, ["rev-parse", "HEAD"])).trim();
   }
 
+  /**
+   * Before the push: when someone pushed to the branch since prepare, replays the job's
+   * commit onto the branch's new tip. A conflict leaves the worktree as it was and names the
+   * files. Only the commit moves: files the job left uncommitted (test leftovers) are dropped.
+   */
+  async catchUp(signal?: AbortSignal): Promise<CaughtUp> {
+    const p = this.#require();
+    const remote = `refs/remotes/origin/${p.branch}`;
+    const listed = await this.#authed((token) =>
+      this.#run(this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)], signal), [
+        "ls-remote",
+        "origin",
+        `refs/heads/${p.branch}`,
+      ]),
+    );
+    const tip = /^([0-9a-f]{40})\s/m.exec(listed)?.[1];
+    if (!tip || tip === p.remoteTip) return { kind: "current" };
+    // reset, clean and rebase look into the worktree's directories like `git add` does.
+    await refuseNestedRepositories(p.dir);
+    await withRepoLock(p.cacheDir, () =>
+      this.#authed((token) =>
+        this.#run(this.#git(p.cacheDir, p.home, [authHeaderConfig(p.cloneUrl, token)], signal), [
+          "fetch",
+          "--verbose",
+          "--no-tags",
+          "--filter=blob:none",
+          "origin",
+          `+refs/heads/${p.branch}:${remote}`,
+        ]),
+      ),
+    );
+    // Replaying checks out the new commits' files: blobs a partial clone fetches lazily, hence the token.
+    const token = await this.#token();
+    const git = this.#git(p.dir, p.home, [...this.#committer, authHeaderConfig(p.cloneUrl, token)], signal);
+    // Our own earlier push (a re-run) is not a move: the commit already builds on it.
+    if ((await this.#run(git, ["merge-base", "HEAD", tip])).trim() === tip) return { kind: "current" };
+    await this.#run(git, ["reset", "--hard", "--quiet", "HEAD"]);
+    await this.#run(git, ["clean", "-d", "--force", "--quiet"]);
+    try {
+      await this.#run(git, ["rebase", "--no-autosquash", "--onto", tip, p.baseSha]);
+    } catch (err) {
+      const unmerged = await this.#run(git, ["diff", "--name-only", "--diff-filter=U", "-z"]).catch(() => "");
+      await this.#run(git, ["rebase", "--abort"]).catch(() => undefined);
+      const files = unmerged.split("\0").filter(Boolean);
+      if (files.length === 0) throw err;
+      return { kind: "conflict", onto: tip, files };
+    }
+    p.baseSha = tip;
+    p.remoteTip = tip;
+    return { kind: "rebased", onto: tip, sha: (await this.#run(git, ["rev-parse", "HEAD"])).trim() };
+  }
+
   /** `git push origin <branch>` with a fresh token; never forced. */
-  async push(): Promise<PushResult> {
+  async push(signal?: AbortSignal): Promise<PushResult> {
     const p = this.#require();
     await this.#authed((token) =>
-      this.#run(this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)]), [
+      this.#run(this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)], signal), [
         "push",
         "origin",
         p.branch,
@@ -299,10 +363,11 @@ export class GitWorkspace {
     return this.#prepared;
   }
 
-  #git(baseDir: string, home: string, config: string[] = []): SimpleGit {
+  #git(baseDir: string, home: string, config: string[] = [], abort?: AbortSignal): SimpleGit {
     return simpleGit({
       baseDir,
       config,
+      ...(abort ? { abort } : {}),
       allowEnvironment: ALLOWED_GIT_ENV,
       maxConcurrentProcesses: 1,
       timeout: { block: this.#options.idleTimeoutMs ?? 300_000 },

@@ -9,16 +9,17 @@ export function createRemoteWorkspace(options: GitWorkspaceOptions, target: Prep
   let preparing: Promise<PreparedWorkspace> | undefined;
   return {
     // runJob starts the checkout while it reads the thread, and joins it later.
-    prepare() {
-      preparing ??= git.prepare(target);
+    prepare(signal) {
+      preparing ??= git.prepare(target, signal);
       return preparing;
     },
     async changedFiles() {
       return (await git.changedFiles()).map((f) => f.path);
     },
     commit: (request: CommitOptions) => git.commit(request),
-    async push() {
-      await git.push();
+    catchUp: (signal) => git.catchUp(signal),
+    async push(signal) {
+      await git.push(signal);
       return { pushed: true };
     },
     async dispose() {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import type { CodeHost, JobDeps } from "../../src/jobs/ports.js";
+import type { CodeHost, JobDeps, JobMade } from "../../src/jobs/ports.js";
 import { runJob } from "../../src/jobs/run-job.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
@@ -225,5 +225,54 @@ describe("runJob", () => {
       "publishing the result failed: Bad Gateway",
     );
     expect(result.disposition).toMatchObject({ kind: "retry" });
+  });
+
+  it("records what it made as it goes; the retry after a publish failure publishes it without a checkout or a model call", async () => {
+    const recorded: JobMade[] = [];
+    const writes = tool("write_file", {
+      path: "ledger/version.go",
+      content: 'package ledger\n\n// Version is the ledger\'s version.\nconst Version = "1.0.0"\n',
+    });
+    const first = await job([writes, say(REPORT)], (host) => ({
+      attempt: { number: 1, retryInMs: 1_000 },
+      onMade: async (made) => void recorded.push(structuredClone(made)),
+      host: {
+        ...host,
+        publish: async () => {
+          throw Object.assign(new Error("Bad Gateway"), { status: 502 });
+        },
+      },
+    }));
+    expect(first.result.disposition).toMatchObject({ kind: "retry" });
+    // Counted before the model was called, then the finished result, with its verdict.
+    expect(recorded.map((m) => [m.agentRuns, Boolean(m.result)])).toEqual([
+      [1, false],
+      [1, true],
+    ]);
+    const made = recorded.at(-1)!;
+    expect(made.result?.verdict?.overall).toBe("pass");
+    expect(made.result?.commit?.sha).toMatch(/^[0-9a-f]{40}$/);
+
+    const requestsBefore = first.requests.length;
+    const published = recordingHost(checkout!.dir);
+    const again = await runJob(cliTask("Add a Version constant."), {
+      host: published.host,
+      workspace: () => {
+        throw new Error("the retry must not prepare a checkout");
+      },
+      toolchain: () => toolchain,
+      modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server!.url, maxRetries: 0 }),
+      resolveModel: (m) => m,
+      author: { name: "backend-go-agent", email: "bot@example.com" },
+      attempt: { number: 2 },
+      made,
+      onMade: async (m) => void recorded.push(m),
+    });
+    expect(again.disposition).toEqual({ kind: "done" });
+    expect(server!.requests.length).toBe(requestsBefore);
+    expect(published.published).toHaveLength(1);
+    expect(published.published[0]!.verdict?.overall).toBe("pass");
+    expect(published.published[0]!.commit?.sha).toBe(made.result?.commit?.sha);
+    expect(recorded).toHaveLength(2);
   });
 });

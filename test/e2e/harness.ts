@@ -52,33 +52,63 @@ export interface AppEnv {
   extra?: Record<string, string>;
 }
 
+/** Runs the app (as `npm start` does) on a given port until it exits: for starts that must fail. */
+export async function runAppToExit(
+  env: AppEnv,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
+  const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
+  const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
+    cwd,
+    env: appEnvironment(env, port, cwd),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code] = (await once(child, "exit")) as [number | null];
+  clearTimeout(timer);
+  await rm(cwd, { recursive: true, force: true });
+  return { code, output };
+}
+
+function appEnvironment(env: AppEnv, port: number, cwd: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: cwd,
+    APP_ID: String(env.appId),
+    PRIVATE_KEY: env.privateKey,
+    WEBHOOK_SECRET,
+    GHE_HOST: env.gheHost,
+    GHE_PROTOCOL: "http",
+    ANTHROPIC_API_KEY: API_KEY,
+    ANTHROPIC_BASE_URL: env.modelUrl,
+    DATA_DIR: env.dataDir,
+    // The suite's shared, pre-installed Go tools: no app start builds them again.
+    GO_TOOLS_DIR: TEST_GO_TOOLS_DIR,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "info",
+    JOB_LEASE_SECONDS: "3",
+    JOB_RETRY_BACKOFF_SECONDS: "1",
+    SHUTDOWN_GRACE_SECONDS: "5",
+    ...env.extra,
+  };
+}
+
 export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
   const port = await freePort();
   const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
     cwd,
-    env: {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: cwd,
-      APP_ID: String(env.appId),
-      PRIVATE_KEY: env.privateKey,
-      WEBHOOK_SECRET,
-      GHE_HOST: env.gheHost,
-      GHE_PROTOCOL: "http",
-      ANTHROPIC_API_KEY: API_KEY,
-      ANTHROPIC_BASE_URL: env.modelUrl,
-      DATA_DIR: env.dataDir,
-      // The suite's shared, pre-installed Go tools: no app start builds them again.
-      GO_TOOLS_DIR: TEST_GO_TOOLS_DIR,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "info",
-      JOB_LEASE_SECONDS: "3",
-      JOB_RETRY_BACKOFF_SECONDS: "1",
-      SHUTDOWN_GRACE_SECONDS: "5",
-      ...env.extra,
-    },
+    env: appEnvironment(env, port, cwd),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";

@@ -161,6 +161,25 @@ describe("GET /jobs", () => {
     expect(ok.status).toBe(200);
   });
 
+  it("without a token, serves /jobs only when the server is bound to loopback", async () => {
+    for (const host of ["0.0.0.0", "::", "10.1.2.3", "bot.example.com"]) {
+      const base = await serve(opsHandlers({ queue, registry: metrics.registry, host }));
+      const res = await fetch(`${base}/jobs`);
+      expect([host, res.status]).toEqual([host, 403]);
+      expect(((await res.json()) as { error: string }).error).toContain("JOBS_TOKEN");
+      // Only the job list is closed.
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    }
+    for (const host of ["localhost", "127.0.0.1", "::1", "[::1]"]) {
+      const base = await serve(opsHandlers({ queue, registry: metrics.registry, host }));
+      expect([host, (await fetch(`${base}/jobs`)).status]).toEqual([host, 200]);
+    }
+    const withToken = await serve(
+      opsHandlers({ queue, registry: metrics.registry, host: "0.0.0.0", jobsToken: "t0k" }),
+    );
+    expect((await fetch(`${withToken}/jobs`, { headers: { authorization: "Bearer t0k" } })).status).toBe(200);
+  });
+
   it("leaves other paths to the next handler", async () => {
     const base = await serve(opsHandlers({ queue, registry: metrics.registry }));
     const res = await fetch(`${base}/jobsx`);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { PermanentError, TransientError } from "../../src/jobs/errors.js";
 import type { JobRecord } from "../../src/jobs/job-record.js";
-import type { JobContext, JobQueue, JobQueueOptions } from "../../src/jobs/queue.js";
+import type { HandledJob, JobContext, JobQueue, JobQueueOptions } from "../../src/jobs/queue.js";
 import type { TaskRequest } from "../../src/jobs/task.js";
 import { gate, makeTask, until } from "../support/queue-task.js";
 
@@ -162,6 +162,42 @@ export function queueContract(name: string, harness: QueueHarness): void {
         "a3:start",
         "a3:end",
       ]);
+    });
+
+    it("runs one writer per branch: a job whose branch another job holds waits, unpolled, with no attempt spent", async () => {
+      // Two processes on one queue, like two machines: an issue's job and a job on its PR
+      // (two targets) that write one branch.
+      const { q, open } = await setup();
+      const other = await open();
+      const branch = "acme/svc:backend-go/issue-1";
+      const hold = gate();
+      const runs: string[] = [];
+      const handler = async (task: TaskRequest, ctx: JobContext): Promise<HandledJob> => {
+        runs.push(task.deliveryId);
+        if (!(await ctx.claimBranch!(branch))) {
+          return { disposition: { kind: "wait", reason: "branch busy", branch } };
+        }
+        if (task.deliveryId === "br-issue") await hold.promise;
+        return { disposition: { kind: "done" } };
+      };
+      q.start(handler, { concurrency: 2 });
+      const first = await q.enqueue(makeTask("br-issue", { number: 1 }));
+      await until(() => runs.includes("br-issue"), "the issue job to start");
+      other.start(handler, { concurrency: 2 });
+      const second = await q.enqueue(makeTask("br-pr", { number: 2 }));
+      await until(() => runs.includes("br-pr"), "the PR job to try its branch");
+      // Twenty polls later it has not run again: it waits for the branch, not on a timer.
+      await new Promise((r) => setTimeout(r, 20 * FAST.pollMs!));
+      expect(runs.filter((d) => d === "br-pr")).toHaveLength(1);
+      const waiting = await q.get(second.jobId);
+      expect(waiting).toMatchObject({ status: "queued", attempts: 0, branch });
+      expect(waiting?.startedAt).toBeUndefined();
+      expect((await q.get(first.jobId))?.branch).toBe(branch);
+      hold.open();
+      const done = await finished(q, second.jobId);
+      expect(done).toMatchObject({ status: "succeeded", attempts: 1, branch });
+      expect((await q.get(first.jobId))?.status).toBe("succeeded");
+      expect(runs).toEqual(["br-issue", "br-pr", "br-pr"]);
     });
 
     it("runs up to `concurrency` jobs at once and no more", async () => {

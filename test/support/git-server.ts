@@ -43,6 +43,11 @@ export class GitBackend {
   readonly authHeaders: string[] = [];
   /** Accepted tokens, each with what it opens ("owner/repo", and whether the request pushes). */
   readonly #tokens = new Map<string, (repo: string, write: boolean) => boolean>();
+  /**
+   * Asked before an authorised request is served: a promise holds it (a slow network, a
+   * large clone) until it settles. Unset serves at once.
+   */
+  hold: ((request: GitRequestRecord) => Promise<void> | undefined) | undefined;
 
   constructor(readonly root: string) {}
 
@@ -120,6 +125,12 @@ export class GitBackend {
       req.resume();
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"', "Content-Type": "text/plain" });
       res.end("authentication required\n");
+      return;
+    }
+    const held = this.hold?.(record);
+    if (held) {
+      req.pause();
+      held.then(() => this.#cgi(req, res, pathInfo, query, record)).catch(() => res.destroy());
       return;
     }
     this.#cgi(req, res, pathInfo, query, record);

@@ -2,9 +2,11 @@
 // and finish of a job to LOG_FILE; with HANG=1 its handler never returns, so the test
 // can SIGKILL it mid-job. Config comes from the environment:
 //   ADAPTER=sqlite|bullmq, QUEUE_FILE (sqlite), REDIS_URL + QUEUE_NAME (bullmq), OPTS (JSON).
-import { appendFileSync } from "node:fs";
+// With START_WHEN set, it logs "opened" once the queue is open and starts taking jobs only
+// when that file exists (so a test can break the storage between the two).
+import { appendFileSync, existsSync } from "node:fs";
 
-const { ADAPTER, QUEUE_FILE, REDIS_URL, QUEUE_NAME, OPTS, LOG_FILE, HANG } = process.env;
+const { ADAPTER, QUEUE_FILE, REDIS_URL, QUEUE_NAME, OPTS, LOG_FILE, HANG, START_WHEN } = process.env;
 const opts = JSON.parse(OPTS ?? "{}");
 const queue =
   ADAPTER === "bullmq"
@@ -15,6 +17,11 @@ const queue =
     : new (await import("../../dist/jobs/sqlite-queue.js")).SqliteJobQueue(QUEUE_FILE, opts);
 
 const log = (line) => appendFileSync(LOG_FILE, `${line}\n`);
+
+if (START_WHEN) {
+  log("opened");
+  while (!existsSync(START_WHEN)) await new Promise((r) => setTimeout(r, 20));
+}
 
 queue.start(
   async (task, ctx) => {
