@@ -47,17 +47,21 @@ func TestSeed(t *testing.T) { t.Parallel() }
 /** Runs go in `dir` with GOCACHE set to `gocache`; resolves to the exit code. */
 export type SeedRunner = (args: string[], dir: string, gocache: string) => Promise<number | null>;
 
-/** Where the seed lives: beside the repositories' caches, mounted into no run. */
-export function seedDir(goRoot: string): string {
-  return join(goRoot, "build-cache-seed");
+/**
+ * Where the seed lives: beside the repositories' caches, mounted into no run. `key` names what
+ * its outputs depend on (Go version, cgo, GOFLAGS): a seed built under other settings would
+ * match nothing, so each settings has its own.
+ */
+export function seedDir(goRoot: string, key: string): string {
+  return join(goRoot, `build-cache-seed-${key}`);
 }
 
 /**
  * Builds the seed once per DATA_DIR (several processes may race: each builds its own copy and
  * the first rename wins). Never throws: a seed is an optimisation.
  */
-export async function buildSeed(goRoot: string, runGo: SeedRunner): Promise<boolean> {
-  const target = seedDir(goRoot);
+export async function buildSeed(goRoot: string, key: string, runGo: SeedRunner): Promise<boolean> {
+  const target = seedDir(goRoot, key);
   if (existsSync(join(target, COMPLETE))) return true;
   await mkdir(goRoot, { recursive: true });
   const work = await mkdtemp(join(goRoot, "seed-build-"));
@@ -85,8 +89,8 @@ export async function buildSeed(goRoot: string, runGo: SeedRunner): Promise<bool
 }
 
 /** Copies the seed into a repository's new, empty build cache; does nothing without a seed. */
-export async function seedBuildCache(goRoot: string, gocache: string): Promise<void> {
-  const seed = seedDir(goRoot);
+export async function seedBuildCache(goRoot: string, key: string, gocache: string): Promise<void> {
+  const seed = seedDir(goRoot, key);
   if (!existsSync(join(seed, COMPLETE))) return;
   await cp(seed, gocache, { recursive: true, force: false, errorOnExist: false }).catch(() => undefined);
 }

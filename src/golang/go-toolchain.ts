@@ -2,6 +2,7 @@
 // shared caches under DATA_DIR, a timeout that kills the process group, capped output, and
 // (where it works) the bubblewrap sandbox. Whether the sandbox is usable is probed once;
 // if not, runs go unsandboxed and the caller's log gets one clear warning.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -216,9 +217,13 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
 
   const kind = bwrap ? "bubblewrap" : "none";
   const goRoot = join(dataDir, "go");
+  const seedKey = createHash("sha256")
+    .update([goVersion, cgo ? "cgo" : "nocgo", settings.goflags ?? ""].join("\0"))
+    .digest("hex")
+    .slice(0, 12);
   let seedBuild: Promise<boolean> | undefined;
   const prepareBuildCacheSeed = () => {
-    seedBuild ??= buildSeed(goRoot, async (args, dir, gocache) => {
+    seedBuild ??= buildSeed(goRoot, seedKey, async (args, dir, gocache) => {
       const res = await run({ ...caches, gocache }, goBin, args, { cwd: dir, timeoutMs: 15 * 60_000 });
       return res.exitCode;
     });
@@ -250,7 +255,7 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
           // built is not waited for: it compiles more than one job needs.
           const fresh = !existsSync(dirs.gocache);
           cacheDirsFor(dataDir, scope);
-          seeded = fresh ? seedBuildCache(goRoot, dirs.gocache) : Promise.resolve();
+          seeded = fresh ? seedBuildCache(goRoot, seedKey, dirs.gocache) : Promise.resolve();
           seeding.set(dirs.gocache, seeded);
         }
         return scopedToolchain(dirs, seeded);
