@@ -7,8 +7,6 @@
 //   6 commit    and push; a run that does not complete commits nothing
 //   7 publish   the report, the questions, or why it failed
 // The outcome is data: the result's disposition tells the queue what happens next.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULT_BUDGETS } from "../agent/budget.js";
 import type { MessageParam } from "../agent/model-client.js";
 import { ZERO_USAGE } from "../agent/model-client.js";
@@ -20,12 +18,10 @@ import {
 } from "../agent/operator-limits.js";
 import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
 import { type RunAgentOptions, runAgent } from "../agent/run-agent.js";
-import type { Toolchain } from "../golang/toolchain.js";
 import { CONFIG_PATH } from "../repo/config-schema.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
-import { findModuleDirs } from "../verify/go-modules.js";
-import { modulesMaterial, type PreparedModules, prepareModules } from "../verify/prepare-modules.js";
+import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
 import { throwIfStopped } from "./cancel.js";
 import { commitMessage } from "./commit-message.js";
@@ -207,7 +203,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     const toolchain = deps.toolchain(plan);
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
     await progress("cloning", "downloading modules");
-    const modules = await prepareEveryModule(toolchain, prepared.dir, signal);
+    const modules = await prepareRepositoryModules(toolchain, prepared.dir, signal);
     const protectedGlobs = protectedPaths(plan.config);
     codeIntelligence = deps.codeIntelligence?.(plan, prepared.dir);
     await progress("agent", `${definition.name}@${definition.version} on ${model}`);
@@ -410,27 +406,4 @@ async function settle(p: Promise<unknown>): Promise<void> {
     () => undefined,
     () => undefined,
   );
-}
-
-/** How many modules of a repository without a root go.mod get their downloads before the agent. */
-const MAX_PREPARED_MODULES = 8;
-
-/**
- * Modules before the agent: the root module (with its go.work), or, in a repository without a
- * root go.mod (one module per service), each module; the first failure is the one told.
- */
-async function prepareEveryModule(
-  toolchain: Toolchain,
-  dir: string,
-  signal: AbortSignal | undefined,
-): Promise<PreparedModules> {
-  const root = await prepareModules(toolchain, dir, { signal });
-  if (root.status !== "skipped" || existsSync(join(dir, "go.mod"))) return root;
-  let first: PreparedModules = root;
-  for (const m of findModuleDirs(dir).slice(0, MAX_PREPARED_MODULES)) {
-    const p = await prepareModules(toolchain, m, { root: dir, signal });
-    if (p.status === "failed") return p;
-    if (first.status === "skipped") first = p;
-  }
-  return first;
 }

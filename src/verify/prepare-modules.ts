@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Toolchain } from "../golang/toolchain.js";
 import { downloadModules } from "./checks.js";
+import { findModuleDirs } from "./go-modules.js";
 import type { Check } from "./verdict.js";
 
 export interface PreparedModules {
@@ -67,6 +68,29 @@ export async function prepareModules(
       .catch(() => undefined);
   }
   return { status: "downloaded", durationMs: took() };
+}
+
+/** How many modules of a repository without a root go.mod get their downloads before the agent. */
+const MAX_PREPARED_MODULES = 8;
+
+/**
+ * Modules before the agent: the root module (with its go.work), or, in a repository without a
+ * root go.mod (one module per service), each module; the first failure is the one told.
+ */
+export async function prepareRepositoryModules(
+  toolchain: Toolchain,
+  dir: string,
+  signal: AbortSignal | undefined,
+): Promise<PreparedModules> {
+  const root = await prepareModules(toolchain, dir, { signal });
+  if (root.status !== "skipped" || existsSync(join(dir, "go.mod"))) return root;
+  let first: PreparedModules = root;
+  for (const m of findModuleDirs(dir).slice(0, MAX_PREPARED_MODULES)) {
+    const p = await prepareModules(toolchain, m, { root: dir, signal });
+    if (p.status === "failed") return p;
+    if (first.status === "skipped") first = p;
+  }
+  return first;
 }
 
 /** What the agent is told when the download failed: its offline Go runs will miss those modules. */

@@ -3,7 +3,7 @@
 // blob sizes, and the commit's author and message. Read-only git commands in the job's
 // worktree, in a scrubbed environment with no global or system configuration.
 import { execFile } from "node:child_process";
-import { hostGitArgs } from "./git-env.js";
+import { hostGitArgs, hostGitEnv } from "./git-env.js";
 
 export interface CommittedFile {
   path: string;
@@ -22,19 +22,11 @@ export interface CommittedChange {
   message: string;
 }
 
-const GIT_ENV_KEYS = ["PATH", "LANG", "LC_ALL", "TZ"] as const;
 const MAX_BUFFER = 256 * 1024 * 1024;
 
 export function git(dir: string, args: string[], input?: string): Promise<Buffer> {
-  const env: Record<string, string> = {
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_TERMINAL_PROMPT: "0",
-    // A blob missing from the partial clone is never fetched without credentials.
-    GIT_NO_LAZY_FETCH: "1",
-    HOME: "/nonexistent",
-  };
-  for (const k of GIT_ENV_KEYS) if (process.env[k]) env[k] = process.env[k] as string;
+  // A blob missing from the partial clone is never fetched without credentials.
+  const env = hostGitEnv({ GIT_NO_LAZY_FETCH: "1", ...(process.env.TZ ? { TZ: process.env.TZ } : {}) });
   return new Promise((resolve, reject) => {
     const child = execFile(
       "git",
