@@ -5,10 +5,10 @@
 // answer (and gives up after 10 s); the 👀 on the trigger only leaves a note for
 // github/trigger-reactions.ts, which sends it afterwards.
 import type { ApplicationFunction, Context, Probot } from "probot";
-import type { TriggerAdmission } from "./github/trigger-admission.js";
-import { TriggerReactions } from "./github/trigger-reactions.js";
-import type { RepoTriggerLookup } from "./github/trigger-settings.js";
-import type { TaskRequest } from "./jobs/task.js";
+import type { TriggerAdmission } from "./github/webhook/trigger-admission.js";
+import { TriggerReactions } from "./github/webhook/trigger-reactions.js";
+import type { RepoTriggerLookup } from "./github/webhook/trigger-settings.js";
+import type { TaskRequest } from "./pipeline/task.js";
 import { mightTriggerElsewhere } from "./triggers/match.js";
 import {
   DEFAULT_TRIGGER_SETTINGS,
@@ -29,9 +29,9 @@ export interface AppOptions {
   repoTriggers?: RepoTriggerLookup;
   /** Observes how long our own handling took (for /metrics). */
   onHandled?: (event: string, seconds: number, outcome: string) => void;
-  /** `/agent stop` (src/github/stop-job.ts): called without awaiting, the webhook answers first. */
+  /** `/agent stop` (src/github/webhook/stop-handler.ts): called without awaiting, the webhook answers first. */
   onStop?: (context: Context, stop: StopRequest) => void;
-  /** Who may trigger, and how often (src/github/trigger-admission.ts): asked before any other API call. */
+  /** Who may trigger, and how often (src/github/webhook/trigger-admission.ts): asked before any other API call. */
   admission?: TriggerAdmission;
 }
 

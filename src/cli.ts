@@ -5,15 +5,15 @@
 //                        [--agent <name>] [--model <id>] [--max-turns <n>] [--max-cost-usd <n>]
 //                        [--provider anthropic|bedrock|vertex]
 // Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.
-//   backend-go-agent eval …  measures the same job on a task suite (src/eval/command.ts).
+//   backend-go-agent eval …  measures the same job on a task suite (src/eval/eval-command.ts).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Budgets } from "./agent/budget.js";
 import { loadConfig } from "./config/env.js";
-import { evalCommand } from "./eval/command.js";
-import { runJob } from "./jobs/run-job.js";
+import { evalCommand } from "./eval/eval-command.js";
 import { localDataDir, localJobDeps, localModel, localTask, localToolchain } from "./local/local-job-deps.js";
+import { runJob } from "./pipeline/run-job.js";
 
 export const EXIT = { completed: 0, failed: 1, needs_clarification: 2, usage: 64 } as const;
 

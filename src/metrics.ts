@@ -2,8 +2,8 @@
 // like). The queue reports job starts and ends through the JobObserver side; the webhook
 // handler times itself with timeWebhook(); /metrics serves registry.metrics().
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { JOB_STATUSES, type JobRecord, type JobStats } from "./jobs/job-record.js";
-import type { JobObserver } from "./jobs/queue.js";
+import type { JobObserver } from "./queue/job-queue.js";
+import { JOB_STATUSES, type JobRecord, type JobStats } from "./queue/job-record.js";
 
 export interface AppMetrics extends JobObserver {
   readonly registry: Registry;

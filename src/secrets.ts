@@ -32,12 +32,34 @@ export function registerSecret(value: string | undefined, ttlMs = Number.POSITIV
   refresh(now);
 }
 
+/** What every redaction writes in place of a secret, wherever it happens. */
+export const REDACTED = "[redacted]";
+
+/** The forms a token takes on the wire: as is, and inside git's basic-auth header (base64). */
+export function tokenForms(token: string): string[] {
+  return [
+    token,
+    Buffer.from(`x-access-token:${token}`).toString("base64"),
+    Buffer.from(token).toString("base64"),
+  ];
+}
+
+/** Replaces the given values (and their wire forms) — those a caller holds but never registered. */
+export function redactValues(text: string, tokens: readonly string[]): string {
+  let out = text;
+  for (const token of tokens) {
+    if (!token) continue;
+    for (const form of tokenForms(token)) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}
+
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const value of ordered) if (out.includes(value)) out = out.split(value).join("[redacted]");
+  for (const value of ordered) if (out.includes(value)) out = out.split(value).join(REDACTED);
   // The scheme starts a word and the credentials are bounded: a long run of word
   // characters costs one pass, not one per character (this runs on every log line).
   return out
-    .replace(/(?<![\w+.-])([A-Za-z][\w+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,1024}@/g, "$1***@")
-    .replace(/\b(sk-ant-|ghs_|ghp_|github_pat_|gho_|ghu_|ghr_)[\w-]+/g, "$1***");
+    .replace(/(?<![\w+.-])([A-Za-z][\w+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{1,1024}@/g, `$1${REDACTED}@`)
+    .replace(/\b(sk-ant-|ghs_|ghp_|github_pat_|gho_|ghu_|ghr_)[\w-]+/g, `$1${REDACTED}`);
 }

@@ -2,29 +2,29 @@
 // GitHub job from the configuration, then serves webhooks and the operational routes and
 // runs a worker. `worker` mode runs only the worker, for scaling out on one Redis.
 import { Probot, Server } from "probot";
-import { createModelClient, describeModelProvider } from "./agent/model-clients.js";
-import { modelAliasesFor } from "./agent/models.js";
+import { createModelClient, describeModelProvider } from "./agent/model/create-model-client.js";
+import { modelAliasesFor } from "./agent/model/models.js";
 import { createApp } from "./app.js";
 import type { AppConfig } from "./config/env.js";
-import { type BotIdentity, fetchBotIdentity } from "./github/app-identity.js";
-import type { GitHubClient } from "./github/client.js";
+import { type BotIdentity, fetchBotIdentity } from "./github/auth/app-identity.js";
+import type { GitHubClient } from "./github/auth/client.js";
 import { createGitHubJobHandler } from "./github/github-job.js";
-import { createStopHandler } from "./github/stop-job.js";
-import { createTriggerAdmission } from "./github/trigger-admission.js";
-import { repoTriggerLookup } from "./github/trigger-settings.js";
+import { createStopHandler } from "./github/webhook/stop-handler.js";
+import { createTriggerAdmission } from "./github/webhook/trigger-admission.js";
+import { repoTriggerLookup } from "./github/webhook/trigger-settings.js";
 import { createGoToolchain } from "./golang/go-toolchain.js";
 import { goToolsSettings, installMissingGoTools } from "./golang/install-go-tools.js";
 import { GO_TOOLS } from "./golang/tool-versions.js";
 import { limitWebhookBodies } from "./http/body-limit.js";
 import { opsHandlers } from "./http/index.js";
 import { jobsRouteNotice } from "./http/jobs-route.js";
-import { createJobQueue } from "./jobs/create-queue.js";
-import type { JobQueue, QueueLogger } from "./jobs/queue.js";
-import { installGracefulShutdown } from "./jobs/shutdown.js";
-import { sqliteQueueFile } from "./jobs/sqlite-queue.js";
-import { SqliteTriggerLimiter } from "./jobs/sqlite-trigger-limiter.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createJobQueue } from "./queue/create-queue.js";
+import type { JobQueue, QueueLogger } from "./queue/job-queue.js";
+import { installGracefulShutdown } from "./queue/shutdown.js";
+import { sqliteQueueFile } from "./queue/sqlite-queue.js";
+import { SqliteTriggerLimiter } from "./queue/sqlite-trigger-limiter.js";
 import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
 
 export type RunMode = "all" | "worker";

@@ -1,4 +1,5 @@
-// Output shortening with a visible marker, so a reader (or the model) knows text was cut.
+// The one clipper: output shortened with one visible marker (`… what was cut …`), so a reader
+// (or the model) knows text was cut and how much.
 
 export interface TrimLimits {
   maxLines: number;
@@ -33,4 +34,25 @@ export function trimHead(text: string, limits: TrimLimits): string {
   }
   const cut = lines.length - kept.length;
   return cut > 0 ? `${out}\n… ${cut} more line${cut === 1 ? "" : "s"} cut …` : out;
+}
+
+/** Tool output's default size: about 5k tokens. */
+export const DEFAULT_OUTPUT_CHARS = 20_000;
+
+/**
+ * Cuts the middle, keeping head and tail (errors and summaries tend to sit at either end):
+ * tool output the model reads.
+ */
+export function truncateMiddle(text: string, maxChars = DEFAULT_OUTPUT_CHARS): string {
+  if (text.length <= maxChars) return text;
+  const head = Math.floor(maxChars * 0.4);
+  const tail = maxChars - head;
+  const cut = text.length - head - tail;
+  const cutLines = text.slice(head, text.length - tail).split("\n").length - 1;
+  return `${text.slice(0, head)}\n… ${cut} characters (${cutLines} lines) cut from the middle …\n${text.slice(text.length - tail)}`;
+}
+
+/** Empty output says so, instead of an empty string the model might misread. */
+export function orEmpty(text: string, what = "output"): string {
+  return text.trim() === "" ? `(no ${what})` : text;
 }

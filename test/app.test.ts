@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../src/app.js";
-import { createTriggerAdmission } from "../src/github/trigger-admission.js";
-import { repoTriggerLookup } from "../src/github/trigger-settings.js";
-import type { TaskRequest } from "../src/jobs/task.js";
+import { createTriggerAdmission } from "../src/github/webhook/trigger-admission.js";
+import { repoTriggerLookup } from "../src/github/webhook/trigger-settings.js";
+import type { TaskRequest } from "../src/pipeline/task.js";
 import { commentPayload, labeledPayload, reviewCommentPayload } from "./support/webhook-payloads.js";
 
 function setup() {

@@ -1,6 +1,6 @@
 // Run budgets. Every limit that can end a run has a name, so the outcome can say plainly
 // which one ran out instead of stopping silently.
-import { totalTokens, type Usage } from "./model-client.js";
+import { totalTokens, type Usage } from "./model/model-client.js";
 
 export interface Budgets {
   /** Model calls (turns) per run. One repair turn for a report missing sections is allowed beyond it. */

@@ -1,6 +1,6 @@
 // What a run ends with, and the transcript kept for the job page and the tests.
 import type { BudgetName } from "./budget.js";
-import type { Usage } from "./model-client.js";
+import type { Usage } from "./model/model-client.js";
 import type { ReportSection } from "./report.js";
 
 export type TranscriptEntry =

@@ -1,7 +1,7 @@
 // The system prompt (definition body + operating rules) and the first user message. The
 // task's text comes from issue threads anyone can write in, so it goes into the user
 // message as marked, untrusted material; only the trigger's instruction is an instruction.
-import type { TaskRequest } from "../jobs/task.js";
+import type { TaskRequest } from "../pipeline/task.js";
 import type { AgentDefinition } from "./definition.js";
 
 export function buildSystemPrompt(definition: AgentDefinition): string {

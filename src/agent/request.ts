@@ -1,7 +1,13 @@
 // Builds each request so it is a stable prefix of the next: tools, then system, then the
 // growing conversation, with cache_control breakpoints on the last tool, the system
 // prompt and the last block of the last message (3 of the 4 allowed).
-import type { ContentBlock, MessageParam, ModelRequest, TextBlock, ToolSchema } from "./model-client.js";
+import type {
+  ContentBlock,
+  MessageParam,
+  ModelRequest,
+  TextBlock,
+  ToolSchema,
+} from "./model/model-client.js";
 
 const EPHEMERAL = { type: "ephemeral" } as const;
 

@@ -2,8 +2,9 @@
 // passes the definition's output_schema, asks a clarifying question, or a budget runs out.
 import { realpath } from "node:fs/promises";
 import type { Toolchain } from "../golang/toolchain.js";
-import type { TaskRequest } from "../jobs/task.js";
+import type { TaskRequest } from "../pipeline/task.js";
 import { redactSecrets } from "../secrets.js";
+import { truncateMiddle } from "../text.js";
 import { BUILTIN_PROTECTED_GLOBS } from "../workspace/safe-path.js";
 import {
   ABORTED,
@@ -25,9 +26,9 @@ import {
   type ToolUseBlock,
   totalTokens,
   ZERO_USAGE,
-} from "./model-client.js";
+} from "./model/model-client.js";
+import { costUsd } from "./model/pricing.js";
 import type { AgentOutcome, AgentProgress, TranscriptEntry } from "./outcome.js";
-import { costUsd } from "./pricing.js";
 import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { checkReport } from "./report.js";
@@ -35,7 +36,6 @@ import { buildRequest, cachedSystem, cachedTools } from "./request.js";
 import { runToolBatch } from "./tool-batch.js";
 import { TOOLS, toolSchemas } from "./tools/registry.js";
 import type { ToolContext } from "./tools/types.js";
-import { truncateMiddle } from "./truncate.js";
 
 export interface RunAgentOptions {
   definition: AgentDefinition;

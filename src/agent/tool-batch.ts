@@ -1,12 +1,13 @@
 // Answers every tool_use block of one turn in one user message. Consecutive read-only
 // calls run concurrently; calls that change things run one at a time, in the model's order.
 // A call the model keeps repeating is refused, or ends the run (repeat-guard.ts).
-import type { ToolResultBlock, ToolUseBlock } from "./model-client.js";
+
+import { truncateMiddle } from "../text.js";
+import type { ToolResultBlock, ToolUseBlock } from "./model/model-client.js";
 import type { TranscriptEntry } from "./outcome.js";
 import type { RepeatGuard } from "./repeat-guard.js";
 import { runTool, toolByName } from "./tools/registry.js";
 import type { ToolContext, ToolResult } from "./tools/types.js";
-import { truncateMiddle } from "./truncate.js";
 
 const RESULT_CHARS = 30_000;
 const TRANSCRIPT_CHARS = 4_000;

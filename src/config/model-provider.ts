@@ -2,7 +2,7 @@
 // required settings are checked here, so a missing region or half a key pair stops the
 // process with the variable's name instead of failing the first job. Credentials that come
 // from a chain (an AWS profile or instance role, Google's application-default credentials)
-// are resolved when the client is built (src/agent/model-clients.ts), still at startup.
+// are resolved when the client is built (src/agent/model/create-model-client.ts), still at startup.
 import { ConfigError } from "./config-error.js";
 
 export const MODEL_PROVIDERS = ["anthropic", "bedrock", "vertex"] as const;

@@ -6,7 +6,7 @@ import { cpSync } from "node:fs";
 import type { AgentOutcome } from "../agent/outcome.js";
 import { parseTestJson } from "../golang/test-json.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import type { EvalTask } from "./task.js";
+import type { EvalTask } from "./eval-task.js";
 
 export interface Judgement {
   passed: boolean;

@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Budgets } from "../agent/budget.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import { runJob } from "../jobs/run-job.js";
 import { type LocalModel, localJobDeps, localTask } from "../local/local-job-deps.js";
+import { runJob } from "../pipeline/run-job.js";
 import { runProcess } from "../process/run-process.js";
 import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
+import type { EvalTask } from "./eval-task.js";
 import { judgeAsk, judgeTree } from "./judge.js";
 import type { RunRecord } from "./results.js";
-import type { EvalTask } from "./task.js";
 
 export interface RunTaskOptions {
   toolchain: Toolchain;

@@ -10,10 +10,10 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/env.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { localDataDir, localToolchain } from "../local/local-job-deps.js";
-import { DEFAULT_TASKS_DIR } from "./command.js";
+import { DEFAULT_TASKS_DIR } from "./eval-command.js";
+import { type EvalTask, loadSuite } from "./eval-task.js";
 import { type Judgement, judgeTree } from "./judge.js";
 import { checkoutTask } from "./run-task.js";
-import { type EvalTask, loadSuite } from "./task.js";
 
 export interface CheckLine {
   task: string;

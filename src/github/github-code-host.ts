@@ -12,25 +12,30 @@ import type {
   Published,
   TaskContext,
   WorkPlan,
-} from "../jobs/ports.js";
-import type { QueueLogger } from "../jobs/queue.js";
-import { type TaskRequest, targetKey } from "../jobs/task.js";
+} from "../pipeline/ports.js";
+import { type TaskRequest, targetKey } from "../pipeline/task.js";
+import type { QueueLogger } from "../queue/job-queue.js";
 import { defaultRepoConfig, type RepoConfig, renderAgentProblems } from "../repo/index.js";
-import type { GitHubClient, IssueRef } from "./client.js";
-import { findCommentWith } from "./comments.js";
-import { type Courtesy, type CourtesyFailure, renderCourtesyFailures, runCourtesies } from "./courtesy.js";
-import { type GateFacts, type GateOptions, gateOnGitHub } from "./gate.js";
-import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./markers.js";
-import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./pr-body.js";
-import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish-courtesies.js";
-import { type PublishedPullRequest, upsertPullRequest } from "./pull-request.js";
-import { renderVerdictMarkdown, VERDICT_HEADING } from "./render-verdict.js";
-import type { ReviewLineComment } from "./review-context.js";
-import { replyInReviewThreads } from "./review-replies.js";
-import { clippedRunLog, runLogDetails } from "./run-log.js";
-import { stoppedState } from "./stopped-job.js";
-import { type TaskContextOptions, taskContextOnGitHub } from "./task-context.js";
-import { renderTracking, TrackingComment, type TrackingState } from "./tracking-comment.js";
+import type { GitHubClient, IssueRef } from "./auth/client.js";
+import { type GateFacts, type GateOptions, gateOnGitHub } from "./context/gate.js";
+import type { ReviewLineComment } from "./context/review-context.js";
+import { type TaskContextOptions, taskContextOnGitHub } from "./context/task-context.js";
+import { findCommentWith } from "./publish/comments.js";
+import {
+  type Courtesy,
+  type CourtesyFailure,
+  renderCourtesyFailures,
+  runCourtesies,
+} from "./publish/courtesy.js";
+import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./publish/markers.js";
+import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./publish/pr-body.js";
+import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish/publish-courtesies.js";
+import { type PublishedPullRequest, upsertPullRequest } from "./publish/pull-request.js";
+import { renderVerdictMarkdown, VERDICT_HEADING } from "./publish/render-verdict.js";
+import { replyInReviewThreads } from "./publish/review-replies.js";
+import { clippedRunLog, runLogDetails } from "./publish/run-log.js";
+import { stoppedState } from "./publish/stopped-state.js";
+import { renderTracking, TrackingComment, type TrackingState } from "./publish/tracking-comment.js";
 
 /** GitHub's limit on an issue comment or PR body is 65,536 characters. */
 const MAX_BODY = 60_000;

@@ -4,23 +4,23 @@
 // module settings. Wiring only: every step lives in runJob.
 import type { Probot } from "probot";
 import type { Budgets } from "../agent/budget.js";
-import type { ModelClient } from "../agent/model-client.js";
-import { resolveModel } from "../agent/models.js";
+import type { ModelClient } from "../agent/model/model-client.js";
+import { resolveModel } from "../agent/model/models.js";
 import type { OperatorLimits } from "../agent/operator-limits.js";
 import { forRepository, type Toolchain } from "../golang/toolchain.js";
-import { goToolDeps } from "../jobs/go-tool-deps.js";
-import type { JobRecordPatch } from "../jobs/job-record.js";
-import type { JobMade, JobResult } from "../jobs/ports.js";
-import type { HandledJob, JobHandler, QueueLogger } from "../jobs/queue.js";
-import { runJob } from "../jobs/run-job.js";
+import { goToolDeps } from "../pipeline/go-tool-deps.js";
+import type { JobMade, JobResult } from "../pipeline/ports.js";
+import { runJob } from "../pipeline/run-job.js";
+import type { HandledJob, JobHandler, QueueLogger } from "../queue/job-queue.js";
+import type { JobRecordPatch } from "../queue/job-record.js";
 import type { ExtendsRule } from "../repo/extends-policy.js";
 import { createRemoteWorkspace } from "../workspace/remote-workspace.js";
-import type { BotIdentity } from "./app-identity.js";
+import type { BotIdentity } from "./auth/app-identity.js";
+import { openInstallation } from "./auth/installation.js";
+import { jobToolchain } from "./auth/private-module-toolchain.js";
+import { type CommitSigning, withCommitSigning } from "./commits/signed-workspace.js";
+import { jobConfigReader } from "./context/contents-api-files.js";
 import { GitHubCodeHost } from "./github-code-host.js";
-import { openInstallation } from "./installation.js";
-import { jobToolchain } from "./job-toolchain.js";
-import { jobConfigReader } from "./repo-files.js";
-import { type CommitSigning, withCommitSigning } from "./signed-workspace.js";
 
 export interface GitHubJobDeps {
   probot: Pick<Probot, "auth">;

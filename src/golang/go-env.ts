@@ -1,8 +1,10 @@
 // The complete environment a Go child process gets. Built from our own settings only:
 // nothing is copied from process.env, so API keys, tokens and the App's private key can
 // never reach `go`, a test binary or anything a test starts.
+
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { childEnv } from "../process/child-env.js";
 import type { ModuleSettings } from "./module-access.js";
 
 /**
@@ -122,7 +124,7 @@ export function runPath(goBinDir: string): string {
 }
 
 export function buildGoEnv(settings: GoEnvSettings, run: RunEnv): Record<string, string> {
-  const env: Record<string, string> = {
+  const env = childEnv({
     PATH: runPath(settings.goBinDir),
     HOME: settings.home,
     TMPDIR: settings.tmpDir,
@@ -140,7 +142,7 @@ export function buildGoEnv(settings: GoEnvSettings, run: RunEnv): Record<string,
     // cgo where a C compiler is installed (as `go` itself decides), so cgo packages build
     // and -race works; the C compiler runs in the same sandbox.
     CGO_ENABLED: settings.cgo ? "1" : "0",
-  };
+  });
   const goprivate = patterns(settings.goprivate, run.job?.goprivate, ...(run.privatePrefixes ?? []));
   const gonosumdb = patterns(settings.gonosumdb, run.job?.gonosumdb);
   if (goprivate) env.GOPRIVATE = goprivate;

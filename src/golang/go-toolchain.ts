@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { runProcess, type SpawnOptions } from "../process/run-process.js";
+import { redactValues } from "../secrets.js";
 import { buildSeed, seedBuildCache } from "./build-cache-seed.js";
 import {
   buildGoEnv,
@@ -19,7 +20,7 @@ import {
   runPath,
 } from "./go-env.js";
 import { createRunLimiter, type RunLimits } from "./limits.js";
-import { credentialGitConfig, privatePrefixes, tokenForms } from "./module-access.js";
+import { credentialGitConfig, privatePrefixes } from "./module-access.js";
 import { bwrapArgs, findOnPath, SANDBOX_HOME, SANDBOX_TMP } from "./sandbox.js";
 import type { RunOptions, RunResult, Toolchain } from "./toolchain.js";
 
@@ -302,13 +303,12 @@ async function runEnvFor(opts: RunOptions): Promise<{ runEnv: RunEnv; secrets: s
     privatePrefixes: privatePrefixes(access),
     gitConfig,
   };
-  return { runEnv, secrets: tokens.flatMap(tokenForms) };
+  return { runEnv, secrets: tokens };
 }
 
 /** Should a git server or a tool echo a credential, it still never reaches a caller. */
 function redacted(res: RunResult, secrets: string[]): RunResult {
-  const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join("[REDACTED]"), text);
-  return { ...res, stdout: scrub(res.stdout), stderr: scrub(res.stderr) };
+  return { ...res, stdout: redactValues(res.stdout, secrets), stderr: redactValues(res.stderr, secrets) };
 }
 
 type BaseSettings = Omit<GoEnvSettings, "home" | "tmpDir">;

@@ -3,10 +3,12 @@
 // `<name>.version` stamp beside each binary says which version is there, so a changed pin
 // reinstalls. The Docker image and CI install them ahead (bin/install-go-tools.sh writes the
 // same layout); here a missing tool is installed, or, with GO_TOOLS_INSTALL=off, reported.
+
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { childEnv } from "../process/child-env.js";
 import { runProcess } from "../process/run-process.js";
 import { trimTail } from "../text.js";
 import { runPath } from "./go-env.js";
@@ -121,7 +123,7 @@ async function installTool(spec: GoToolSpec, settings: GoToolsSettings): Promise
     const home = await mkdtemp(join(tmpdir(), "bga-go-install-"));
     try {
       // Our own pinned modules, so no sandbox; still nothing of the app's environment.
-      const env = {
+      const env = childEnv({
         PATH: runPath(dirname(realpathSync(go))),
         HOME: home,
         TMPDIR: home,
@@ -135,7 +137,7 @@ async function installTool(spec: GoToolSpec, settings: GoToolsSettings): Promise
         GOFLAGS: "-modcacherw",
         CGO_ENABLED: "0",
         GIT_TERMINAL_PROMPT: "0",
-      };
+      });
       const res = await runProcess(
         { command: go, args: ["install", spec.install], env, outputCap: 256 * 1024 },
         { cwd: home, timeoutMs: INSTALL_TIMEOUT_MS },

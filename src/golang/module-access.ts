@@ -77,11 +77,6 @@ export function credentialGitConfig(c: PrivateModuleCredentials, token: string):
   return entries;
 }
 
-/** Forms of a token that could show up in output: as given and inside the Basic header. */
-export function tokenForms(token: string): string[] {
-  return [token, Buffer.from(`x-access-token:${token}`).toString("base64")];
-}
-
 /** The modules a job's credentials cover, for GOPRIVATE. */
 export function privatePrefixes(access: ModuleAccess | undefined): string[] {
   return (access?.credentials ?? []).map((c) => checkedPrefix(c.modulePrefix));

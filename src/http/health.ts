@@ -1,8 +1,8 @@
 // GET /health: liveness for load balancers and Docker, with the queue's depth and the
 // sandbox status. 503 when the queue cannot answer (its database or Redis is unreachable).
-import { errorSummary } from "../jobs/errors.js";
-import { queueDepth } from "../jobs/job-record.js";
-import type { JobQueue } from "../jobs/queue.js";
+import { errorSummary } from "../pipeline/job-errors.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import { queueDepth } from "../queue/job-record.js";
 import { type HttpHandler, refuseMethod, requestUrl, sendJson } from "./respond.js";
 
 export interface HealthDeps {

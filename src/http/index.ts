@@ -1,7 +1,7 @@
 // The operational routes, for Probot's addHandler:
 //   for (const h of opsHandlers({ queue, registry: metrics.registry, sandbox })) addHandler(h);
 import type { Registry } from "prom-client";
-import type { JobQueue } from "../jobs/queue.js";
+import type { JobQueue } from "../queue/job-queue.js";
 import { type HealthDeps, healthHandler } from "./health.js";
 import { jobsHandler } from "./jobs-route.js";
 import { metricsHandler } from "./metrics-route.js";

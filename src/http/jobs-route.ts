@@ -8,8 +8,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
-import { JOB_STATUSES, type JobRecord, type JobStatus } from "../jobs/job-record.js";
-import type { JobQueue } from "../jobs/queue.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import { JOB_STATUSES, type JobRecord, type JobStatus } from "../queue/job-record.js";
 import { type HttpHandler, refuseMethod, requestUrl, sendJson } from "./respond.js";
 
 export interface JobsRouteDeps {

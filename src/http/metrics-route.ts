@@ -1,6 +1,6 @@
 // GET /metrics: the Prometheus exposition of the app's registry.
 import type { Registry } from "prom-client";
-import { errorSummary } from "../jobs/errors.js";
+import { errorSummary } from "../pipeline/job-errors.js";
 import { type HttpHandler, refuseMethod, requestUrl, sendJson } from "./respond.js";
 
 export function metricsHandler(registry: Registry): HttpHandler {

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { type AgentDefinition, loadAgentDefinition } from "../agent/definition.js";
 import type { AgentProgress } from "../agent/outcome.js";
-import { JobRefusal } from "../jobs/errors.js";
+import { JobRefusal } from "../pipeline/job-errors.js";
 import type {
   CodeHost,
   GateDecision,
@@ -15,8 +15,8 @@ import type {
   Published,
   TaskContext,
   WorkPlan,
-} from "../jobs/ports.js";
-import type { TaskRequest } from "../jobs/task.js";
+} from "../pipeline/ports.js";
+import type { TaskRequest } from "../pipeline/task.js";
 import { loadAgentMaterial } from "../repo/agent-material.js";
 import {
   loadRepoConfig,

@@ -6,19 +6,19 @@ import { homedir, userInfo } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Budgets } from "../agent/budget.js";
-import { createModelClient, describeModelProvider } from "../agent/model-clients.js";
-import { modelAliasesFor, resolveModel } from "../agent/models.js";
+import { createModelClient, describeModelProvider } from "../agent/model/create-model-client.js";
+import { modelAliasesFor, resolveModel } from "../agent/model/models.js";
 import type { AppConfig } from "../config/env.js";
 import { createGoToolchain, type GoToolchain } from "../golang/go-toolchain.js";
 import { withModuleAccess } from "../golang/module-access.js";
 import type { Toolchain } from "../golang/toolchain.js";
-import { goToolDeps } from "../jobs/go-tool-deps.js";
-import type { JobDeps } from "../jobs/ports.js";
-import type { TaskRequest, ThreadComment } from "../jobs/task.js";
+import { goToolDeps } from "../pipeline/go-tool-deps.js";
+import type { JobDeps } from "../pipeline/ports.js";
+import type { TaskRequest, ThreadComment } from "../pipeline/task.js";
 import { createLocalWorkspace } from "../workspace/local-workspace.js";
 import { LocalCodeHost } from "./local-code-host.js";
 
-export const APP_AGENTS_DIR = fileURLToPath(new URL("../../agents/", import.meta.url));
+export const APP_AGENTS_DIR = fileURLToPath(new URL("../../agents", import.meta.url));
 export const LOCAL_AUTHOR = { name: "backend-go-agent", email: "backend-go-agent@users.noreply.github.com" };
 
 export interface LocalJobOptions {

@@ -2,7 +2,7 @@
 // a RepoFiles adapter (GitHub's contents API in the app, git in the CLI): one way for both.
 import type { AgentDefinition } from "../agent/definition.js";
 import { TOOL_NAMES } from "../agent/tools/registry.js";
-import { JobRefusal } from "../jobs/errors.js";
+import { JobRefusal } from "../pipeline/job-errors.js";
 import {
   type AgentProblem,
   AgentSelectionError,

@@ -17,7 +17,7 @@ import type { RepoFiles } from "./repo-files.js";
 
 export { AgentToolsError, allowedTools } from "./tool-restriction.js";
 
-export const APP_AGENTS_DIR = fileURLToPath(new URL("../../agents/", import.meta.url));
+export const APP_AGENTS_DIR = fileURLToPath(new URL("../../agents", import.meta.url));
 export const REPOSITORY_AGENTS_DIR = ".github/agents";
 export const DEFAULT_AGENT = "backend-engineer-golang";
 /** Claude Code's "use the main model"; also what a file without `model:` gets. */

@@ -32,6 +32,7 @@ export {
   loadRepoInstructions,
   type RepoInstructions,
 } from "./instructions.js";
+export { localConfigReader, localGitRepoFiles } from "./local-repo-files.js";
 export {
   budgetsFor,
   type ConfigFileReader,
@@ -40,10 +41,4 @@ export {
   protectedPaths,
   triggerLabels,
 } from "./repo-config.js";
-export {
-  localConfigReader,
-  localGitRepoFiles,
-  type RepoFiles,
-  RepoFilesError,
-  type RepoRef,
-} from "./repo-files.js";
+export { type RepoFiles, RepoFilesError, type RepoRef } from "./repo-files.js";

@@ -11,7 +11,7 @@
 // They are repository material, not the trigger's instruction: anyone with push access to
 // the branch they come from wrote them. They are read from the default branch, or a PR's
 // base branch (see instructionsRef), never from the PR itself.
-import type { TaskTarget } from "../jobs/task.js";
+import type { TaskTarget } from "../pipeline/task.js";
 import type { RepoFiles } from "./repo-files.js";
 
 export interface InstructionsOptions {

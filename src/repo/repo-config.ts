@@ -19,7 +19,9 @@ import type { Budgets } from "../agent/budget.js";
 import { type ConfigProblem, problemsFromIssues, RepoConfigError } from "./config-errors.js";
 import { ALWAYS_PROTECTED, CONFIG_PATH, type RepoConfig, repoConfigSchema } from "./config-schema.js";
 import { type ExtendsRule, extendsRuleText, mayExtend } from "./extends-policy.js";
-import type { RepoRef } from "./repo-files.js";
+import type { ConfigFileReader, RepoRef } from "./repo-files.js";
+
+export type { ConfigFileReader };
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -70,9 +72,6 @@ export function mergeRepoConfigs(layers: readonly Plain[]): Plain {
   };
   return layers.reduce<Plain>((acc, layer) => merge(acc, layer, true), {});
 }
-
-/** Reads one file of a repository at its default branch; null when there is none. */
-export type ConfigFileReader = (repo: RepoRef, path: string) => Promise<string | null>;
 
 interface ConfigFile extends RepoRef {
   path: string;

@@ -1,7 +1,7 @@
 // What the review and check-run parsers get from parse-event.ts, so they need not import it
 // (no import cycle): the delivery, the settings, and its helpers for payloads and text.
 import type { z } from "zod";
-import type { TaskRequest } from "../jobs/task.js";
+import type { TaskRequest } from "../pipeline/task.js";
 
 export interface FollowUpParseContext {
   deliveryId: string;

@@ -3,7 +3,7 @@
 // with the app's defaults (or the repository's, when it looked them up); the job's gate asks
 // again with the configuration it loaded, which is the one that counts.
 
-import { isCommandTrigger, type Trigger } from "../jobs/task.js";
+import { isCommandTrigger, type Trigger } from "../pipeline/task.js";
 import type { RepoConfig } from "../repo/config-schema.js";
 import { triggerLabels } from "../repo/repo-config.js";
 

@@ -3,7 +3,7 @@
 // within the attempt limit is the gate's to decide (it asks GitHub). The delivery id becomes
 // "this check on this head", so a flood of redeliveries or re-runs makes one job.
 import { z } from "zod";
-import type { CiFailureTrigger } from "../jobs/task.js";
+import type { CiFailureTrigger } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
 
 const FAILED = new Set(["failure", "timed_out"]);

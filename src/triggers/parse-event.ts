@@ -2,7 +2,7 @@
 // webhook is answered at once; authorization and everything else happen in the job. A new
 // kind of trigger is a new case here and what the job's context step gathers for it.
 import { z } from "zod";
-import type { TaskRequest, Trigger } from "../jobs/task.js";
+import type { TaskRequest, Trigger } from "../pipeline/task.js";
 import { parseAgentCommand } from "./command.js";
 import type { FollowUpParseContext } from "./follow-up-parse.js";
 import { DEFAULT_REPO_TRIGGERS, type RepoTriggers, triggerMismatch } from "./match.js";

@@ -3,7 +3,7 @@
 // its body has the repository's command, or — the gate decides, with the repository's
 // `pull_request.on_review` — when it requests changes on a pull request the bot opened.
 import { z } from "zod";
-import type { PrReviewTrigger } from "../jobs/task.js";
+import type { PrReviewTrigger } from "../pipeline/task.js";
 import { parseAgentCommand } from "./command.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
 

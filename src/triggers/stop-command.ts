@@ -1,6 +1,6 @@
 // `/agent stop`: not a task but a request to end the target's queued or running job. It is
 // recognised here (pure), and handled beside the queue, never queued behind the job it stops.
-import type { TaskTarget } from "../jobs/task.js";
+import type { TaskTarget } from "../pipeline/task.js";
 import type { AgentCommand } from "./command.js";
 
 export interface StopRequest {

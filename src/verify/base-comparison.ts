@@ -12,20 +12,12 @@ import { join, relative, resolve } from "node:path";
 import type { Toolchain } from "../golang/toolchain.js";
 import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
 import { type Finding, splitFindings } from "./findings.js";
-import { type Check, overallStatus, overallSummary, type Verdict } from "./verdict.js";
-import { type BuiltinCheck, type CustomCheck, verify } from "./verify.js";
+import { overallStatus, overallSummary } from "./verdict.js";
+import type { Baseline, Check, Verdict } from "./verdict-types.js";
 
-export interface Baseline {
-  /** The base commit, abbreviated. */
-  base: string;
-  /** Per check: what fails on the base too. */
-  preexisting: { check: string; findings: Finding[] }[];
-  /** Per check: what fails on the base and no longer on the change. */
-  fixed: { check: string; findings: Finding[] }[];
-  /** Checks that could not run on the base, and why. */
-  unavailable: { check: string; reason: string }[];
-  durationMs: number;
-}
+export type { Baseline };
+
+import { type BuiltinCheck, type CustomCheck, verify } from "./verify.js";
 
 export interface BaseComparisonOptions {
   /** The git repository (the job's checkout) that holds baseSha. */

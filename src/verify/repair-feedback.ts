@@ -1,19 +1,9 @@
 // What the agent is told after a red verdict: the failures the change introduced (never the
 // pre-existing ones), in the words of the checks, clipped, with what to do next.
 import { trimTail } from "../text.js";
-import type { Check, Verdict } from "./verdict.js";
+import type { Check, RepairRound, Verdict } from "./verdict-types.js";
 
-/** One repair round, as the PR body and the check run tell it. */
-export interface RepairRound {
-  round: number;
-  /** The checks that failed before the round, and after it. */
-  before: string[];
-  after: string[];
-  /** Checks that failed before the round and pass after it. */
-  fixed: string[];
-  /** Set when the agent's run stopped early (a budget ran out). */
-  stopped?: string;
-}
+export type { RepairRound };
 
 const EACH = { maxLines: 60, maxChars: 6000 };
 const TOTAL = { maxLines: 400, maxChars: 30_000 };

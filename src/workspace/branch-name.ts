@@ -2,7 +2,7 @@
 // They are checked here, before any git process runs, with git's own rules
 // (`git check-ref-format --branch`) plus a few of ours: no leading "-" so a name can never
 // be read as an option, and no invisible or bidi characters that would mislead a reviewer.
-import { InvalidBranchNameError } from "./errors.js";
+import { InvalidBranchNameError } from "./workspace-errors.js";
 
 const MAX_LENGTH = 200;
 

@@ -6,8 +6,10 @@
 // enable none. A fresh HOME whose only file is the config below gives git the same
 // hardening, and nothing of the operator's own git setup (or process.env) leaks in.
 // The file holds no secret: the token travels only as a per-command `-c` header.
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { childEnv } from "../process/child-env.js";
 
 /** Variables git may see. simple-git strips any other GIT_* from what we pass. */
 export const ALLOWED_GIT_ENV = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM"] as const;
@@ -67,15 +69,9 @@ export async function removeGitHome(home: string): Promise<void> {
   await rm(home, { recursive: true, force: true });
 }
 
-/** PATH to find git, the private HOME, no prompts, no system config — nothing else. */
-export function gitEnv(home: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: home,
-    LC_ALL: "C",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-  };
+/** The clone's git (simple-git): the private HOME with the hardened config, no prompts, no system config. */
+export function cloneGitEnv(home: string): Record<string, string> {
+  return childEnv({ HOME: home, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" });
 }
 
 export function basicAuthValue(token: string): string {
@@ -88,18 +84,6 @@ export function basicAuthValue(token: string): string {
  */
 export function authHeaderConfig(cloneUrl: URL, token: string): string {
   return `http.${cloneUrl.origin}/.extraheader=AUTHORIZATION: basic ${basicAuthValue(token)}`;
-}
-
-/** Removes every form in which a token can appear in git's output or our messages. */
-export function scrubSecrets(text: string, tokens: readonly string[]): string {
-  let out = text;
-  for (const token of tokens) {
-    if (!token) continue;
-    for (const form of [basicAuthValue(token), Buffer.from(token).toString("base64"), token]) {
-      out = out.split(form).join("***");
-    }
-  }
-  return out;
 }
 
 /**
@@ -147,13 +131,11 @@ export function hostGitArgs(args: readonly string[]): string[] {
  * hostGitArgs overrides), no prompts; nothing else of the app's environment.
  */
 export function hostGitEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+  return childEnv({
     HOME: "/nonexistent",
-    LANG: "C.UTF-8",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_TERMINAL_PROMPT: "0",
     ...extra,
-  };
+  });
 }

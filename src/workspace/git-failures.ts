@@ -1,6 +1,7 @@
 // Turns git's failures into typed errors with a next step (the text is scrubbed before).
-import { GitWorkspaceError } from "./errors.js";
+
 import { simpleGitLogsEnabled } from "./git-env.js";
+import { GitWorkspaceError } from "./workspace-errors.js";
 
 export function refuseLoggedArguments(): void {
   if (simpleGitLogsEnabled()) {

@@ -1,7 +1,8 @@
 // Checks on what reaches git from outside: the clone URL (from a webhook payload), the
 // owner/repo path segments it names, job ids, and commit identities.
-import { GitWorkspaceError, printable } from "./errors.js";
+
 import type { GitPerson } from "./git-workspace-types.js";
+import { GitWorkspaceError, printable } from "./workspace-errors.js";
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 

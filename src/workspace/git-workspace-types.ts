@@ -58,7 +58,7 @@ export interface PushResult {
   sha: string;
 }
 
-/** What catchUp found: see the Workspace port (src/jobs/ports.ts). */
+/** What catchUp found: see the Workspace port (src/pipeline/ports.ts). */
 export type CaughtUp =
   | { kind: "current" }
   | { kind: "rebased"; onto: string; sha: string }

@@ -13,21 +13,15 @@
 // variable or an error message. Pushes are plain `git push origin <branch>`: an issue job
 // starts from the remote branch when it exists, so re-runs fast-forward it and nothing is
 // ever force-pushed; a push that races another writer fails as "push-rejected".
+
 import { mkdir, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type SimpleGit, simpleGit } from "simple-git";
+import { redactValues } from "../secrets.js";
 import { validateBranchName } from "./branch-name.js";
 import { parseChangedFiles } from "./changed-files.js";
-import { GitWorkspaceError, printable } from "./errors.js";
-import {
-  ALLOWED_GIT_ENV,
-  authHeaderConfig,
-  createGitHome,
-  gitEnv,
-  removeGitHome,
-  scrubSecrets,
-} from "./git-env.js";
+import { ALLOWED_GIT_ENV, authHeaderConfig, cloneGitEnv, createGitHome, removeGitHome } from "./git-env.js";
 import { classify, refuseLoggedArguments } from "./git-failures.js";
 import { checkPerson, isSafeSegment, parseCloneUrl, repoSegments } from "./git-inputs.js";
 import type {
@@ -42,6 +36,7 @@ import type {
 import { refuseNestedRepositories } from "./nested-repositories.js";
 import { literalPaths } from "./pathspec.js";
 import { withRepoLock } from "./repo-lock.js";
+import { GitWorkspaceError, printable } from "./workspace-errors.js";
 
 export { botIdentity } from "./git-inputs.js";
 export type {
@@ -371,7 +366,7 @@ export class GitWorkspace {
       allowEnvironment: ALLOWED_GIT_ENV,
       maxConcurrentProcesses: 1,
       timeout: { block: this.#options.idleTimeoutMs ?? 300_000 },
-    }).env(gitEnv(home));
+    }).env(cloneGitEnv(home));
   }
 
   /**
@@ -387,7 +382,7 @@ export class GitWorkspace {
     } catch (err) {
       // Only the scrubbed message survives: simple-git's error object carries the full
       // argument list (with the auth header) on `task`, so it is never kept as a cause.
-      const text = scrubSecrets(err instanceof Error ? err.message : String(err), this.#tokens).trim();
+      const text = redactValues(err instanceof Error ? err.message : String(err), this.#tokens).trim();
       throw classify(args[0] ?? "git", text);
     }
   }

@@ -3,7 +3,8 @@
 // a minimal environment (no API keys), and never runs the repository's hooks: a hooks path
 // could point at files the agent just wrote.
 
-import type { CommitOptions, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import type { CommitOptions, PreparedWorkspace, Workspace } from "../pipeline/ports.js";
+import { childEnv } from "../process/child-env.js";
 import { runProcess } from "../process/run-process.js";
 import { hostGitArgs } from "./git-env.js";
 import { nestedRepositories, refuseNestedRepositories } from "./nested-repositories.js";
@@ -20,15 +21,9 @@ export interface LocalWorkspaceOptions {
   now?: () => Date;
 }
 
-function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    GIT_TERMINAL_PROMPT: "0",
-  };
-  // HOME keeps the user's git settings (safe.directory, identity); nothing else is passed on.
-  if (process.env.HOME) env.HOME = process.env.HOME;
-  return { ...env, ...extra };
+/** The user's own git, in their checkout: HOME keeps their settings (safe.directory, identity). */
+function localGitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return childEnv({ GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME, ...extra });
 }
 
 export function cliBranchName(now: Date): string {
@@ -58,7 +53,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): Workspace 
 
   async function git(args: string[], extraEnv?: Record<string, string>, allowFail = false) {
     const res = await runProcess(
-      { command: "git", args: hostGitArgs(args), env: gitEnv(extraEnv) },
+      { command: "git", args: hostGitArgs(args), env: localGitEnv(extraEnv) },
       { cwd: dir, timeoutMs: 120_000 },
     );
     if (res.exitCode !== 0 && !allowFail) {

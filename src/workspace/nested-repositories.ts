@@ -6,7 +6,7 @@
 // gained a nested repository is never handed to host git at all: the job stops and says why.
 import { opendir } from "node:fs/promises";
 import { join } from "node:path";
-import { GitWorkspaceError } from "./errors.js";
+import { GitWorkspaceError } from "./workspace-errors.js";
 
 /** Directories never walked: the root's own repository. */
 const ROOT_GIT = ".git";

@@ -1,7 +1,7 @@
 // The Workspace port over the git workspace: what runJob sees of a clone that is fetched
 // from, and pushed to, the repository's remote. The branch choice is bound here, so the
 // pipeline only calls prepare/commit/push.
-import type { CommitOptions, PreparedWorkspace, Workspace } from "../jobs/ports.js";
+import type { CommitOptions, PreparedWorkspace, Workspace } from "../pipeline/ports.js";
 import { GitWorkspace, type GitWorkspaceOptions, type PrepareOptions } from "./git-workspace.js";
 
 export function createRemoteWorkspace(options: GitWorkspaceOptions, target: PrepareOptions): Workspace {

@@ -7,7 +7,7 @@ import {
   loadAgentDefinition,
   parseAgentDefinition,
 } from "../../src/agent/definition.js";
-import { resolveModel } from "../../src/agent/models.js";
+import { resolveModel } from "../../src/agent/model/models.js";
 
 const GOOD = `---
 name: tiny

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
-import type { ModelRequest } from "../../src/agent/model-client.js";
-import { createModelClient } from "../../src/agent/model-clients.js";
-import { modelAliasesFor, resolveModel } from "../../src/agent/models.js";
-import { costUsd } from "../../src/agent/pricing.js";
+import { createModelClient } from "../../src/agent/model/create-model-client.js";
+import type { ModelRequest } from "../../src/agent/model/model-client.js";
+import { modelAliasesFor, resolveModel } from "../../src/agent/model/models.js";
+import { costUsd } from "../../src/agent/model/pricing.js";
 import { runAgent } from "../../src/agent/run-agent.js";
 import {
   type BedrockProviderConfig,

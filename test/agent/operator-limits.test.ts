@@ -2,7 +2,7 @@
 // a key the repository's file set above a ceiling is named in a note.
 import { describe, expect, it } from "@jest/globals";
 import { DEFAULT_BUDGETS } from "../../src/agent/budget.js";
-import { resolveModel } from "../../src/agent/models.js";
+import { resolveModel } from "../../src/agent/model/models.js";
 import {
   capBudgets,
   checkModelAllowed,

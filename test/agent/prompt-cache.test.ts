@@ -1,8 +1,8 @@
 // What the model receives: the task as marked, untrusted material in the first user message,
 // and requests built so that each one is a stable, cacheable prefix of the next.
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
 import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
+import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import { runAgent } from "../../src/agent/run-agent.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { testToolchain } from "../golang/support.js";

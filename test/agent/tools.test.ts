@@ -5,9 +5,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/gl
 import { moduleSectionsFirst } from "../../src/agent/tools/go-code.js";
 import { runTool } from "../../src/agent/tools/registry.js";
 import type { ToolContext } from "../../src/agent/tools/types.js";
-import { truncateMiddle } from "../../src/agent/truncate.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { redactSecrets } from "../../src/secrets.js";
+import { truncateMiddle } from "../../src/text.js";
 import { BUILTIN_PROTECTED_GLOBS, globToRegExp } from "../../src/workspace/safe-path.js";
 import { testToolchain } from "../golang/support.js";
 import { git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";
@@ -215,7 +215,7 @@ describe("output limits", () => {
     const cut = truncateMiddle(text, 1000);
     expect(cut.startsWith("line 0\n")).toBe(true);
     expect(cut.endsWith("line 999")).toBe(true);
-    expect(cut).toMatch(/\[\.\.\. \d+ characters \(\d+ lines\) cut from the middle \.\.\.\]/);
+    expect(cut).toMatch(/… \d+ characters \(\d+ lines\) cut from the middle …/);
     expect(truncateMiddle("short", 1000)).toBe("short");
   });
 
@@ -232,8 +232,10 @@ describe("output limits", () => {
   it("redacts credentials from error text", () => {
     expect(
       redactSecrets("fatal: unable to access 'https://x-access-token:ghs_abc123@github.com/o/r.git/'"),
-    ).toBe("fatal: unable to access 'https://***@github.com/o/r.git/'");
-    expect(redactSecrets("bad key sk-ant-api03-XYZ_1 and ghp_0123")).toBe("bad key sk-ant-*** and ghp_***");
+    ).toBe("fatal: unable to access 'https://[redacted]@github.com/o/r.git/'");
+    expect(redactSecrets("bad key sk-ant-api03-XYZ_1 and ghp_0123")).toBe(
+      "bad key sk-ant-[redacted] and ghp_[redacted]",
+    );
   });
 });
 

@@ -1,8 +1,8 @@
 // MODEL_PROVIDER and each provider's settings, read once at startup: what is missing is
 // named, and each cloud's model ids resolve and price as the Anthropic model they are.
 import { describe, expect, it } from "@jest/globals";
-import { modelAliasesFor, resolveModel } from "../../src/agent/models.js";
-import { canonicalModelId, costUsd, priceFor } from "../../src/agent/pricing.js";
+import { modelAliasesFor, resolveModel } from "../../src/agent/model/models.js";
+import { canonicalModelId, costUsd, priceFor } from "../../src/agent/model/pricing.js";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
 import { describeModelProvider, readModelProvider } from "../../src/config/model-provider.js";
 

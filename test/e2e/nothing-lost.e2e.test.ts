@@ -8,7 +8,7 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { SqliteJobQueue, sqliteQueueFile } from "../../src/jobs/sqlite-queue.js";
+import { SqliteJobQueue, sqliteQueueFile } from "../../src/queue/sqlite-queue.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import type { IssueState } from "../support/github-state.js";
 import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";

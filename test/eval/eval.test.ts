@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { evalCommand } from "../../src/eval/command.js";
+import { evalCommand } from "../../src/eval/eval-command.js";
 import type { EvalResults } from "../../src/eval/results.js";
 import { TEST_DATA_DIR } from "../golang/support.js";
 import { REPO_ROOT } from "../support/model-checkout.js";

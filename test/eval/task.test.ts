@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { loadSuite, loadTask, parseGoTestCommand, parseTaskText } from "../../src/eval/eval-task.js";
 import { offersOptions } from "../../src/eval/judge.js";
 import { median, wilson } from "../../src/eval/results.js";
 import { checkoutTask } from "../../src/eval/run-task.js";
-import { loadSuite, loadTask, parseGoTestCommand, parseTaskText } from "../../src/eval/task.js";
 import { git, REPO_ROOT } from "../support/model-checkout.js";
 
 let dir: string | undefined;

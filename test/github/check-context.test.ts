@@ -2,9 +2,9 @@
 // failed step, clipped at its end; without `actions: read` a note instead of the log.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ProbotOctokit } from "probot";
-import { failingCheckMaterial } from "../../src/github/check-context.js";
-import type { GitHubClient } from "../../src/github/client.js";
-import type { CiFailureTrigger } from "../../src/jobs/task.js";
+import type { GitHubClient } from "../../src/github/auth/client.js";
+import { failingCheckMaterial } from "../../src/github/context/check-context.js";
+import type { CiFailureTrigger } from "../../src/pipeline/task.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import { checkRunCompleted } from "../support/github-webhooks-follow-up.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { renderPullRequestBody } from "../../src/github/pr-body.js";
-import { renderTracking } from "../../src/github/tracking-comment.js";
-import { commitMessage } from "../../src/jobs/commit-message.js";
+import { renderPullRequestBody } from "../../src/github/publish/pr-body.js";
+import { renderTracking } from "../../src/github/publish/tracking-comment.js";
+import { commitMessage } from "../../src/pipeline/commit-message.js";
 
 const sections = [
   { name: "Summary", body: "Added GET /accounts/{id}/balance. It returns minor units." },

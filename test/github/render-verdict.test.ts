@@ -4,7 +4,7 @@ import {
   renderCheckRunOutput,
   renderVerdictMarkdown,
   VERDICT_HEADING,
-} from "../../src/github/render-verdict.js";
+} from "../../src/github/publish/render-verdict.js";
 import type { Verdict } from "../../src/verify/verdict.js";
 import { NOT_A_GO_MODULE, verify } from "../../src/verify/verify.js";
 import { checkoutFixture, testToolchain } from "../golang/support.js";

@@ -6,9 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { AgentOutcome, TranscriptEntry } from "../../src/agent/outcome.js";
-import { CHECK_NAME } from "../../src/github/check-run.js";
-import { CHECK_TEXT_LIMIT, checkRunText, clippedRunLog, renderRunLog } from "../../src/github/run-log.js";
-import type { HandledJob } from "../../src/jobs/queue.js";
+import { CHECK_NAME } from "../../src/github/publish/check-run.js";
+import {
+  CHECK_TEXT_LIMIT,
+  checkRunText,
+  clippedRunLog,
+  renderRunLog,
+} from "../../src/github/publish/run-log.js";
+import type { HandledJob } from "../../src/queue/job-queue.js";
 import { registerSecret } from "../../src/secrets.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST } from "../agent/ledger-code.js";

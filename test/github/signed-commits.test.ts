@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import { ProbotOctokit } from "probot";
-import { API_COMMIT_LIMITS, ApiCommitTooLarge } from "../../src/github/api-commit-limits.js";
-import type { GitHubClient } from "../../src/github/client.js";
-import { withCommitSigning } from "../../src/github/signed-workspace.js";
-import type { Workspace } from "../../src/jobs/ports.js";
-import { GitWorkspaceError } from "../../src/workspace/errors.js";
+import type { GitHubClient } from "../../src/github/auth/client.js";
+import { API_COMMIT_LIMITS, ApiCommitTooLarge } from "../../src/github/commits/api-commit-limits.js";
+import { withCommitSigning } from "../../src/github/commits/signed-workspace.js";
+import type { Workspace } from "../../src/pipeline/ports.js";
 import { botIdentity } from "../../src/workspace/git-workspace.js";
 import { createRemoteWorkspace } from "../../src/workspace/remote-workspace.js";
+import { GitWorkspaceError } from "../../src/workspace/workspace-errors.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 
 const run = promisify(execFile);

@@ -2,8 +2,8 @@
 // when the job publishes is dropped, since the final state says more (and every edit is a
 // write GitHub asks to space a second apart).
 import { describe, expect, it } from "@jest/globals";
-import type { GitHubClient } from "../../src/github/client.js";
-import { renderTracking, TrackingComment } from "../../src/github/tracking-comment.js";
+import type { GitHubClient } from "../../src/github/auth/client.js";
+import { renderTracking, TrackingComment } from "../../src/github/publish/tracking-comment.js";
 
 function fakeGitHub() {
   const bodies: string[] = [];

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app.js";
-import { type ReactionClient, TriggerReactions } from "../../src/github/trigger-reactions.js";
-import { SqliteJobQueue, sqliteQueueFile } from "../../src/jobs/sqlite-queue.js";
+import { type ReactionClient, TriggerReactions } from "../../src/github/webhook/trigger-reactions.js";
+import { SqliteJobQueue, sqliteQueueFile } from "../../src/queue/sqlite-queue.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 

@@ -5,14 +5,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
 import type { CodeIntelligence } from "../../src/agent/code-intelligence.js";
+import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { createGoplsSession, type GoplsSession } from "../../src/golang/gopls-session.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
-import { goToolDeps } from "../../src/jobs/go-tool-deps.js";
-import type { JobDeps, WorkPlan } from "../../src/jobs/ports.js";
-import { runJob } from "../../src/jobs/run-job.js";
+import { goToolDeps } from "../../src/pipeline/go-tool-deps.js";
+import type { JobDeps, WorkPlan } from "../../src/pipeline/ports.js";
+import { runJob } from "../../src/pipeline/run-job.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { recordingHost } from "../support/local-host.js";
 import { cliTask } from "../support/model-checkout.js";

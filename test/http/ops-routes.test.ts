@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { opsHandlers } from "../../src/http/index.js";
 import type { HttpHandler } from "../../src/http/respond.js";
-import { SqliteJobQueue, sqliteQueueFile } from "../../src/jobs/sqlite-queue.js";
 import { type AppMetrics, createMetrics } from "../../src/metrics.js";
+import { SqliteJobQueue, sqliteQueueFile } from "../../src/queue/sqlite-queue.js";
 import { gate, makeTask, until } from "../support/queue-task.js";
 
 const dir = mkdtempSync(join(tmpdir(), "http-ops-"));

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { githubRepoFiles } from "../../src/github/repo-files.js";
+import { githubRepoFiles } from "../../src/github/context/contents-api-files.js";
 import {
   type AgentRegistry,
   AgentSelectionError,

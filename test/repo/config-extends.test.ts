@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
-import { githubConfigReader } from "../../src/github/repo-files.js";
+import { githubConfigReader } from "../../src/github/context/contents-api-files.js";
 import { RepoConfigError } from "../../src/repo/config-errors.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
 import { mayExtend, parseExtendsAllow } from "../../src/repo/extends-policy.js";

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { githubRepoFiles } from "../../src/github/repo-files.js";
+import { githubRepoFiles } from "../../src/github/context/contents-api-files.js";
 import { foldersOf, instructionsRef, loadRepoInstructions } from "../../src/repo/instructions.js";
-import { localGitRepoFiles, type RepoFiles } from "../../src/repo/repo-files.js";
+import { localGitRepoFiles } from "../../src/repo/local-repo-files.js";
+import type { RepoFiles } from "../../src/repo/repo-files.js";
 import { API, octokit } from "./octokit.js";
 
 beforeAll(() => nock.disableNetConnect());

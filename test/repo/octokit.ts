@@ -1,7 +1,7 @@
 // A real Probot Octokit pointed at nock: retries and throttling off so a test sees each request once.
 import type nock from "nock";
 import { ProbotOctokit } from "probot";
-import type { GitHubClient } from "../../src/github/client.js";
+import type { GitHubClient } from "../../src/github/auth/client.js";
 
 export const API = "https://api.github.com";
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
-import { githubConfigReader } from "../../src/github/repo-files.js";
+import { githubConfigReader } from "../../src/github/context/contents-api-files.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
 import { loadRepoConfig, protectedPaths, triggerLabels } from "../../src/repo/repo-config.js";
 import { API, octokit, serveFile } from "./octokit.js";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import nock from "nock";
 import { DEFAULT_BUDGETS } from "../../src/agent/budget.js";
-import { githubConfigReader } from "../../src/github/repo-files.js";
+import { githubConfigReader } from "../../src/github/context/contents-api-files.js";
 import { RepoConfigError } from "../../src/repo/config-errors.js";
 import { CONFIG_PATH, defaultRepoConfig } from "../../src/repo/config-schema.js";
 import {

@@ -4,10 +4,10 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
-import type { GitHubClient } from "../../src/github/client.js";
-import { redactOutgoing } from "../../src/github/redact-requests.js";
-import { errorSummary } from "../../src/jobs/errors.js";
+import type { GitHubClient } from "../../src/github/auth/client.js";
+import { redactOutgoing } from "../../src/github/auth/redact-requests.js";
 import { createLogger } from "../../src/logger.js";
+import { errorSummary } from "../../src/pipeline/job-errors.js";
 import { redactSecrets, registerSecret } from "../../src/secrets.js";
 import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
 import { sanitizeUntrusted } from "../../src/triggers/sanitize.js";
@@ -59,7 +59,7 @@ describe("hostile text", () => {
       "a ![](http://x/y.png) [ok](http://z) b",
     );
     expect(redactSecrets("clone https://x-access-token:ghs_abcdef@github.com/o/r failed")).toBe(
-      "clone https://***@github.com/o/r failed",
+      "clone https://[redacted]@github.com/o/r failed",
     );
   });
 });
@@ -144,7 +144,9 @@ describe("the last gate before GitHub", () => {
       issue_number: 1,
       body,
     });
-    expect(data.body).toBe("**Why:** the run failed: [redacted], a token ghs_***, and https://***@x.example");
+    expect(data.body).toBe(
+      "**Why:** the run failed: [redacted], a token ghs_[redacted], and https://[redacted]@x.example",
+    );
     const stored = gh.state.commentsOn("acme", "gate", 1).at(-1)!;
     expect(stored.body).not.toContain(secret);
     expect(stored.body).not.toContain(token);

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { JOB_PERMISSIONS } from "../../src/github/installation-token.js";
+import { JOB_PERMISSIONS } from "../../src/github/auth/installation-token.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
 import { type AppProcess, appKeyPair, finishedJob, startAppProcess, tempDataDir } from "../e2e/harness.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";

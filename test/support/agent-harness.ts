@@ -2,9 +2,9 @@
 // checkout, the scripted model through the real SDK, and the test toolchain. Call
 // `cleanup()` after each case (afterEach), which stops the model and removes the checkout.
 import { beforeAll } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
 import type { Budgets } from "../../src/agent/budget.js";
 import { type AgentDefinition, loadAgentDefinition } from "../../src/agent/definition.js";
+import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { AgentOutcome } from "../../src/agent/outcome.js";
 import { runAgent } from "../../src/agent/run-agent.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";

@@ -2,9 +2,9 @@
 // the GitHub stand-in (retries and throttling off, so each request is seen once), the
 // scripted model through the real SDK, and the real Go toolchain.
 import { Probot, ProbotOctokit } from "probot";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
+import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import { createGitHubJobHandler } from "../../src/github/github-job.js";
-import type { JobHandler } from "../../src/jobs/queue.js";
+import type { JobHandler } from "../../src/queue/job-queue.js";
 import { testToolchain } from "../golang/support.js";
 import type { GitHubStandIn } from "./github-server.js";
 

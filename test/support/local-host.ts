@@ -1,8 +1,8 @@
 // The CLI's code host over a temporary checkout, recording the stages it was told and what it
 // published instead of printing them: for tests that drive runJob directly.
 import { join } from "node:path";
-import type { CodeHost, JobResult } from "../../src/jobs/ports.js";
 import { LocalCodeHost } from "../../src/local/local-code-host.js";
+import type { CodeHost, JobResult } from "../../src/pipeline/ports.js";
 import { REPO_ROOT } from "./model-checkout.js";
 
 export interface RecordingHost {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TaskRequest } from "../../src/jobs/task.js";
+import type { TaskRequest } from "../../src/pipeline/task.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const LEDGER_FIXTURE = join(REPO_ROOT, "test", "fixtures", "ledger-service");

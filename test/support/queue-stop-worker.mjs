@@ -8,11 +8,11 @@ const { ADAPTER, QUEUE_FILE, REDIS_URL, QUEUE_NAME, OPTS, LOG_FILE } = process.e
 const opts = JSON.parse(OPTS ?? "{}");
 const queue =
   ADAPTER === "bullmq"
-    ? new (await import("../../dist/jobs/bullmq-queue.js")).BullMqJobQueue(
+    ? new (await import("../../dist/queue/bullmq-queue.js")).BullMqJobQueue(
         { url: REDIS_URL, queueName: QUEUE_NAME },
         opts,
       )
-    : new (await import("../../dist/jobs/sqlite-queue.js")).SqliteJobQueue(QUEUE_FILE, opts);
+    : new (await import("../../dist/queue/sqlite-queue.js")).SqliteJobQueue(QUEUE_FILE, opts);
 
 const log = (line) => appendFileSync(LOG_FILE, `${line}\n`);
 
@@ -28,5 +28,5 @@ queue.start(
 );
 log(`ready pid=${process.pid}`);
 
-const { installGracefulShutdown } = await import("../../dist/jobs/shutdown.js");
+const { installGracefulShutdown } = await import("../../dist/queue/shutdown.js");
 installGracefulShutdown(queue, { graceMs: 2_000 });

@@ -1,5 +1,5 @@
 // Test helpers for the job queue: a TaskRequest builder and a poll-until helper.
-import type { TaskRequest } from "../../src/jobs/task.js";
+import type { TaskRequest } from "../../src/pipeline/task.js";
 
 export function makeTask(deliveryId: string, target: { repo?: string; number?: number } = {}): TaskRequest {
   return {

@@ -5,13 +5,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/anthropic-client.js";
-import { renderVerdictMarkdown } from "../../src/github/render-verdict.js";
+import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
+import { renderVerdictMarkdown } from "../../src/github/publish/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
-import { goToolDeps } from "../../src/jobs/go-tool-deps.js";
-import type { WorkPlan } from "../../src/jobs/ports.js";
-import { runJob } from "../../src/jobs/run-job.js";
+import { goToolDeps } from "../../src/pipeline/go-tool-deps.js";
+import type { WorkPlan } from "../../src/pipeline/ports.js";
+import { runJob } from "../../src/pipeline/run-job.js";
 import { parseRepoConfig } from "../../src/repo/repo-config.js";
 import {
   GOLANGCI_LINT_CHECK,

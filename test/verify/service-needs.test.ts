@@ -3,7 +3,7 @@
 // (a stand-in module that fails like testcontainers-go without Docker). The verdict must
 // show them as "skipped: needs <service>", never fold them into a green go test.
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { renderCheckRunOutput, renderVerdictMarkdown } from "../../src/github/render-verdict.js";
+import { renderCheckRunOutput, renderVerdictMarkdown } from "../../src/github/publish/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { parseTestJson } from "../../src/golang/test-json.js";
 import { missingCustomTags } from "../../src/verify/build-constraints.js";

@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "@jest/globals";
 import { branchNameProblem, issueBranchName, validateBranchName } from "../../src/workspace/branch-name.js";
-import { InvalidBranchNameError } from "../../src/workspace/errors.js";
+import { InvalidBranchNameError } from "../../src/workspace/workspace-errors.js";
 import { git } from "../support/git-repos.js";
 
 const gitAccepts = (name: string) =>

@@ -2,12 +2,8 @@ import { access } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import {
-  authHeaderConfig,
-  hardenedGitConfig,
-  scrubSecrets,
-  simpleGitLogsEnabled,
-} from "../../src/workspace/git-env.js";
+import { redactValues } from "../../src/secrets.js";
+import { authHeaderConfig, hardenedGitConfig, simpleGitLogsEnabled } from "../../src/workspace/git-env.js";
 import { GitWorkspace } from "../../src/workspace/git-workspace.js";
 
 describe("git environment", () => {
@@ -20,7 +16,7 @@ describe("git environment", () => {
   it("scrubs the token, its basic-auth form and its bare base64 form", () => {
     const token = "ghs_secretvalue123";
     const text = `a ${token} b ${Buffer.from(`x-access-token:${token}`).toString("base64")} c ${Buffer.from(token).toString("base64")}`;
-    expect(scrubSecrets(text, [token])).toBe("a *** b *** c ***");
+    expect(redactValues(text, [token])).toBe("a [redacted] b [redacted] c [redacted]");
   });
 
   it("allows only the clone URL's transport and turns hooks, fsmonitor and submodules off", () => {

@@ -1,8 +1,8 @@
 import { access, readFile, realpath, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { GitWorkspaceError } from "../../src/workspace/errors.js";
 import { botIdentity, GitWorkspace, type TokenProvider } from "../../src/workspace/git-workspace.js";
+import { GitWorkspaceError } from "../../src/workspace/workspace-errors.js";
 import { git } from "../support/git-repos.js";
 import {
   basicAuthValue,

@@ -1,8 +1,8 @@
 import { access, chmod, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { InvalidBranchNameError } from "../../src/workspace/errors.js";
 import { botIdentity, GitWorkspace } from "../../src/workspace/git-workspace.js";
+import { InvalidBranchNameError } from "../../src/workspace/workspace-errors.js";
 import { git } from "../support/git-repos.js";
 import { type Fixture, REPO, setup, TOKEN } from "./helpers.js";
 

@@ -4,7 +4,7 @@
 import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { describeForAgent, parseModuleProblems } from "../../golang/module-errors.js";
-import { orEmpty, truncateMiddle } from "../truncate.js";
+import { orEmpty, truncateMiddle } from "../../text.js";
 import { defineTool, ToolInputError } from "./types.js";
 
 const SIMPLE = new Set(["build", "test", "vet", "fmt", "list", "doc", "version", "env"]);

@@ -1,7 +1,7 @@
 // The Go engineer's tools, by name, with the JSON schemas the model sees.
 import { z } from "zod";
 import { PathRefusedError } from "../../workspace/safe-path.js";
-import type { ToolSchema } from "../model-client.js";
+import type { ToolSchema } from "../model/model-client.js";
 import { askClarification } from "./ask-clarification.js";
 import { deleteFile } from "./delete-file.js";
 import { editFile } from "./edit-file.js";

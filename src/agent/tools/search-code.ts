@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
+import { orEmpty, truncateMiddle } from "../../text.js";
 import { hostGitArgs, hostGitEnv } from "../../workspace/git-env.js";
 import { resolveSafePath } from "../../workspace/safe-path.js";
-import { orEmpty, truncateMiddle } from "../truncate.js";
 import { defineTool, ToolInputError } from "./types.js";
 
 const MAX_MATCHES = 200;

@@ -1,0 +1,54 @@
+// The pull request body: the agent's report (its validated sections, in the schema's
+// order), the bot's own verification, and a footer with what the run cost.
+import type { ReportSection } from "../../agent/report.js";
+
+export interface RunFacts {
+  agent: { name: string; version: string };
+  model: string;
+  turns: number;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  costUsd: number;
+  durationMs: number;
+  actor: string;
+}
+
+export interface PullRequestBodyInput {
+  sections: ReportSection[];
+  /** Markdown table rendered from the verdict ("Verified by backend-go-agent"). */
+  verification: string;
+  /** The issue this PR resolves; omitted on PR jobs. */
+  closes?: number;
+  facts: RunFacts;
+  /** What the agent did, collapsed (src/github/publish/run-log.ts). */
+  runLog?: string;
+}
+
+const fmt = new Intl.NumberFormat("en-US");
+
+export function renderFooter(facts: RunFacts, closes?: number): string {
+  const t = facts.tokens;
+  const minutes = facts.durationMs / 60_000;
+  const duration = minutes >= 1 ? `${minutes.toFixed(1)} min` : `${Math.round(facts.durationMs / 1000)} s`;
+  const lines = [
+    "---",
+    ...(closes ? [`Closes #${closes}`, ""] : []),
+    `<sub>🤖 ${facts.agent.name}@${facts.agent.version} · ${facts.model} · ${facts.turns} turns · ` +
+      `${fmt.format(t.input + t.cacheRead + t.cacheWrite)} input / ${fmt.format(t.output)} output tokens ` +
+      `(${fmt.format(t.cacheRead)} from cache) · $${facts.costUsd.toFixed(2)} · ${duration} · ` +
+      `triggered by @${facts.actor}</sub>`,
+  ];
+  return lines.join("\n");
+}
+
+export function renderReport(sections: ReportSection[]): string {
+  return sections.map((s) => `## ${s.name}\n\n${s.body}`).join("\n\n");
+}
+
+export function renderPullRequestBody(input: PullRequestBodyInput): string {
+  return [
+    renderReport(input.sections),
+    input.verification.trim(),
+    ...(input.runLog ? [input.runLog] : []),
+    renderFooter(input.facts, input.closes),
+  ].join("\n\n");
+}
