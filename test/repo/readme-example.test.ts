@@ -1,4 +1,4 @@
-// The README's example configuration must stay a file the app accepts.
+// The documented example configuration (docs/configuration.md) must stay a file the app accepts.
 
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
@@ -13,14 +13,14 @@ afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
 function readmeExample(): string {
-  const readme = readFileSync("README.md", "utf8");
-  const section = readme.slice(readme.indexOf("## Per-repository configuration"));
+  const page = readFileSync("docs/configuration.md", "utf8");
+  const section = page.slice(page.indexOf("## Per-repository configuration"));
   const block = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error("README has no example configuration");
+  if (!block) throw new Error("docs/configuration.md has no example configuration");
   return block[1]!;
 }
 
-describe("README example configuration", () => {
+describe("the documented example configuration", () => {
   it("loads through the config plugin, _extends included, with the values it documents", async () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, readmeExample());
