@@ -20,7 +20,7 @@ if (!revision) {
 /** Link targets dropped, heading and quote marks dropped, whitespace collapsed. */
 const normalise = (text) =>
   text
-    .replace(/\]\([^)]*\)/g, "]")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/^\s*(#+|>)\s*/gm, "")
     .replace(/\s+/g, " ")
     .trim();
