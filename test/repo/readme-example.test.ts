@@ -1,4 +1,4 @@
-// The README's example configuration must stay a file the app accepts.
+// The documented example configuration (docs/configuration.md) must stay a file the app accepts.
 
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
@@ -12,15 +12,17 @@ beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 afterEach(() => nock.cleanAll());
 
-function readmeExample(): string {
-  const readme = readFileSync("README.md", "utf8");
-  const section = readme.slice(readme.indexOf("## Per-repository configuration"));
-  const block = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error("README has no example configuration");
+function yamlBlock(file: string, heading: string): string {
+  const page = readFileSync(file, "utf8");
+  const at = page.indexOf(heading);
+  const block = at >= 0 ? /```yaml\n([\s\S]*?)```/.exec(page.slice(at)) : null;
+  if (!block) throw new Error(`${file} has no example configuration under "${heading}"`);
   return block[1]!;
 }
 
-describe("README example configuration", () => {
+const readmeExample = () => yamlBlock("docs/configuration.md", "## Per-repository configuration");
+
+describe("the documented example configuration", () => {
   it("loads through the config plugin, _extends included, with the values it documents", async () => {
     const scope = nock(API);
     serveFile(scope, "acme", "ledger", CONFIG_PATH, readmeExample());
@@ -52,5 +54,19 @@ describe("README example configuration", () => {
     });
     expect(config.go.goprivate).toBe("github.com/acme/*");
     expect(config.base_branch).toBe("develop");
+  });
+});
+
+describe("the README's minimal configuration", () => {
+  it("loads, with the values it documents and the defaults for the rest", async () => {
+    const scope = nock(API);
+    serveFile(scope, "acme", "ledger", CONFIG_PATH, yamlBlock("README.md", "## A minimal configuration"));
+    const config = await loadRepoConfig(githubConfigReader(octokit()), { owner: "acme", repo: "ledger" });
+    expect(scope.isDone()).toBe(true);
+    expect(config.trigger.min_permission).toBe("maintain");
+    expect(config.budgets.max_usd).toBe(5);
+    expect(protectedPaths(config)).toEqual([".git/**", ".github/workflows/**", "migrations/**"]);
+    expect(config.pull_request.reviewers).toEqual(["alice"]);
+    expect(triggerLabels(config)).toEqual(["backend-go"]);
   });
 });
