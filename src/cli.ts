@@ -25,7 +25,7 @@ Runs the agent on a local git checkout, commits its changes on a new branch
 backend-go/cli-<timestamp>, prints the report to stdout and progress to stderr.
 The checkout's .github/backend-go-agent.yml, AGENTS.md/CLAUDE.md and .github/agents/*.md
 apply as they do in the app. Reads ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL_ALIASES,
-MODEL_PROVIDER (--provider wins) and its settings (README: Model providers),
+MODEL_PROVIDER (--provider wins) and its settings (docs/providers.md),
 DATA_DIR and the Go settings (GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS, GO_SANDBOX) from the
 environment.
 Exit codes: 0 completed, 2 needs clarification, 1 failed, 64 bad usage.

@@ -21,7 +21,7 @@ import {
 import { runTask } from "./run-task.js";
 
 export const DEFAULT_TASKS_DIR = fileURLToPath(new URL("../../evals/go-backend", import.meta.url));
-/** Model providers eval can drive (MODEL_PROVIDER; README: Model providers). */
+/** Model providers eval can drive (MODEL_PROVIDER; docs/providers.md). */
 export const PROVIDERS = ["anthropic", "bedrock", "vertex"] as const;
 
 export const EVAL_USAGE = `usage: backend-go-agent eval [--tasks <dir>] [--only <id,id>] [--model <alias|id>]
@@ -126,7 +126,7 @@ async function evaluate(argv: string[], env: NodeJS.ProcessEnv, io: EvalIo): Pro
     io.err(
       "backend-go-agent eval: ANTHROPIC_API_KEY is not set. The eval runs the real agent on every task " +
         `(${suite.length} tasks × ${repeat}), which costs money: set the key to run it, or point ` +
-        "ANTHROPIC_BASE_URL at a stand-in. See README, “Measuring the agent: eval”.",
+        "ANTHROPIC_BASE_URL at a stand-in. See docs/cli-and-eval.md.",
     );
     return 1;
   }
