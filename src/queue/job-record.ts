@@ -64,20 +64,21 @@ export interface JobRecord {
 }
 
 /** What the pipeline may record on a job while it runs (absolute values, not increments). */
-export interface JobRecordPatch {
-  /** The agent that ran, once the job resolved it (`/agent @name`, the label map, the default). */
-  agent?: string;
-  model?: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd?: number;
-  prUrl?: string;
-  agentRuns?: number;
-  pushedSha?: string;
-  verdict?: string;
+export type JobRecordPatch = Pick<
+  JobRecord,
+  | "agent"
+  | "model"
+  | "inputTokens"
+  | "outputTokens"
+  | "costUsd"
+  | "prUrl"
+  | "agentRuns"
+  | "pushedSha"
+  | "verdict"
+> & {
   /** What the job made (JSON of ports.ts JobMade): read back by its next attempt, never shown on /jobs. */
   made?: string;
-}
+};
 
 export type JobStats = Record<JobStatus, number>;
 
