@@ -80,6 +80,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       host,
       ...(ctx.claimBranch ? { claimBranch: (branch: string) => ctx.claimBranch!(branch) } : {}),
       ...(made ? { made } : {}),
+      ...(ctx.journal ? { journal: ctx.journal } : {}),
       // Each step's product reaches the job record before the next step: a retry resumes there.
       onMade: async (next) => {
         made = next;
