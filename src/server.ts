@@ -233,6 +233,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       extendsAllow: config.configExtendsAllow,
       limits: config.limits,
       logger: queueLog,
+      // Linked only where people can reach the pages and sign in.
+      ...(config.web.publicUrl && config.web.clientId ? { pagesUrl: config.web.publicUrl } : {}),
     }),
     { concurrency: config.concurrency },
   );
