@@ -180,7 +180,9 @@ describe("the session pages in Chromium", () => {
     await tools.nth(1).waitFor({ timeout: 30_000 });
     await expect(tools.nth(1).locator("summary strong").textContent()).resolves.toBe("read_file");
     await held[2].reached;
-    expect(await page.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(
+      true,
+    );
 
     // The hostile file shows as text: no script ran, no element was made of it.
     await tools.nth(1).locator("summary").click();
