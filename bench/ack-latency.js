@@ -44,7 +44,10 @@ async function openLivePage(world, appUrl, jobId, login) {
   const flow = start.headers.getSetCookie()[0].split(";")[0];
   const back = await fetch(start.headers.get("location"), { redirect: "manual" });
   const done = await fetch(back.headers.get("location"), { redirect: "manual", headers: { cookie: flow } });
-  const session = done.headers.getSetCookie().find((c) => c.startsWith("bga_session="))?.split(";")[0];
+  const session = done.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("bga_session="))
+    ?.split(";")[0];
   if (!session) throw new Error(`signing in to the pages failed (${done.status})`);
   const controller = new AbortController();
   const res = await fetch(`${appUrl}/ui/jobs/${jobId}/events`, {
