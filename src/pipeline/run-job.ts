@@ -375,8 +375,8 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   // 7 publish. When publishing itself fails, the failure is published instead (the host
   // says so where people look), and its cause decides whether the job runs again.
   async function publishAndClose(): Promise<JobResult> {
-    journal({ kind: "step", step: "publishing", detail: outcome?.kind ?? "" });
     let final = result();
+    journal({ kind: "step", step: "publishing", detail: final.disposition.kind });
     try {
       final = { ...final, published: await host.publish(final) };
     } catch (err) {

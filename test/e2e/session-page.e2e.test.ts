@@ -211,6 +211,16 @@ describe("the session pages in Chromium", () => {
     await expect(page.locator("#status").textContent()).resolves.toBe("cancelled");
     await expect(page.getByRole("button", { name: "Stop this job" }).count()).resolves.toBe(0);
     await page.screenshot({ path: join(OUT, "job-page-stopped.png"), fullPage: true });
+    // Readable on a phone: nothing wider than the screen but the tables' own scroll boxes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(OUT, "job-page-phone.png"), fullPage: true });
     held[2].release();
   }, 240_000);
 

@@ -137,7 +137,7 @@ describe("runJob", () => {
     const verdict = entries.find((e) => e.kind === "verdict");
     expect(verdict).toMatchObject({ overall: "fail" });
     expect(verdict?.kind === "verdict" && verdict.rows.find((r) => r.name === "gofmt")?.status).toBe("fail");
-    expect(entries.at(-1)).toMatchObject({ kind: "step", step: "publishing", detail: "completed" });
+    expect(entries.at(-1)).toMatchObject({ kind: "step", step: "publishing", detail: "done" });
   });
 
   it("finishes the job when the journal's writer throws", async () => {

@@ -35,7 +35,7 @@ export function jobListPage(d: JobListData): SafeHtml {
   const body = html`<h1>Jobs</h1>
 <ul class="summary">
 <li><span>Queue depth</span> <strong id="queue-depth">${d.queueDepth}</strong></li>
-<li><span>Spent today (UTC)</span> <strong id="today-spend">${usd(d.todaySpend)}</strong></li>
+<li><span>Spent today (UTC) on these repositories</span> <strong id="today-spend">${usd(d.todaySpend)}</strong></li>
 </ul>
 <form class="filter" method="get" action="/ui/jobs">
 <label>Repository <select name="repo">${options(d.repos, d.filter.repo, "all")}</select></label>
@@ -62,6 +62,7 @@ ${d.jobs.map(
 </tbody></table></div>`
 }
 <section aria-labelledby="days-h"><h2 id="days-h">The last ${d.days.length} days</h2>
+<p class="meta">Bars: what the jobs cost each day (UTC). Below: jobs that passed (✓) and failed or ended with a red verdict (✗).</p>
 ${daysPlot(d.days)}
 </section>`;
   return layout({ title: "Jobs", viewer: d.viewer, body });

@@ -38,7 +38,7 @@ export function daysPlot(days: readonly DayPoint[]): SafeHtml {
 <title id="days-title">Cost and passed/failed jobs per day</title>
 ${days.map((d, i) => {
   const h = Math.max(1, ((height - 20) * d.costUsd) / max);
-  return html`<g transform="translate(${i * col + 4} 0)"><rect x="4" y="${(height - h).toFixed(1)}" width="${col - 12}" height="${h.toFixed(1)}" class="bar"><title>${d.day}: ${usd(d.costUsd)}</title></rect><text x="2" y="${height + 14}" class="small">${d.day.slice(5)}</text><text x="2" y="${height + 28}" class="small"><tspan class="pass">${d.passed}✓</tspan> <tspan class="fail">${d.failed}✗</tspan></text></g>`;
+  return html`<g transform="translate(${i * col + 4} 0)"><rect x="4" y="${(height - h).toFixed(1)}" width="${col - 12}" height="${h.toFixed(1)}" class="bar"><title>${d.day}: ${usd(d.costUsd)}</title></rect>${d.costUsd > 0 ? html`<text x="2" y="${(height - h - 4).toFixed(1)}" class="small">${usd(d.costUsd)}</text>` : ""}<text x="2" y="${height + 14}" class="small">${d.day.slice(5)}</text><text x="2" y="${height + 28}" class="small"><tspan class="pass">${d.passed}✓</tspan> <tspan class="fail">${d.failed}✗</tspan></text></g>`;
 })}
 </svg>`;
 }
