@@ -67,7 +67,7 @@ ${stepPlot(steps)}
 </section>
 <section aria-labelledby="journal-h"><h2 id="journal-h">What happened</h2>
 ${live ? html`<p class="live" id="live-note">Live: new steps appear below as the job runs.</p>` : ""}
-<ol class="journal" id="journal" data-job="${job.id}" data-after="${last}" data-live="${live ? "1" : "0"}">
+<ol class="journal" id="journal" role="log" aria-labelledby="journal-h" data-job="${job.id}" data-after="${last}" data-live="${live ? "1" : "0"}">
 ${d.events.map(renderEvent)}
 </ol>
 </section>`;
