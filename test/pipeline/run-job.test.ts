@@ -8,6 +8,7 @@ import { createAnthropicModelClient } from "../../src/agent/model/anthropic-clie
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { CodeHost, JobDeps, JobMade, JournalEntry } from "../../src/pipeline/ports.js";
 import { runJob } from "../../src/pipeline/run-job.js";
+import { serializeEntry } from "../../src/queue/job-journal.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
 import { recordingHost } from "../support/local-host.js";
@@ -138,6 +139,10 @@ describe("runJob", () => {
     expect(verdict).toMatchObject({ overall: "fail" });
     expect(verdict?.kind === "verdict" && verdict.rows.find((r) => r.name === "gofmt")?.status).toBe("fail");
     expect(entries.at(-1)).toMatchObject({ kind: "step", step: "publishing", detail: "done" });
+    const stored = entries.reduce((n, e) => n + Buffer.byteLength(serializeEntry(e)), 0);
+    console.log(
+      `[measure] journal of a 2-turn job with a verdict: ${stored} bytes, ${Math.round(stored / 2)} per turn`,
+    );
   });
 
   it("finishes the job when the journal's writer throws", async () => {
