@@ -5,7 +5,7 @@ import type { JournalEvent } from "../../src/queue/job-journal.js";
 import type { JobRecord } from "../../src/queue/job-record.js";
 import { escapeHtml, stripAnsi } from "../../src/web/html.js";
 import { dailyTotals } from "../../src/web/pages/job-list-page.js";
-import { stepTimes } from "../../src/web/pages/journal-view.js";
+import { renderEvent, stepTimes } from "../../src/web/pages/journal-view.js";
 
 const step = (seq: number, at: number, name: string): JournalEvent => ({
   seq,
@@ -83,5 +83,30 @@ describe("untrusted text", () => {
       "\u001b[1;31mFAIL\u001b[0m \u001b]8;;https://evil\u0007link\u001b]8;;\u0007 a\u0000b\tc\n<&>\"'";
     expect(stripAnsi(text)).toBe("FAIL link ab\tc\n<&>\"'");
     expect(escapeHtml(text)).toBe("FAIL link ab\tc\n&lt;&amp;&gt;&quot;&#39;");
+  });
+});
+
+describe("a tool call on the page", () => {
+  it("shows an edit as the diff it makes, escaped", () => {
+    const html = String(
+      renderEvent({
+        seq: 7,
+        at: 0,
+        entry: {
+          kind: "tool_call",
+          turn: 2,
+          id: "t",
+          name: "edit_file",
+          input: { path: "api/a.go", old_string: "x := 1\nreturn x", new_string: "x := 2 // <b>\nreturn x" },
+          output: "ok",
+          isError: false,
+          durationMs: 5,
+        },
+      }),
+    );
+    expect(html).toContain(
+      "<pre>--- api/a.go\n- x := 1\n- return x\n+ x := 2 // &lt;b&gt;\n+ return x</pre>",
+    );
+    expect(html).toContain('id="e7"');
   });
 });

@@ -7,6 +7,16 @@ import { clock, duration, usd } from "./format.js";
 function inputText(input: unknown): string {
   if (input && typeof input === "object") {
     const i = input as Record<string, unknown>;
+    // An edit shows as the diff it makes: the lines taken out, then the lines put in.
+    if (typeof i.old_string === "string" && typeof i.new_string === "string") {
+      const minus = i.old_string.split("\n").map((l) => `- ${l}`);
+      const plus = i.new_string.split("\n").map((l) => `+ ${l}`);
+      return [
+        `--- ${String(i.path ?? "")}${i.replace_all ? " (every occurrence)" : ""}`,
+        ...minus,
+        ...plus,
+      ].join("\n");
+    }
     // A write shows its content as text, not as one long JSON string.
     if (typeof i.content === "string" && Object.keys(i).length <= 3) {
       const rest = Object.entries(i)
