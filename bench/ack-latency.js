@@ -34,6 +34,40 @@ async function processMetrics(appUrl) {
   };
 }
 
+/**
+ * Signs in to the app's pages as `login` through the stand-in's OAuth flow and opens the
+ * live event stream of `jobId`, read in the background; returns how many bytes came and a close.
+ */
+async function openLivePage(world, appUrl, jobId, login) {
+  world.gh.oauth.signedIn = login;
+  const start = await fetch(`${appUrl}/ui/login`, { redirect: "manual" });
+  const flow = start.headers.getSetCookie()[0].split(";")[0];
+  const back = await fetch(start.headers.get("location"), { redirect: "manual" });
+  const done = await fetch(back.headers.get("location"), { redirect: "manual", headers: { cookie: flow } });
+  const session = done.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("bga_session="))
+    ?.split(";")[0];
+  if (!session) throw new Error(`signing in to the pages failed (${done.status})`);
+  const controller = new AbortController();
+  const res = await fetch(`${appUrl}/ui/jobs/${jobId}/events`, {
+    headers: { cookie: session },
+    signal: controller.signal,
+  });
+  if (res.status !== 200) throw new Error(`the job's live stream answered ${res.status}`);
+  const page = { bytes: 0 };
+  const reading = (async () => {
+    for await (const chunk of res.body) page.bytes += chunk.length;
+  })().catch(() => undefined);
+  return {
+    page,
+    async close() {
+      controller.abort();
+      await reading;
+    },
+  };
+}
+
 const reactionPosts = (world) =>
   world.gh.state.requests.filter((r) => r.method === "POST" && r.path.endsWith("/reactions")).length;
 
@@ -73,6 +107,8 @@ export async function measureAck(
     concurrency = 50,
     appEnv = {},
     bareEnv = {},
+    /** Sign in to the pages and keep the parked job's live page (its event stream) open throughout. */
+    pageOpen = false,
   },
 ) {
   // The app syncs every stored job to disk: start from a disk with nothing left to write
@@ -89,12 +125,16 @@ export async function measureAck(
       SHUTDOWN_GRACE_SECONDS: "1",
       TRIGGER_RATE_LIMIT: "0",
       TRIGGER_RATE_LIMIT_REPOSITORY: "0",
+      ...(pageOpen
+        ? { GITHUB_CLIENT_ID: world.gh.oauth.clientId, GITHUB_CLIENT_SECRET: world.gh.oauth.clientSecret }
+        : {}),
       ...appEnv,
     },
   });
   const bare = await startBareProbot({ ...common, env: bareEnv });
   const client = startClient();
   let release;
+  let live;
   const parked = new Promise((r) => {
     release = r;
   });
@@ -108,6 +148,11 @@ export async function measureAck(
       },
     });
     await firstRequest(world.model, issue.key);
+    if (pageOpen) {
+      const { jobs } = await (await fetch(`${app.url}/jobs?status=running`)).json();
+      const parkedJob = jobs.find((j) => j.target === `${OWNER}/${REPO}#${issue.number}`);
+      live = await openLivePage(world, app.url, parkedJob.id, "alice");
+    }
     const body = JSON.stringify(world.issuePayload(REPO, issue.number));
     const signature = world.signPayload(WEBHOOK_SECRET, body);
     const shot = (server, name, count, round) =>
@@ -171,8 +216,10 @@ export async function measureAck(
       reactionsSent: reactionPosts(world) - reactionsBefore,
       queue: jobs.queue ?? jobs,
       target: `${OWNER}/${REPO}#${issue.number}`,
+      ...(live ? { pageBytes: live.page.bytes } : {}),
     };
   } finally {
+    await live?.close();
     release();
     await client.close();
     await app.stop();

@@ -58,6 +58,14 @@ async function main() {
       ...(quick ? { rounds: 2, perRound: 200, warmup: 100 } : { rounds: 6 }),
     });
 
+    // The operator's view open on a live job: sign-in with GitHub and the job page's event stream.
+    log("webhook acknowledgement with a signed-in job page open on the parked (live) job");
+    results.ackPage = await measureAck(world, {
+      dataDir: join(world.tmp, "ack-page-data"),
+      pageOpen: true,
+      ...(quick ? { rounds: 2, perRound: 200, warmup: 100 } : { rounds: 6 }),
+    });
+
     const app = await startApp({
       appId: world.gh.app.id,
       privateKey: world.keys.privateKey,
@@ -115,6 +123,13 @@ function render(r) {
       fmtMs(ack.app.p99),
       fmtMs(ack.bare.p99),
       ratio(ack.app.p99, ack.bare.p99),
+      1.2,
+    ),
+    row(
+      "webhook ack p50, a signed-in job page open on a live job",
+      fmtMs(r.ackPage.app.p50),
+      fmtMs(r.ackPage.bare.p50),
+      ratio(r.ackPage.app.p50, r.ackPage.bare.p50),
       1.2,
     ),
     row(
@@ -188,6 +203,7 @@ Details:
   at 45–57 MiB); with the reaction call switched off the ratios matched the fix's. The SQLite insert was not it:
   one transaction per event-loop turn (~40 deliveries, ~2 ms with its sync) already.
   ${ackFloor(ack)}
+  With a job page open (signed in, its live stream read throughout, ${r.ackPage.pageBytes} bytes streamed): p99 app ${fmtMs(r.ackPage.app.p99)}, bare ${fmtMs(r.ackPage.bare.p99)}; p50 ratio per round ${r.ackPage.roundRatios.map((x) => x.toFixed(2)).join(", ")}.
   At LOG_LEVEL=warn: p99 app ${fmtMs(r.ackQuiet.app.p99)}, bare ${fmtMs(r.ackQuiet.bare.p99)}; p50 ratio per round ${r.ackQuiet.roundRatios.map((x) => x.toFixed(2)).join(", ")}.
 - First request, warm (median of ${first.warm.samples.app.length}): app ${s(first.warm.samples.app)}; baseline ${s(first.warm.samples.baseline)}.
 - First request, cold (median of ${first.cold.samples.app.length}): app ${s(first.cold.samples.app)}; baseline ${s(first.cold.samples.baseline)}.

@@ -26,6 +26,7 @@ import { installGracefulShutdown } from "./queue/shutdown.js";
 import { sqliteQueueFile } from "./queue/sqlite-queue.js";
 import { SqliteTriggerLimiter } from "./queue/sqlite-trigger-limiter.js";
 import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
+import { sessionPages } from "./web/index.js";
 
 export type RunMode = "all" | "worker";
 
@@ -43,6 +44,16 @@ export interface RunningApp {
 
 export function githubApiUrl(config: AppConfig): string {
   return config.gheHost ? `${config.gheProtocol}://${config.gheHost}/api/v3` : "https://api.github.com";
+}
+
+/** Where people sign in and read issues: github.com or the Enterprise host. */
+export function githubWebUrl(config: AppConfig): string {
+  return config.gheHost ? `${config.gheProtocol}://${config.gheHost}` : "https://github.com";
+}
+
+/** Where the server listens, as a URL (local use, when PUBLIC_URL is not set). */
+function listenUrl(config: AppConfig): string {
+  return `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
 }
 
 /**
@@ -75,7 +86,14 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   const log = await createLogger({
     level: config.logLevel,
     format: config.logFormat,
-    secrets: [config.anthropicApiKey, config.webhookSecret, config.privateKey, config.jobsToken],
+    secrets: [
+      config.anthropicApiKey,
+      config.webhookSecret,
+      config.privateKey,
+      config.jobsToken,
+      config.web.clientSecret,
+      config.web.sessionSecret,
+    ],
   });
   // A promise nobody handled is a bug; it is logged with what it carried (the secret-scrubbing
   // logger) and the process keeps serving: the queue's own leases recover any job it touched.
@@ -143,6 +161,15 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
     })) {
       server.addHandler(handler);
     }
+    server.addHandler(
+      sessionPages({
+        queue,
+        web: config.web,
+        github: { webUrl: githubWebUrl(config), apiUrl: githubApiUrl(config) },
+        privateKey: config.privateKey,
+        fallbackUrl: listenUrl(config),
+      }),
+    );
     let loaded: Probot | undefined;
     limiter = triggerLimiter(config, queue);
     const app = createApp(queue, {
@@ -206,6 +233,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       extendsAllow: config.configExtendsAllow,
       limits: config.limits,
       logger: queueLog,
+      // Linked only where people can reach the pages and sign in.
+      ...(config.web.publicUrl && config.web.clientId ? { pagesUrl: config.web.publicUrl } : {}),
     }),
     { concurrency: config.concurrency },
   );

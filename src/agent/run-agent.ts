@@ -48,6 +48,8 @@ export interface RunAgentOptions {
   budgets?: Partial<Budgets>;
   signal?: AbortSignal;
   onProgress?: (progress: AgentProgress) => void;
+  /** Each transcript entry as it is made (the job page's live log). */
+  onTranscript?: (entry: TranscriptEntry) => void;
   /** Added to the built-in protected globs (`.github/workflows/**`). */
   protectedGlobs?: string[];
   /** More untrusted material for the first message (repository instructions, a PR diff). */
@@ -169,7 +171,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     ...(transient ? { transient } : {}),
     ...facts(),
   });
-  const note = (text: string) => transcript.push({ kind: "note", turn: turns, text });
+  const record = (...entries: TranscriptEntry[]) => {
+    transcript.push(...entries);
+    for (const e of entries) options.onTranscript?.(e);
+  };
+  const note = (text: string) => record({ kind: "note", turn: turns, text });
   const repeats = new RepeatGuard();
 
   try {
@@ -200,7 +206,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       cost += callCost;
       const text = response.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("\n");
       const calls = response.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
-      transcript.push({
+      record({
         kind: "model_call",
         turn: turns,
         stopReason: response.stop_reason,
@@ -257,7 +263,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
           note(batch.loop);
           return fail(batch.loop);
         }
-        transcript.push(...batch.entries);
+        record(...batch.entries);
         if (stopped()) return fail(stopped()!.reason, stopped()!.budget);
         if (batch.clarification)
           return { kind: "needs_clarification", questions: batch.clarification, ...facts() };

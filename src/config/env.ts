@@ -52,6 +52,18 @@ export interface AppConfig {
   limits: OperatorLimits;
   /** TRIGGER_RATE_LIMIT, TRIGGER_RATE_LIMIT_REPOSITORY: jobs per hour; 0 turns a limit off. */
   triggerRateLimit: TriggerRateLimit;
+  /** The session pages: sign-in with the App's OAuth client, and where people reach them. */
+  web: WebConfig;
+}
+
+export interface WebConfig {
+  /** GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET: the App's OAuth client (the manifest flow writes both). */
+  clientId?: string;
+  clientSecret?: string;
+  /** PUBLIC_URL: where people reach this server (https://bot.example.com); the pages' links and the OAuth callback. */
+  publicUrl?: string;
+  /** SESSION_SECRET: the key of the session cookie; default derived from the client secret and the App's key. */
+  sessionSecret?: string;
 }
 
 export interface TriggerRateLimit {
@@ -256,7 +268,46 @@ export function loadConfig(env: Env = process.env): AppConfig {
     configExtendsAllow: readExtendsAllow(env),
     limits: readOperatorLimits(env),
     triggerRateLimit: readTriggerRateLimit(env),
+    web: readWebConfig(env),
   };
+}
+
+function readWebConfig(env: Env): WebConfig {
+  const clientId = nonEmpty(env.GITHUB_CLIENT_ID);
+  const clientSecret = nonEmpty(env.GITHUB_CLIENT_SECRET);
+  if (Boolean(clientId) !== Boolean(clientSecret)) {
+    throw new ConfigError(
+      "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together (the App's OAuth client, from its settings page); set both or neither.",
+    );
+  }
+  const rawUrl = nonEmpty(env.PUBLIC_URL);
+  let publicUrl: string | undefined;
+  if (rawUrl) {
+    let url: URL;
+    try {
+      url = new URL(rawUrl);
+    } catch {
+      throw new ConfigError(
+        `PUBLIC_URL must be an http(s) URL such as https://bot.example.com, got "${rawUrl}".`,
+      );
+    }
+    if (
+      (url.protocol !== "https:" && url.protocol !== "http:") ||
+      url.username ||
+      url.password ||
+      url.search
+    ) {
+      throw new ConfigError(
+        `PUBLIC_URL must be an http(s) URL without credentials or query, such as https://bot.example.com, got "${rawUrl}".`,
+      );
+    }
+    publicUrl = url.href.replace(/\/+$/, "");
+  }
+  const sessionSecret = nonEmpty(env.SESSION_SECRET);
+  if (sessionSecret && sessionSecret.length < 32) {
+    throw new ConfigError("SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`).");
+  }
+  return { clientId, clientSecret, publicUrl, sessionSecret };
 }
 
 function readExtendsAllow(env: Env): ExtendsRule[] {

@@ -56,6 +56,8 @@ export interface GitHubCodeHostOptions {
   botLogin?: string;
   /** How the configuration is read: other repositories with their own read-only tokens, CONFIG_EXTENDS_ALLOW. */
   config?: Pick<GateOptions, "configReader" | "extendsAllow">;
+  /** The job's page (src/web/), linked from the tracking comment and the PR; absent when not served. */
+  jobPageUrl?: string;
 }
 
 /** What the gate learned, for the later steps. */
@@ -188,6 +190,7 @@ export class GitHubCodeHost implements CodeHost {
         : {}),
       minIntervalMs: this.o.trackingIntervalMs,
       finalRetryDelaysMs: this.o.finalRetryDelaysMs,
+      ...(this.o.jobPageUrl ? { pageUrl: this.o.jobPageUrl } : {}),
       onError: (err) => logger.warn({ jobId, err: (err as Error).message }, "tracking comment write failed"),
     });
     return this.trackingComment;
@@ -251,7 +254,7 @@ export class GitHubCodeHost implements CodeHost {
         renderReport(outcome.sections),
         verification,
         runLogDetails(clippedRunLog(result, 15_000)),
-        renderFooter(facts),
+        renderFooter(facts, undefined, this.o.jobPageUrl),
       ].join("\n\n"),
     );
     const url = await this.comment(body);
@@ -298,7 +301,7 @@ export class GitHubCodeHost implements CodeHost {
         owner: issue.owner,
         repo: issue.repo,
         issue_number: number,
-        body: renderTracking(jobId, state),
+        body: renderTracking(jobId, state, undefined, this.o.jobPageUrl),
       });
     } catch (err) {
       logger.warn({ jobId, err: (err as Error).message }, "could not leave the final word on the PR either");
@@ -346,6 +349,7 @@ export class GitHubCodeHost implements CodeHost {
       closes: issue.number,
       facts,
       runLog: runLogDetails(clippedRunLog(result, 15_000)),
+      ...(this.o.jobPageUrl ? { jobPageUrl: this.o.jobPageUrl } : {}),
     });
     const body = `${rendered}\n\n${jobMarker(this.o.jobId)}`;
     const pr = await upsertPullRequest(gh, {

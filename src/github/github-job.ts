@@ -48,6 +48,8 @@ export interface GitHubJobDeps {
   extendsAllow?: readonly ExtendsRule[];
   /** The host in the owner's Go module paths when it is not the clone URL's (tests: github.com). */
   moduleHost?: string;
+  /** Where the session pages are served (PUBLIC_URL, with sign-in set up): comments link each job's page. */
+  pagesUrl?: string;
 }
 
 export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
@@ -74,12 +76,14 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       logger: deps.logger,
       botLogin: identity.name,
       config: { configReader: jobConfigReader(session, owner), extendsAllow: deps.extendsAllow },
+      ...(deps.pagesUrl ? { jobPageUrl: `${deps.pagesUrl}/ui/jobs/${ctx.jobId}` } : {}),
     });
     let made = parseMade(ctx.made);
     const result = await runJob(task, {
       host,
       ...(ctx.claimBranch ? { claimBranch: (branch: string) => ctx.claimBranch!(branch) } : {}),
       ...(made ? { made } : {}),
+      ...(ctx.journal ? { journal: ctx.journal } : {}),
       // Each step's product reaches the job record before the next step: a retry resumes there.
       onMade: async (next) => {
         made = next;

@@ -5,7 +5,7 @@ import type { CodeIntelligence } from "../agent/code-intelligence.js";
 import type { AgentDefinition } from "../agent/definition.js";
 import type { ModelClient } from "../agent/model/model-client.js";
 import type { OperatorLimits } from "../agent/operator-limits.js";
-import type { AgentOutcome, AgentProgress } from "../agent/outcome.js";
+import type { AgentOutcome, AgentProgress, TranscriptEntry } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
 import type { Verdict } from "../verify/verdict.js";
@@ -147,7 +147,26 @@ export interface CodeHost {
   publish(result: JobResult): Promise<Published>;
 }
 
+/**
+ * What the job's page shows, appended as the job goes (the job record's journal): each step
+ * with its detail, every model turn and tool call, and the verdict's rows.
+ */
+export type JournalEntry =
+  | { kind: "step"; step: JobStep; detail: string }
+  | TranscriptEntry
+  | {
+      kind: "verdict";
+      overall: string;
+      summary: string;
+      rows: { name: string; status: string; summary: string; durationMs?: number }[];
+    };
+
 export interface JobDeps {
+  /**
+   * Appends to the job's journal (redacted and clipped by the store). Never awaited by the
+   * pipeline and never fails it: the journal is for people watching, not for the job.
+   */
+  journal?(entry: JournalEntry): void;
   host: CodeHost;
   /** The checkout the plan names. */
   workspace(plan: WorkPlan): Workspace;

@@ -33,6 +33,7 @@ import type {
   JobMade,
   JobResult,
   JobStep,
+  JournalEntry,
   PreparedWorkspace,
   Published,
   SavedResult,
@@ -121,9 +122,22 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     await deps.onMade?.(made);
   };
   let step: JobStep = "gate";
+  // The journal is for people watching: a throwing writer never fails the job.
+  const journal = (entry: JournalEntry) => {
+    try {
+      deps.journal?.(entry);
+    } catch {
+      // the job goes on; its page misses a line
+    }
+  };
+  const enter = (next: JobStep, detail: string) => {
+    step = next;
+    journal({ kind: "step", step: next, detail });
+  };
   // Progress is a courtesy: a failed update (a rate-limited comment edit) never fails the job.
   const progress = async (...args: Parameters<typeof host.reportProgress>) => {
     step = args[0];
+    if (args[2] === undefined) journal({ kind: "step", step: args[0], detail: args[1] });
     try {
       await host.reportProgress(...args);
     } catch {
@@ -156,6 +170,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
 
   try {
     // 1 gate
+    enter("gate", `${task.trigger.kind} by @${task.trigger.actor}`);
     const decision = await host.gate(task);
     if (decision.kind === "refused") {
       outcome = failedOutcome(decision.reason, undefined, "", false);
@@ -171,7 +186,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       return { ...result(), disposition: { kind: "wait", reason, branch } };
     }
     // 2 context, while 3 the checkout is made: neither changes where the other comes from.
-    step = "context";
+    enter("context", "the thread, the repository's instructions, the agent");
     if (made.result) {
       // An earlier attempt finished the work and failed to publish it: publish what exists.
       const context = await host.taskContext(task, plan);
@@ -226,6 +241,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
         progress("agent", what, p).catch(() => undefined);
       },
+      onTranscript: journal,
       conversation,
     };
     const agentStarted = Date.now();
@@ -276,6 +292,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       });
       verdict = verified.verdict;
       outcome = verified.outcome;
+      if (verdict) journal(verdictEntry(verdict));
       let changed = verified.changed;
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
       const leftovers = new Set(verdict?.leftovers ?? []);
@@ -322,6 +339,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           });
           if (again.verdict)
             verdict = { ...again.verdict, ...(verdict?.repairs ? { repairs: verdict.repairs } : {}) };
+          if (again.verdict) journal(verdictEntry(again.verdict));
           throwIfStopped(signal);
           await progress("pushing", prepared.branch);
         }
@@ -358,6 +376,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   // says so where people look), and its cause decides whether the job runs again.
   async function publishAndClose(): Promise<JobResult> {
     let final = result();
+    journal({ kind: "step", step: "publishing", detail: final.disposition.kind });
     try {
       final = { ...final, published: await host.publish(final) };
     } catch (err) {
@@ -395,6 +414,20 @@ function allowedModel(model: string, deps: JobDeps): void {
         `Set \`model:\` in \`${CONFIG_PATH}\` (or in the agent's front matter) to one of them, and ask again.`,
     );
   }
+}
+
+function verdictEntry(v: Verdict): JournalEntry {
+  return {
+    kind: "verdict",
+    overall: v.overall,
+    summary: v.summary,
+    rows: v.checks.map((c) => ({
+      name: c.name,
+      status: c.status,
+      summary: c.summary,
+      ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),
+    })),
+  };
 }
 
 function commitBase(prepared: PreparedWorkspace): Omit<CommitInfo, "sha" | "pushed"> {

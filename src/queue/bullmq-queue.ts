@@ -8,11 +8,13 @@ import { Redis } from "ioredis";
 import { errorSummary } from "../pipeline/job-errors.js";
 import { type TaskRequest, upgradeTask } from "../pipeline/task.js";
 import { type CancelResult, stoppedBeforeStart, stopReason } from "./cancel.js";
+import { type JournalEntry, type JournalEvent, serialAppender } from "./job-journal.js";
 import {
   type EnqueueResult,
   type JobHandler,
   type JobQueue,
   type JobQueueOptions,
+  journalLimit,
   type ListOptions,
   listLimit,
   type ResolvedOptions,
@@ -175,6 +177,14 @@ export class BullMqJobQueue implements JobQueue {
     await this.records.update(jobId, cleanPatch(patch), Date.now());
   }
 
+  async appendJournal(jobId: string, entry: JournalEntry): Promise<void> {
+    await this.records.appendJournal(jobId, entry, Date.now());
+  }
+
+  async journal(jobId: string, after = 0, limit?: number): Promise<JournalEvent[]> {
+    return this.records.journal(jobId, after, journalLimit(limit));
+  }
+
   async cancel(target: string, by: string): Promise<CancelResult> {
     const out: CancelResult = { queued: [], running: [] };
     for (const id of await this.records.inLine(target)) {
@@ -271,6 +281,11 @@ export class BullMqJobQueue implements JobQueue {
           claimBranch: (branch) => this.claimBranch(id, branch),
           ...(made ? { made } : {}),
           record: (patch) => this.records.update(id, cleanPatch(patch), Date.now()),
+          journal: serialAppender(
+            (entry) => this.records.appendJournal(id, entry, Date.now()),
+            (err) =>
+              this.opts.logger?.warn({ err, jobId: id }, "job queue: writing the job's journal failed"),
+          ),
         });
       });
     } finally {

@@ -5,6 +5,7 @@
 import type { Disposition } from "../pipeline/ports.js";
 import type { TaskRequest } from "../pipeline/task.js";
 import type { CancelResult } from "./cancel.js";
+import type { JournalEntry, JournalEvent } from "./job-journal.js";
 import type { JobRecord, JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 
 export interface JobContext {
@@ -30,6 +31,8 @@ export interface JobContext {
   made?: string;
   /** Writes on the job's record at once (what the job made so far), not at the attempt's end. */
   record?(patch: JobRecordPatch): Promise<void>;
+  /** Appends to the job's journal, in order, without waiting; a failed write is logged, never thrown. */
+  journal?(entry: JournalEntry): void;
 }
 
 /** What a run of a job decided (its disposition) and leaves on the job's record. */
@@ -114,7 +117,11 @@ export interface JobQueue {
    * in this process or another, within about pollMs, and ends `cancelled`.
    */
   cancel(target: string, by: string): Promise<CancelResult>;
-  /** Deletes finished records older than the retention; returns how many. */
+  /** Appends to the job's journal (redacted and clipped here); a job that does not exist is ignored. */
+  appendJournal(jobId: string, entry: JournalEntry): Promise<void>;
+  /** The job's journal after the event `after` (default 0: from the start), oldest first; at most `limit` (default 500). */
+  journal(jobId: string, after?: number, limit?: number): Promise<JournalEvent[]>;
+  /** Deletes finished records (and their journals) older than the retention; returns how many. */
   purge(olderThanDays?: number): Promise<number>;
   /** Stops (grace 0 if still started) and releases the database or Redis connections. */
   close(): Promise<void>;
@@ -149,6 +156,10 @@ export function resolveOptions(opts: JobQueueOptions = {}): ResolvedOptions {
     throw new RangeError(`JobQueue option maxRestarts must be a whole number >= 0, got ${o.maxRestarts}.`);
   }
   return o;
+}
+
+export function journalLimit(limit?: number): number {
+  return Math.max(1, Math.min(2000, Math.floor(limit ?? 500)));
 }
 
 export function listLimit(opts?: ListOptions): number {

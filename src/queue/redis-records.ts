@@ -3,6 +3,15 @@
 // counters, so stats() is exact and O(1), and a record is never half-written.
 import type { Redis } from "ioredis";
 import { type TaskRequest, targetKey } from "../pipeline/task.js";
+import {
+  isEssential,
+  JOURNAL_FULL_NOTE,
+  JOURNAL_JOB_BYTES,
+  type JournalEntry,
+  type JournalEvent,
+  parseEvent,
+  serializeEntry,
+} from "./job-journal.js";
 import type { JobRecord, JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import { emptyStats, newRecord } from "./job-record.js";
 
@@ -53,18 +62,35 @@ if ARGV[1] ~= '' and ARGV[1] ~= old then
 end
 return old`;
 
-// Deletes a finished record older than the cutoff; 1 when deleted.
+// Deletes a finished record (and its journal) older than the cutoff; 1 when deleted.
 const PURGE_ONE = `
 local st = redis.call('HGET', KEYS[1], 'status')
 local fin = tonumber(redis.call('HGET', KEYS[1], 'finishedAt') or '')
 if (st == 'succeeded' or st == 'failed' or st == 'cancelled') and fin and fin < tonumber(ARGV[2]) then
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[4])
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('HINCRBY', KEYS[3], st, -1)
   return 1
 end
-if not st then redis.call('ZREM', KEYS[2], ARGV[1]) end
+if not st then redis.call('ZREM', KEYS[2], ARGV[1]) redis.call('DEL', KEYS[4]) end
 return 0`;
+
+// Appends "<at> <json>" to the job's journal list within its byte budget (journalBytes on the
+// record): past it, one note says so, and only essential entries are kept.
+// ARGV: entry, its bytes, essential (1/0), budget, the note, the note's bytes, now.
+const APPEND_JOURNAL = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local bytes = tonumber(redis.call('HGET', KEYS[1], 'journalBytes') or '0')
+local size = tonumber(ARGV[2])
+local budget = tonumber(ARGV[4])
+if bytes + size <= budget or ARGV[3] == '1' then
+  redis.call('RPUSH', KEYS[2], ARGV[7] .. ' ' .. ARGV[1])
+  redis.call('HSET', KEYS[1], 'journalBytes', bytes + size)
+elseif bytes <= budget then
+  redis.call('RPUSH', KEYS[2], ARGV[7] .. ' ' .. ARGV[5])
+  redis.call('HSET', KEYS[1], 'journalBytes', math.max(bytes + tonumber(ARGV[6]), budget + 1))
+end
+return 1`;
 
 // A branch's writer: the job id, for a lease's length. Taken again (renewed) by the same job.
 const CLAIM_BRANCH = `
@@ -216,10 +242,49 @@ export class RedisJobRecords {
     const ids = await this.redis.zrangebyscore(this.index, "-inf", `(${cutoff}`);
     const deleted: string[] = [];
     for (const id of ids) {
-      const n = await this.redis.eval(PURGE_ONE, 3, this.rec(id), this.index, this.counts, id, cutoff);
+      const n = await this.redis.eval(
+        PURGE_ONE,
+        4,
+        this.rec(id),
+        this.index,
+        this.counts,
+        this.events(id),
+        id,
+        cutoff,
+      );
       if (n === 1) deleted.push(id);
     }
     return deleted;
+  }
+
+  private events(id: string): string {
+    return `${this.ns}:events:${id}`;
+  }
+
+  async appendJournal(id: string, entry: JournalEntry, now: number): Promise<void> {
+    const data = serializeEntry(entry);
+    await this.redis.eval(
+      APPEND_JOURNAL,
+      2,
+      this.rec(id),
+      this.events(id),
+      data,
+      Buffer.byteLength(data),
+      isEssential(entry) ? "1" : "0",
+      JOURNAL_JOB_BYTES,
+      JOURNAL_FULL_NOTE,
+      Buffer.byteLength(JOURNAL_FULL_NOTE),
+      now,
+    );
+  }
+
+  /** The journal after the event `after` (seq = place in the list, from 1). */
+  async journal(id: string, after: number, limit: number): Promise<JournalEvent[]> {
+    const items = await this.redis.lrange(this.events(id), after, after + limit - 1);
+    return items.flatMap((item, i) => {
+      const space = item.indexOf(" ");
+      return parseEvent(after + i + 1, Number(item.slice(0, space)), item.slice(space + 1)) ?? [];
+    });
   }
 
   /** The job at the front of its target's line. */
@@ -296,7 +361,8 @@ function parse(raw: Record<string, string>): JobRecord | undefined {
   if (!raw.id || !raw.status) return undefined;
   const rec: Record<string, unknown> = { trigger: { kind: raw.triggerKind, actor: raw.actor } };
   for (const [k, v] of Object.entries(raw)) {
-    if (k === "triggerKind" || k === "actor" || k === "enqueued" || k === "made") continue;
+    if (k === "triggerKind" || k === "actor" || k === "enqueued" || k === "made" || k === "journalBytes")
+      continue;
     rec[k] = NUMERIC.has(k) ? Number(v) : v;
   }
   return rec as unknown as JobRecord;

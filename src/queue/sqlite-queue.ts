@@ -5,11 +5,13 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { TaskRequest } from "../pipeline/task.js";
 import { type CancelResult, stopReason } from "./cancel.js";
+import { type JournalEntry, type JournalEvent, serialAppender } from "./job-journal.js";
 import {
   type EnqueueResult,
   type JobHandler,
   type JobQueue,
   type JobQueueOptions,
+  journalLimit,
   type ListOptions,
   listLimit,
   type ResolvedOptions,
@@ -164,6 +166,14 @@ export class SqliteJobQueue implements JobQueue {
     return res;
   }
 
+  async appendJournal(jobId: string, entry: JournalEntry): Promise<void> {
+    this.store.appendJournal(jobId, entry, Date.now());
+  }
+
+  async journal(jobId: string, after = 0, limit?: number): Promise<JournalEvent[]> {
+    return this.store.journal(jobId, after, journalLimit(limit));
+  }
+
   private purgeLogged(): void {
     this.purge().catch((err: unknown) =>
       this.opts.logger?.error({ err }, "job queue: purging old job records failed; trying again in an hour"),
@@ -230,6 +240,13 @@ export class SqliteJobQueue implements JobQueue {
           claimBranch: async (branch) => this.store.claimBranch(row.id, token, branch, Date.now()),
           ...(made ? { made } : {}),
           record: async (patch) => this.store.update(row.id, cleanPatch(patch), Date.now()),
+          journal: serialAppender(
+            (entry) => {
+              this.store.appendJournal(row.id, entry, Date.now());
+            },
+            (err) =>
+              this.opts.logger?.warn({ err, jobId: row.id }, "job queue: writing the job's journal failed"),
+          ),
         });
         this.record(row, token, result);
       })

@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_target_seq ON jobs (target, seq);
 CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
 CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs (finished_at);
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
 `;
 
 export const UNFINISHED = "('queued','running','retrying','interrupted')";
@@ -55,6 +62,9 @@ export const ADDED_COLUMNS: Record<string, string> = {
   pushed_sha: "TEXT",
   verdict: "TEXT",
   made: "TEXT",
+  // The journal's size (job_events): its last seq and its bytes, for the per-job budget.
+  journal_seq: "INTEGER NOT NULL DEFAULT 0",
+  journal_bytes: "INTEGER NOT NULL DEFAULT 0",
 };
 
 export interface JobRow {

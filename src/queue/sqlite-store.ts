@@ -7,6 +7,15 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type TaskRequest, upgradeTask } from "../pipeline/task.js";
 import { stoppedBeforeStart } from "./cancel.js";
+import {
+  isEssential,
+  JOURNAL_FULL_NOTE,
+  JOURNAL_JOB_BYTES,
+  type JournalEntry,
+  type JournalEvent,
+  parseEvent,
+  serializeEntry,
+} from "./job-journal.js";
 import type { JobRecordPatch, JobStats, JobStatus } from "./job-record.js";
 import { emptyStats, newRecord } from "./job-record.js";
 import { ADDED_COLUMNS, type JobRow, SCHEMA, UNFINISHED } from "./sqlite-schema.js";
@@ -309,9 +318,55 @@ export class SqliteJobStore {
   }
 
   purge(before: number): number {
-    return this.#sql(
-      "DELETE FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?",
-    ).run(before).changes;
+    return this.db.transaction(() => {
+      const finished =
+        "SELECT id FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?";
+      this.#sql(`DELETE FROM job_events WHERE job_id IN (${finished})`).run(before);
+      return this.#sql(
+        "DELETE FROM jobs WHERE status IN ('succeeded','failed','cancelled') AND finished_at < ?",
+      ).run(before).changes;
+    })();
+  }
+
+  /**
+   * Appends to the job's journal, within its byte budget: past it, one note says so and only
+   * steps and the verdict are kept. False when there is no such job.
+   */
+  appendJournal(id: string, entry: JournalEntry, now: number): boolean {
+    const data = serializeEntry(entry);
+    const size = Buffer.byteLength(data);
+    return this.db.transaction((): boolean => {
+      const row = this.#sql("SELECT journal_seq AS seq, journal_bytes AS bytes FROM jobs WHERE id=?").get(
+        id,
+      ) as { seq: number; bytes: number } | undefined;
+      if (!row) return false;
+      let { seq, bytes } = row;
+      const insert = (text: string) => {
+        seq += 1;
+        bytes += Buffer.byteLength(text);
+        this.#sql("INSERT INTO job_events (job_id, seq, at, data) VALUES (?, ?, ?, ?)").run(
+          id,
+          seq,
+          now,
+          text,
+        );
+      };
+      if (bytes + size <= JOURNAL_JOB_BYTES || isEssential(entry)) insert(data);
+      else if (bytes <= JOURNAL_JOB_BYTES) {
+        insert(JOURNAL_FULL_NOTE);
+        bytes = Math.max(bytes, JOURNAL_JOB_BYTES + 1);
+      } else return true;
+      this.#sql("UPDATE jobs SET journal_seq=?, journal_bytes=? WHERE id=?").run(seq, bytes, id);
+      return true;
+    })();
+  }
+
+  /** The job's journal after `after` (a seq), oldest first, at most `limit` events. */
+  journal(id: string, after: number, limit: number): JournalEvent[] {
+    const rows = this.#sql(
+      "SELECT seq, at, data FROM job_events WHERE job_id=? AND seq>? ORDER BY seq LIMIT ?",
+    ).all(id, after, limit) as { seq: number; at: number; data: string }[];
+    return rows.flatMap((r) => parseEvent(r.seq, r.at, r.data) ?? []);
   }
 
   task(row: JobRow): TaskRequest {

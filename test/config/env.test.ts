@@ -60,4 +60,26 @@ describe("configuration from the environment", () => {
     expect(config.host).toBe("localhost");
     expect(config.dataDir.endsWith(".data")).toBe(true);
   });
+
+  it("reads the session pages' OAuth client, public URL and session key, and explains bad ones", () => {
+    const web = loadConfig({
+      GITHUB_CLIENT_ID: "Iv1.abc",
+      GITHUB_CLIENT_SECRET: "shh",
+      PUBLIC_URL: "https://bot.example.com/",
+      SESSION_SECRET: "k".repeat(32),
+    }).web;
+    expect(web).toEqual({
+      clientId: "Iv1.abc",
+      clientSecret: "shh",
+      publicUrl: "https://bot.example.com",
+      sessionSecret: "k".repeat(32),
+    });
+    expect(loadConfig({}).web).toEqual({});
+    expect(() => loadConfig({ GITHUB_CLIENT_ID: "Iv1.abc" })).toThrow(/GITHUB_CLIENT_SECRET go together/);
+    expect(() => loadConfig({ PUBLIC_URL: "bot.example.com" })).toThrow(
+      /PUBLIC_URL must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ PUBLIC_URL: "https://u:p@bot.example.com" })).toThrow(/without credentials/);
+    expect(() => loadConfig({ SESSION_SECRET: "short" })).toThrow(/at least 32 characters/);
+  });
 });

@@ -50,6 +50,8 @@ export interface AppEnv {
   modelUrl: string;
   dataDir: string;
   extra?: Record<string, string>;
+  /** Listen here (e.g. to set PUBLIC_URL beforehand); default a free port. */
+  port?: number;
 }
 
 /** Runs the app (as `npm start` does) on a given port until it exits: for starts that must fail. */
@@ -104,7 +106,7 @@ function appEnvironment(env: AppEnv, port: number, cwd: string): NodeJS.ProcessE
 }
 
 export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
-  const port = await freePort();
+  const port = env.port ?? (await freePort());
   const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
     cwd,
@@ -172,6 +174,8 @@ export async function waitFor<T>(
 export interface JobView {
   id: string;
   deliveryId: string;
+  /** "owner/repo#number" */
+  target: string;
   status: string;
   error?: string;
   costUsd?: number;

@@ -87,3 +87,21 @@ describe("tracking comment", () => {
     expect(renderTracking("j1", { stage: "cloning", restarted: true })).toContain("picked up again");
   });
 });
+
+describe("links to the job's page", () => {
+  const page = "https://bot.example.com/ui/jobs/job-0123456789abcdef0123";
+  it("the tracking comment says 'watch this job' while it runs and 'what the agent did' after, keeping its job marker", () => {
+    const running = renderTracking("job-0123456789abcdef0123", { stage: "agent" }, "alice", page);
+    expect(running).toContain(`<sub>job \`job-0123456789abcdef0123\` · [watch this job](${page})</sub>`);
+    const done = renderTracking("job-0123456789abcdef0123", { stage: "done" }, "alice", page);
+    expect(done).toContain(`· [what the agent did](${page})</sub>`);
+    expect(done).not.toContain("watch this job");
+    expect(renderTracking("job-0123456789abcdef0123", { stage: "done" })).not.toContain("](");
+  });
+
+  it("the pull request's footer links what the agent did, only when there is a page", () => {
+    const linked = renderPullRequestBody({ sections, verification: "", facts, jobPageUrl: page });
+    expect(linked).toContain(`triggered by @alice · [what the agent did](${page})</sub>`);
+    expect(renderPullRequestBody({ sections, verification: "", facts })).not.toContain("what the agent did");
+  });
+});

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
-import type { CodeHost, JobDeps, JobMade } from "../../src/pipeline/ports.js";
+import type { CodeHost, JobDeps, JobMade, JournalEntry } from "../../src/pipeline/ports.js";
 import { runJob } from "../../src/pipeline/run-job.js";
+import { serializeEntry } from "../../src/queue/job-journal.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
 import { recordingHost } from "../support/local-host.js";
@@ -108,6 +109,50 @@ describe("runJob", () => {
     expect(git(dir, "log", "-1", "--format=%an <%ae>|%s")).toBe(
       "backend-go-agent <bot@example.com>|Added ledger.Version",
     );
+  });
+
+  it("journals each step, every model turn and tool call as they happen, and the verdict's rows", async () => {
+    const entries: JournalEntry[] = [];
+    const { result } = await job([MISALIGNED, say(REPORT)], { journal: (e) => entries.push(e) });
+    expect(result.outcome.kind).toBe("completed");
+    const steps = entries.flatMap((e) => (e.kind === "step" ? [e.step] : []));
+    expect([...new Set(steps)]).toEqual([
+      "gate",
+      "context",
+      "cloning",
+      "agent",
+      "verifying",
+      "pushing",
+      "publishing",
+    ]);
+    const kinds = entries.map((e) => (e.kind === "step" ? `step:${e.step}` : e.kind));
+    // The tool call is journaled between the agent step and the verdict, as it ran.
+    expect(kinds.indexOf("model_call")).toBeGreaterThan(kinds.indexOf("step:agent"));
+    expect(kinds.indexOf("tool_call")).toBeGreaterThan(kinds.indexOf("model_call"));
+    expect(kinds.indexOf("verdict")).toBeGreaterThan(kinds.lastIndexOf("tool_call"));
+    expect(entries.find((e) => e.kind === "tool_call")).toMatchObject({
+      name: "write_file",
+      input: { path: "ledger/version.go" },
+    });
+    expect(entries.filter((e) => e.kind === "model_call")).toHaveLength(2);
+    const verdict = entries.find((e) => e.kind === "verdict");
+    expect(verdict).toMatchObject({ overall: "fail" });
+    expect(verdict?.kind === "verdict" && verdict.rows.find((r) => r.name === "gofmt")?.status).toBe("fail");
+    expect(entries.at(-1)).toMatchObject({ kind: "step", step: "publishing", detail: "done" });
+    const stored = entries.reduce((n, e) => n + Buffer.byteLength(serializeEntry(e)), 0);
+    console.log(
+      `[measure] journal of a 2-turn job with a verdict: ${stored} bytes, ${Math.round(stored / 2)} per turn`,
+    );
+  });
+
+  it("finishes the job when the journal's writer throws", async () => {
+    const { result } = await job([MISALIGNED, say(REPORT)], {
+      journal: () => {
+        throw new Error("store down");
+      },
+    });
+    expect(result.outcome.kind).toBe("completed");
+    expect(result.disposition).toEqual({ kind: "done" });
   });
 
   it("applies the repository's configuration: its verify commands and its protected paths", async () => {

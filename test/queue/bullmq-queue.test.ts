@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BullMqJobQueue } from "../../src/queue/bullmq-queue.js";
 import { makeTask } from "../support/queue-task.js";
 import { type RedisServer, startRedis } from "../support/redis-server.js";
+import { journalContract } from "./journal-contract.js";
 import { queueCancelContract } from "./queue-cancel-contract.js";
 import { queueContract } from "./queue-contract.js";
 
@@ -24,6 +25,13 @@ queueContract("BullMQ", {
 queueCancelContract("BullMQ", {
   async fresh() {
     const queueName = `contract-${n++}`;
+    return { open: async (opts) => new BullMqJobQueue({ url: redis.url, queueName }, opts) };
+  },
+});
+
+journalContract("BullMQ", {
+  async fresh() {
+    const queueName = `journal-${n++}`;
     return { open: async (opts) => new BullMqJobQueue({ url: redis.url, queueName }, opts) };
   },
 });

@@ -17,10 +17,10 @@ const root = process.cwd();
 const workerScript = join(root, "test/support/queue-crash-worker.mjs");
 const OPTS: JobQueueOptions = { leaseMs: 1_000, pollMs: 25, backoffMs: 50, maxRestarts: 1 };
 
-/** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/jobs. */
+/** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/queue. */
 function ensureBuilt(): void {
-  const built = ["sqlite-queue", "bullmq-queue", "shutdown"].map((m) => join(root, `dist/jobs/${m}.js`));
-  const srcDir = join(root, "src/jobs");
+  const built = ["sqlite-queue", "bullmq-queue", "shutdown"].map((m) => join(root, `dist/queue/${m}.js`));
+  const srcDir = join(root, "src/queue");
   const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
   const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSrc);
   if (stale) spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });

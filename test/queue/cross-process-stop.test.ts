@@ -17,12 +17,12 @@ const root = process.cwd();
 const workerScript = join(root, "test/support/queue-stop-worker.mjs");
 const OPTS: JobQueueOptions = { leaseMs: 3_000, pollMs: 100 };
 
-/** A lone jest run builds here when dist/ is older than src/jobs. */
+/** A lone jest run builds here when dist/ is older than src/queue. */
 function ensureBuilt(): void {
   const built = ["sqlite-queue", "bullmq-queue", "shutdown", "cancel"].map((m) =>
-    join(root, `dist/jobs/${m}.js`),
+    join(root, `dist/queue/${m}.js`),
   );
-  const srcDir = join(root, "src/jobs");
+  const srcDir = join(root, "src/queue");
   const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
   const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSrc);
   if (stale) spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "@jest/globals";
 import { SqliteJobQueue, sqliteQueueFile } from "../../src/queue/sqlite-queue.js";
+import { journalContract } from "./journal-contract.js";
 import { queueCancelContract } from "./queue-cancel-contract.js";
 import { queueContract } from "./queue-contract.js";
 
@@ -18,6 +19,13 @@ queueContract("SQLite", {
 });
 
 queueCancelContract("SQLite", {
+  async fresh() {
+    const file = sqliteQueueFile(join(root, String(n++)));
+    return { open: async (opts) => new SqliteJobQueue(file, opts) };
+  },
+});
+
+journalContract("SQLite", {
   async fresh() {
     const file = sqliteQueueFile(join(root, String(n++)));
     return { open: async (opts) => new SqliteJobQueue(file, opts) };

@@ -26,6 +26,7 @@ import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
 import { reviewRoutes } from "./github-api-reviews.js";
 import { cloneUrl, type Urls } from "./github-json.js";
+import { OAuthStandIn } from "./github-oauth.js";
 import { HttpError, match, type Reply, readBody, type StandInEnv, sendReply } from "./github-routes.js";
 import {
   type CommentState,
@@ -72,6 +73,8 @@ export interface GitHubStandIn {
   /** The user the installation acts as: `<slug>[bot]`. */
   bot: UserRef;
   failures: InjectedFailure[];
+  /** The App's OAuth client and the web flow: set `oauth.signedIn` to who signs in next. */
+  oauth: OAuthStandIn;
   createRepo(owner: string, repo: string, opts?: CreateRepoOptions): Promise<RepoState>;
   cloneUrl(owner: string, repo: string): string;
   setPermission(owner: string, repo: string, login: string, permission: Permission): void;
@@ -125,6 +128,7 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     return t;
   }
   const env: StandInEnv = { urls, state, git, app, bot, issueToken };
+  const oauth = new OAuthStandIn(state);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -156,6 +160,27 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
         .replace(/^\/api\/v3(?=\/)/, "")
         .replace(/^\/api\/graphql$/, "/graphql")
         .replace(/\/+$/, "") || "/";
+    const bearer = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const web: Reply | undefined =
+      method === "GET" && url.pathname === "/login/oauth/authorize"
+        ? oauth.authorize(url.searchParams)
+        : method === "POST" && url.pathname === "/login/oauth/access_token"
+          ? oauth.exchange(body)
+          : oauth.isUserToken(bearer)
+            ? oauth.api(method, path, bearer!)
+            : undefined;
+    if (web) {
+      state.requests.push({
+        method,
+        path,
+        query: url.search.slice(1),
+        body,
+        status: web.status,
+        auth: "none",
+      });
+      sendReply(res, web);
+      return;
+    }
     const auth = authKind(req.headers.authorization);
     const entry: RequestLogEntry = { method, path, query: url.search.slice(1), body, status: 0, auth };
     if (auth === "token") {
@@ -239,6 +264,7 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
     app,
     bot,
     failures,
+    oauth,
     async createRepo(owner, repo, o = {}) {
       await git.createBareRepo(`${owner}/${repo}`, o.fromDir);
       state.user(owner, "Organization");

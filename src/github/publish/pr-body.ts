@@ -21,11 +21,13 @@ export interface PullRequestBodyInput {
   facts: RunFacts;
   /** What the agent did, collapsed (src/github/publish/run-log.ts). */
   runLog?: string;
+  /** The job's page, when the server has one people can reach. */
+  jobPageUrl?: string;
 }
 
 const fmt = new Intl.NumberFormat("en-US");
 
-export function renderFooter(facts: RunFacts, closes?: number): string {
+export function renderFooter(facts: RunFacts, closes?: number, jobPageUrl?: string): string {
   const t = facts.tokens;
   const minutes = facts.durationMs / 60_000;
   const duration = minutes >= 1 ? `${minutes.toFixed(1)} min` : `${Math.round(facts.durationMs / 1000)} s`;
@@ -35,7 +37,7 @@ export function renderFooter(facts: RunFacts, closes?: number): string {
     `<sub>🤖 ${facts.agent.name}@${facts.agent.version} · ${facts.model} · ${facts.turns} turns · ` +
       `${fmt.format(t.input + t.cacheRead + t.cacheWrite)} input / ${fmt.format(t.output)} output tokens ` +
       `(${fmt.format(t.cacheRead)} from cache) · $${facts.costUsd.toFixed(2)} · ${duration} · ` +
-      `triggered by @${facts.actor}</sub>`,
+      `triggered by @${facts.actor}${jobPageUrl ? ` · [what the agent did](${jobPageUrl})` : ""}</sub>`,
   ];
   return lines.join("\n");
 }
@@ -49,6 +51,6 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
     renderReport(input.sections),
     input.verification.trim(),
     ...(input.runLog ? [input.runLog] : []),
-    renderFooter(input.facts, input.closes),
+    renderFooter(input.facts, input.closes, input.jobPageUrl),
   ].join("\n\n");
 }

@@ -40,7 +40,12 @@ export interface TrackingState {
   reached?: { stage: Stage; stoppedIn: boolean };
 }
 
-export function renderTracking(jobId: string, state: TrackingState, actor?: string): string {
+export function renderTracking(
+  jobId: string,
+  state: TrackingState,
+  actor?: string,
+  pageUrl?: string,
+): string {
   const current = STAGES.findIndex((s) => s.stage === state.stage);
   const finished =
     state.stage === "done" ||
@@ -74,7 +79,9 @@ export function renderTracking(jobId: string, state: TrackingState, actor?: stri
   if (state.stage === "failed" && state.detail) parts.push(`The job stopped while ${state.detail}.`, "");
   if (!finished || state.stage === "failed") parts.push(...lines, "");
   if (state.conclusion) parts.push(state.conclusion, "");
-  parts.push(`<sub>job \`${jobId}\`</sub>`);
+  // The job's page, when the server has one people can reach (PUBLIC_URL and sign-in set up).
+  const page = pageUrl ? ` · [${finished ? "what the agent did" : "watch this job"}](${pageUrl})` : "";
+  parts.push(`<sub>job \`${jobId}\`${page}</sub>`);
   return parts.join("\n");
 }
 
@@ -86,6 +93,8 @@ export interface TrackingOptions {
   existing?: () => Promise<number | undefined>;
   /** Waits before each new try of the final write. Default 1 s, 5 s, 15 s. */
   finalRetryDelaysMs?: readonly number[];
+  /** The job's page, linked from the comment. */
+  pageUrl?: string;
 }
 
 export class TrackingComment {
@@ -136,7 +145,7 @@ export class TrackingComment {
     const tc = new TrackingComment(gh, issue, jobId, opts);
     tc.id = opts.existingId;
     tc.looked = true;
-    await tc.write(renderTracking(jobId, state, opts.actor));
+    await tc.write(renderTracking(jobId, state, opts.actor, opts.pageUrl));
     tc.last = Date.now();
     return tc;
   }
@@ -175,7 +184,7 @@ export class TrackingComment {
     this.dropPending();
     await this.chain;
     this.last = Date.now();
-    const body = renderTracking(this.jobId, state, this.opts.actor);
+    const body = renderTracking(this.jobId, state, this.opts.actor, this.opts.pageUrl);
     for (const delay of [0, ...this.finalRetryDelaysMs]) {
       if (delay) await sleep(delay);
       try {
@@ -218,7 +227,7 @@ export class TrackingComment {
     this.pending = null;
     if (!state) return;
     this.last = Date.now();
-    const body = renderTracking(this.jobId, state, this.opts.actor);
+    const body = renderTracking(this.jobId, state, this.opts.actor, this.opts.pageUrl);
     this.chain = this.chain
       .then(() => this.write(body))
       .then(
