@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
 
 # --- build: compile TypeScript and install production dependencies -------------------
-FROM node:20-bookworm AS build
+# Node 24 LTS (docs/runtime.md). The full image has python3, make and g++ for better-sqlite3,
+# whose prebuilt binary is not always reachable; the runtime stage gets only the result.
+FROM node:24-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The same install as .ci/run: the lock file holds every platform's optional binaries.
 RUN npm ci --no-fund --no-audit
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -18,9 +21,11 @@ RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-s
  && rm -rf /tmp/gopath /tmp/gocache
 
 # --- runtime ----------------------------------------------------------------------------
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
+# gcc and libc6-dev: the verifier builds with cgo (CGO_ENABLED follows the C compiler), which
+# `go test -race` and packages with C code need.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
+ && apt-get install -y --no-install-recommends git ca-certificates bubblewrap gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
 COPY --from=go /opt/go-tools/bin /opt/go-tools/bin
