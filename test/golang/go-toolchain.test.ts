@@ -17,6 +17,8 @@ const SECRETS = {
 
 /** Names a Go test process may see: ours, plus what go itself adds for its children. */
 const ALLOWED_VARS = new Set([
+  // The locale every child process gets from childEnv (src/process/child-env.ts): ours, fixed.
+  "LANG",
   "PATH",
   "HOME",
   "TMPDIR",
@@ -91,6 +93,7 @@ describe.each(["auto", "off"] as const)("createGoToolchain (sandbox: %s)", (sand
       expect(env).toContain("GOTOOLCHAIN=local");
       expect(env).toContain(`CGO_ENABLED=${tc.cgo ? "1" : "0"}`);
       expect(env).toContain("GOPROXY=off");
+      expect(env).toContain("LANG=C.UTF-8");
       const output = `${res.stdout}${res.stderr}`;
       for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
       expect(output).not.toContain("sentinel");
