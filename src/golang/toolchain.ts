@@ -21,6 +21,11 @@ export interface RunOptions {
   network?: boolean;
   /** Bytes kept of stdout and of stderr for this run; defaults to the toolchain's cap. */
   outputCap?: number;
+  /**
+   * Directories mounted read-only into the sandbox at their own path: the job's service
+   * sockets (src/services/). A plain run sees the filesystem anyway.
+   */
+  binds?: readonly string[];
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
   env?: Record<string, string>;
   /**
