@@ -58,6 +58,8 @@ export interface Toolchain {
    * PATH; it is executed directly, never through a shell.
    */
   run(command: string, args: string[], options: RunOptions): Promise<RunResult>;
+  /** Build tags every run sets (the repository's `verify.tags`, see src/services/with-services.ts). */
+  readonly buildTags?: readonly string[];
   /** Which isolation runs use, for logs and /health. */
   readonly isolation: "bubblewrap" | "none";
 }

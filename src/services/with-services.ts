@@ -27,6 +27,7 @@ export function withServices<T extends Toolchain>(
   };
   return {
     ...toolchain,
+    buildTags: [...(toolchain.buildTags ?? []), ...tags],
     go: (args, opts) => toolchain.go(args, options(opts)),
     gofmt: (args, opts) => toolchain.gofmt(args, options(opts)),
     run: (command, args, opts) => toolchain.run(command, args, options(opts)),
