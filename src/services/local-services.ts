@@ -64,6 +64,8 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
       await mkdir(jobsRoot, { recursive: true, mode: 0o711 });
       await chmod(root, 0o711);
       await chmod(jobsRoot, 0o711);
+      // The first job after a restart finds what a dead worker's jobs left, and removes it.
+      await sweepJobs(jobsRoot);
     })();
     rootReady.catch(() => {
       rootReady = undefined;
