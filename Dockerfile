@@ -20,7 +20,7 @@ RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-s
 # --- runtime ----------------------------------------------------------------------------
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
+ && apt-get install -y --no-install-recommends git ca-certificates bubblewrap postgresql redis-server \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
 COPY --from=go /opt/go-tools/bin /opt/go-tools/bin
