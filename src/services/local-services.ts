@@ -57,6 +57,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
   const prepareRoot = () => {
     rootReady ??= (async () => {
       user = serviceUser();
+      await mkdir(dataDir, { recursive: true });
       if (user.uid !== undefined) {
         const mode = (await stat(dataDir)).mode & 0o777;
         if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
