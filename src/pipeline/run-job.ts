@@ -22,7 +22,13 @@ import { throwIfStopped } from "../queue/cancel.js";
 import { CONFIG_PATH } from "../repo/config-schema.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
-import { reportServices, type StartedServices, startJobServices, withServices } from "../services/index.js";
+import {
+  reportServices,
+  type StartedServices,
+  servicesMaterial,
+  startJobServices,
+  withServices,
+} from "../services/index.js";
 import { migrationChecks } from "../services/migrations-check.js";
 import { wantsServices } from "../services/services.js";
 import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
@@ -239,7 +245,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       signal,
       protectedGlobs,
       allowedTools: context.tools,
-      extraContext: [context.material, modulesMaterial(modules)].filter(Boolean).join("\n\n"),
+      extraContext: [context.material, modulesMaterial(modules), servicesMaterial(services)]
+        .filter(Boolean)
+        .join("\n\n"),
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";

@@ -1,6 +1,6 @@
 // The services folder's public face: the port, the adapter, and what runJob uses.
 
-export { type StartedServices, sharedServices, startJobServices } from "./job-services.js";
+export { type StartedServices, servicesMaterial, sharedServices, startJobServices } from "./job-services.js";
 export { createLocalServices, type LocalServices } from "./local-services.js";
 export type {
   JobServices,

@@ -75,3 +75,19 @@ export function sharedServices(dataDir: string): LocalServices {
   }
   return services;
 }
+
+/** What the agent is told about the job's services, so it runs the integration tests itself. */
+export function servicesMaterial(started: StartedServices | undefined): string {
+  const job = started?.job;
+  if (!job) return "";
+  const vars = Object.keys(job.env).filter((k) => !k.startsWith("PG") || k === "PGHOST");
+  const lines = ["## Services for this job"];
+  if (job.used.length) {
+    lines.push(
+      `${job.used.map((u) => u.label).join(" and ")} run for this job alone; every \`go\` run (yours and the verifier's) gets ${vars.map((v) => `\`${v}\``).join(", ")}${started.tags.length ? ` and the build tags \`${started.tags.join(",")}\` (already set: plain \`go test ./...\` runs the integration tests)` : ""}.`,
+      "Run the integration tests of what you change against them; the verdict runs them too.",
+    );
+  }
+  for (const p of job.problems) lines.push(`${p.reason}: tests that need it cannot run in this job.`);
+  return lines.join("\n");
+}

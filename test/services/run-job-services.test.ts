@@ -105,6 +105,10 @@ servicesDescribe("runJob with the repository's services", () => {
       tool("write_file", { path: "store/store.go", content: withComment(storeGo()) }),
       say(REPORT),
     ]);
+    // The agent was told what it has.
+    expect(JSON.stringify(requests[0])).toMatch(
+      /## Services for this job.*PostgreSQL [\d.]+ and Redis [\d.]+ run for this job alone.*`DATABASE_URL`, `PGHOST`, `REDIS_URL`/,
+    );
     // The agent's own go test ran the integration test against the job's PostgreSQL.
     const [ownTest] = toolResults(requests[1]!);
     expect(ownTest?.is_error).toBeFalsy();
