@@ -3,13 +3,14 @@
 // the socket directory the sandbox mounts. The directories are traversable but not listable
 // by others (0711) and the name is random, so no other local user finds the sockets.
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { findPostgres, type PostgresInstall } from "./postgres-install.js";
 import { type PostgresJob, startPostgresJob } from "./postgres-job.js";
 import { ensureTemplate, type PostgresTemplate } from "./postgres-template.js";
 import { findRedis, type RedisInstall } from "./redis-install.js";
 import { type RedisJob, startRedisJob } from "./redis-job.js";
+import { RepoFileError, readRepoFile } from "./repo-file.js";
 import { giveTo, type ServiceUser, serviceUser } from "./run-as.js";
 import type {
   JobServices,
@@ -148,7 +149,14 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
         }
         const init = request.postgres.init;
         if (pg && init) {
-          const sql = await readFile(join(o.checkoutDir, init), "utf8").catch(() => undefined);
+          let sql: string | undefined;
+          let unreadable = "";
+          try {
+            sql = await readRepoFile(o.checkoutDir, join(o.checkoutDir, init));
+          } catch (err) {
+            if (!(err instanceof RepoFileError)) throw err;
+            unreadable = err.message;
+          }
           const res = sql === undefined ? undefined : await pg.runAsJob(sql);
           if (res?.code !== 0) {
             problems.push({
@@ -156,7 +164,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
               kind: "failed",
               reason: res
                 ? `${init} failed: ${res.stderr.trim().split("\n")[0] ?? ""}`
-                : `${init} (verify.services.postgres.init) is not in the repository`,
+                : `${init} (verify.services.postgres.init) ${unreadable}`,
             });
           }
         }

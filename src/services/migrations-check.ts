@@ -17,6 +17,7 @@ import {
   readMigrations,
   statementAt,
 } from "./migrations.js";
+import { inside, realDirInside } from "./repo-file.js";
 import type { JobServices } from "./services.js";
 
 export const MIGRATIONS_CHECK = "migrations";
@@ -142,7 +143,8 @@ export function migrationChecks(
         const dirs = config.verify.migrations
           ? [resolve(root, config.verify.migrations)]
           : await findMigrationDirs(ctx.dir);
-        const inModule = dirs.filter((d) => !relative(ctx.dir, d).startsWith(".."));
+        const inModule: string[] = [];
+        for (const d of dirs) if (inside(ctx.dir, d) && (await realDirInside(root, d))) inModule.push(d);
         const base = { name: MIGRATIONS_CHECK, details: "", durationMs: 0 };
         if (inModule.length === 0) return { ...base, status: "skipped", summary: "no SQL migrations found" };
         const results = [];

@@ -4,6 +4,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { readRepoFile } from "./repo-file.js";
 
 export interface MigrationStep {
   /** Relative to the checkout root, `/`-separated. */
@@ -79,12 +80,13 @@ function gooseSection(source: string, wanted: "Up" | "Down"): string | undefined
 export async function readMigrations(root: string, dir: string): Promise<Migration[]> {
   const byVersion = new Map<bigint, Migration>();
   const rel = (name: string) => relative(root, join(dir, name)).split("\\").join("/");
-  for (const name of (await readdir(dir)).sort()) {
+  const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  for (const name of files.sort()) {
     const migrate = MIGRATE_FILE.exec(name);
     const goose = migrate ? undefined : GOOSE_FILE.exec(name);
     const match = migrate ?? goose;
     if (!match) continue;
-    const source = await readFile(join(dir, name), "utf8");
+    const source = await readRepoFile(root, join(dir, name));
     const version = BigInt(match[1]!);
     const entry = byVersion.get(version) ?? {
       version,

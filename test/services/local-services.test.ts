@@ -2,7 +2,7 @@
 // over Unix sockets, a role that is not a superuser, nothing left after the job, a dead
 // worker's leftovers swept, and a missing service named.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +132,24 @@ servicesDescribe("services on the worker's own binaries", () => {
         },
       ]);
       expect(existsSync(marker)).toBe(false);
+    } finally {
+      await job.stop();
+      await rm(checkout, { recursive: true, force: true });
+    }
+  });
+
+  it("never follows an init file that is a link out of the repository", async () => {
+    const checkout = await mkdtemp(join(tmpdir(), "bga-services-checkout-"));
+    symlinkSync("/etc/passwd", join(checkout, "init.sql"));
+    const job = await services.start(request({ postgres: { init: "init.sql" } }), { checkoutDir: checkout });
+    try {
+      expect(job.problems).toEqual([
+        {
+          service: "postgres",
+          kind: "failed",
+          reason: "init.sql (verify.services.postgres.init) is a symbolic link, which is not followed",
+        },
+      ]);
     } finally {
       await job.stop();
       await rm(checkout, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The migration check on the job's real PostgreSQL, through psql in the sandbox: a correct
 // change goes up, down and up again; a broken down step is named with its file, line and
 // statement; a new migration without its down step is named; goose's annotated files too.
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +87,20 @@ servicesDescribe("the migration check", () => {
     expect(row.summary).toBe(
       "migrations/0002_add_email.up.sql has no down step: add migrations/0002_add_email.down.sql",
     );
+  }, 120_000);
+
+  it("never reads a migration that is a link out of the repository", async () => {
+    symlinkSync("/etc/passwd", join(checkout.dir, "migrations", "0003_secrets.up.sql"));
+    try {
+      const row = await check({
+        "migrations/0002_add_email.up.sql": "ALTER TABLE accounts ADD COLUMN email text;\n",
+        "migrations/0002_add_email.down.sql": "ALTER TABLE accounts DROP COLUMN email;\n",
+      });
+      expect(row.status).toBe("pass");
+      expect(row.summary).toBe("2 up, 1 down (0002_add_email) and up again on a scratch database");
+    } finally {
+      rmSync(join(checkout.dir, "migrations", "0003_secrets.up.sql"));
+    }
   }, 120_000);
 
   it("reads goose's annotated files and names a failing Up statement's line", async () => {
