@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { runTool } from "../../src/agent/tools/registry.js";
 import type { ToolContext } from "../../src/agent/tools/types.js";
+import { renderVerdictMarkdown } from "../../src/github/publish/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { Toolchain } from "../../src/golang/toolchain.js";
 import { parseRepoConfig } from "../../src/repo/repo-config.js";
@@ -80,6 +81,10 @@ servicesDescribe("integration tests against the job's PostgreSQL and Redis", () 
       /^PostgreSQL [\d.]+, Redis [\d.]+ for this job \(0\.8 s\); integration tests: 3 passed$/,
     );
     expect(reported?.servicesRun?.integration).toEqual({ tests: 3, passed: 3, failed: 0, skipped: 0 });
+    // The PR and the check run show the row as it is.
+    expect(renderVerdictMarkdown(reported!)).toMatch(
+      /\| services \| .* \| PostgreSQL [\d.]+, Redis [\d.]+ for this job \(0\.8 s\); integration tests: 3 passed \|/,
+    );
   }, 600_000);
 
   it("gives the agent's own go test the same database", async () => {
