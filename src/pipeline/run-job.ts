@@ -225,7 +225,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     services = await startJobServices(deps.services, plan.config, prepared.dir, signal);
     // 4 run
     const toolchain = withServices(deps.toolchain(plan), services.job, services.tags);
-    const servicesExtra = migrationChecks(services, plan.config, prepared.dir);
+    const servicesExtra = migrationChecks(services, plan.config);
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
     await progress("cloning", "downloading modules");
     const modules = await prepareRepositoryModules(toolchain, prepared.dir, signal);

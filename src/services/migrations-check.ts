@@ -127,11 +127,7 @@ async function checkDir(
 }
 
 /** The migration check for this job, when its PostgreSQL runs and the repository has migrations. */
-export function migrationChecks(
-  services: StartedServices,
-  config: RepoConfig,
-  checkoutDir: string,
-): CustomCheck[] {
+export function migrationChecks(services: StartedServices, config: RepoConfig): CustomCheck[] {
   const job = services.job;
   if (!job?.scratchDatabase) return [];
   return [
@@ -139,7 +135,8 @@ export function migrationChecks(
       name: MIGRATIONS_CHECK,
       async run(ctx: CheckContext): Promise<Check> {
         const started = Date.now();
-        const root = resolve(checkoutDir);
+        // ctx.root, not the job's checkout: the base comparison runs this check in the base's tree.
+        const root = resolve(ctx.root);
         const dirs = config.verify.migrations
           ? [resolve(root, config.verify.migrations)]
           : await findMigrationDirs(ctx.dir);

@@ -44,7 +44,7 @@ servicesDescribe("the migration check", () => {
         dir: checkout.dir,
         changedFiles: Object.keys(files),
         checks: [],
-        extraChecks: migrationChecks(started, config, checkout.dir),
+        extraChecks: migrationChecks(started, config),
       });
       const row = verdict.checks.find((c) => c.name === MIGRATIONS_CHECK);
       if (!row) throw new Error(`no migrations row in ${JSON.stringify(verdict.checks)}`);

@@ -135,6 +135,34 @@ servicesDescribe("runJob with the repository's services", () => {
     expect(jobsLeft()).toEqual([]);
   }, 600_000);
 
+  it("checks the change's migration up, down and up, and sends a broken down step back to the agent", async () => {
+    const up = "ALTER TABLE accounts ADD COLUMN email text;\n";
+    const { result, requests } = await job([
+      tool("write_file", { path: "migrations/0002_add_email.up.sql", content: up }),
+      tool("write_file", {
+        path: "migrations/0002_add_email.down.sql",
+        content: "ALTER TABLE accounts DROP COLUMN emial;\n",
+      }),
+      say(REPORT),
+      tool("write_file", {
+        path: "migrations/0002_add_email.down.sql",
+        content: "ALTER TABLE accounts DROP COLUMN email;\n",
+      }),
+      say(REPORT),
+    ]);
+    expect(JSON.stringify(requests[3])).toContain(
+      'migrations/0002_add_email.down.sql:1 (down): ERROR: column \\"emial\\" of relation \\"accounts\\" does not exist',
+    );
+    const verdict = result.verdict!;
+    expect(verdict.overall).toBe("pass");
+    expect(verdict.checks.find((c) => c.name === "migrations")).toMatchObject({
+      status: "pass",
+      summary: "2 up, 1 down (0002_add_email) and up again on a scratch database",
+    });
+    expect(verdict.repairs?.[0]).toMatchObject({ before: ["migrations"], fixed: ["migrations"] });
+    expect(jobsLeft()).toEqual([]);
+  }, 600_000);
+
   it("leaves no server process and no data directory when the job is stopped", async () => {
     const stop = new AbortController();
     let pids: string[] = [];
