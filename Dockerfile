@@ -23,9 +23,11 @@ RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-s
 # --- runtime ----------------------------------------------------------------------------
 FROM node:24-bookworm-slim
 # gcc and libc6-dev: the verifier builds with cgo (CGO_ENABLED follows the C compiler), which
-# `go test -race` and packages with C code need.
+# `go test -race` and packages with C code need. postgresql and redis-server: the per-job
+# services a repository's integration tests ask for (src/services).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap gcc libc6-dev \
+    postgresql redis-server \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
 COPY --from=go /opt/go-tools/bin /opt/go-tools/bin

@@ -6,6 +6,7 @@
 //   overhead.js       a whole job vs the sum of its raw git and go commands
 //   prefix-share.js   byte-identical prefix share over a 10-turn session
 //   memory.js         RSS idle and with 4 concurrent jobs
+//   services.js       a job's PostgreSQL from the template vs the first, services' share of a verify
 // The repository is generated (generate-repo.js): about 2,000 Go files in 100 packages.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
 import { measurePrefixShare } from "./prefix-share.js";
 import { startApp } from "./processes.js";
+import { measureServices, renderServices, withServicesSection } from "./services.js";
 import { REPO_ROOT } from "./stand-in.js";
 import { fmtMs, median, renderGrid, renderTable, row } from "./stats.js";
 import { createWorld } from "./world.js";
@@ -88,6 +90,8 @@ async function main() {
     results.memory = await measureMemory(world, { dataDir: join(world.tmp, "data") });
     log("gopls and golangci-lint on the generated module");
     results.goTools = await measureGoTools({ log });
+    log("services: PostgreSQL and Redis per job, and their share of a verify");
+    results.services = await measureServices({ log });
   } finally {
     await world.close();
   }
@@ -101,7 +105,10 @@ async function main() {
     load: `${loadBefore} before, ${loadavg()} after`,
   };
   results.repo = world.repoStats;
-  const markdown = withGoToolsSection(render(results), renderGoTools(results.goTools));
+  const markdown = withServicesSection(
+    withGoToolsSection(render(results), renderGoTools(results.goTools)),
+    renderServices(results.services),
+  );
   await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);
   process.stdout.write(`${markdown}\n`);
   log(`wrote bench/results.md in ${results.env.seconds} s`);

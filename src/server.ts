@@ -25,6 +25,7 @@ import type { JobQueue, QueueLogger } from "./queue/job-queue.js";
 import { installGracefulShutdown } from "./queue/shutdown.js";
 import { sqliteQueueFile } from "./queue/sqlite-queue.js";
 import { SqliteTriggerLimiter } from "./queue/sqlite-trigger-limiter.js";
+import { sharedServices } from "./services/index.js";
 import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
 import { sessionPages } from "./web/index.js";
 
@@ -127,6 +128,15 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
           ),
     (err: unknown) => log.warn({ name: "go", err }, "build cache seed failed"),
   );
+  // Servers and data a dead worker's jobs left under DATA_DIR/services (src/services/sweep.ts).
+  sharedServices(config.dataDir)
+    .sweep()
+    .then(
+      (removed) => {
+        if (removed.length) log.info({ name: "services" }, `removed ${removed.length} dead job(s)' services`);
+      },
+      (err: unknown) => log.warn({ name: "services", err }, "services sweep failed"),
+    );
   // The pinned Go tools a job may need (golangci-lint, gopls) build in the background now, not
   // while the first job that lints waits minutes for them.
   const installing = installMissingGoTools(goToolsSettings(process.env, config.dataDir), GO_TOOLS, (msg) =>

@@ -14,6 +14,7 @@ import { runJob } from "../pipeline/run-job.js";
 import type { HandledJob, JobHandler, QueueLogger } from "../queue/job-queue.js";
 import type { JobRecordPatch } from "../queue/job-record.js";
 import type { ExtendsRule } from "../repo/extends-policy.js";
+import { sharedServices } from "../services/index.js";
 import { createRemoteWorkspace } from "../workspace/remote-workspace.js";
 import type { BotIdentity } from "./auth/app-identity.js";
 import { openInstallation } from "./auth/installation.js";
@@ -105,6 +106,7 @@ export function createGitHubJobHandler(deps: GitHubJobDeps): JobHandler {
       attempt: { number: ctx.attempt, retryInMs: ctx.retryInMs },
       signal: ctx.signal,
       ...goToolDeps(toolchain, deps.dataDir),
+      services: sharedServices(deps.dataDir),
     });
     const record = recordOf(result);
     return {

@@ -374,6 +374,7 @@ async function runSandboxed(
       ctx.caches.config,
       ...(network ? [] : [ctx.caches.gopath]),
       ...[join(root, ".git")].filter((p) => existsSync(p)),
+      ...(opts.binds ?? []),
     ],
     cwd: resolve(opts.cwd),
     network,

@@ -21,6 +21,11 @@ export interface RunOptions {
   network?: boolean;
   /** Bytes kept of stdout and of stderr for this run; defaults to the toolchain's cap. */
   outputCap?: number;
+  /**
+   * Directories mounted read-only into the sandbox at their own path: the job's service
+   * sockets (src/services/). A plain run sees the filesystem anyway.
+   */
+  binds?: readonly string[];
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
   env?: Record<string, string>;
   /**
@@ -53,6 +58,8 @@ export interface Toolchain {
    * PATH; it is executed directly, never through a shell.
    */
   run(command: string, args: string[], options: RunOptions): Promise<RunResult>;
+  /** Build tags every run sets (the repository's `verify.tags`, see src/services/with-services.ts). */
+  readonly buildTags?: readonly string[];
   /** Which isolation runs use, for logs and /health. */
   readonly isolation: "bubblewrap" | "none";
 }

@@ -15,6 +15,7 @@ import type { Toolchain } from "../golang/toolchain.js";
 import { goToolDeps } from "../pipeline/go-tool-deps.js";
 import type { JobDeps } from "../pipeline/ports.js";
 import type { TaskRequest, ThreadComment } from "../pipeline/task.js";
+import { sharedServices } from "../services/index.js";
 import { createLocalWorkspace } from "../workspace/local-workspace.js";
 import { LocalCodeHost } from "./local-code-host.js";
 
@@ -43,6 +44,7 @@ export function localJobDeps(o: LocalJobOptions): JobDeps {
     author: LOCAL_AUTHOR,
     ...(o.signal ? { signal: o.signal } : {}),
     ...goToolDeps(o.toolchain, o.dataDir),
+    services: sharedServices(o.dataDir),
   };
 }
 

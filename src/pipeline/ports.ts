@@ -8,6 +8,7 @@ import type { OperatorLimits } from "../agent/operator-limits.js";
 import type { AgentOutcome, AgentProgress, TranscriptEntry } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
+import type { Services } from "../services/services.js";
 import type { Verdict } from "../verify/verdict.js";
 import type { CustomCheck } from "../verify/verify.js";
 import type {
@@ -196,6 +197,11 @@ export interface JobDeps {
   onMade?(made: JobMade): Promise<void>;
   /** gopls for the agent's go_* tools, one per job, closed with it; absent, those tools say so. */
   codeIntelligence?(plan: WorkPlan, checkoutDir: string): CodeIntelligence;
+  /**
+   * Per-job PostgreSQL and Redis (src/services/) for the repository's `verify.services`;
+   * absent, what it asks for is reported as not installed on this worker.
+   */
+  services?: Services;
   /** Checks verification runs after the repository's commands (golangci-lint). */
   extraChecks?(plan: WorkPlan, checkoutDir: string): CustomCheck[];
 }

@@ -22,6 +22,15 @@ import { throwIfStopped } from "../queue/cancel.js";
 import { CONFIG_PATH } from "../repo/config-schema.js";
 import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
+import {
+  reportServices,
+  type StartedServices,
+  servicesMaterial,
+  startJobServices,
+  withServices,
+} from "../services/index.js";
+import { migrationChecks } from "../services/migrations-check.js";
+import { wantsServices } from "../services/services.js";
 import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
 import { commitMessage } from "./commit-message.js";
@@ -153,6 +162,18 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   let commit: CommitInfo | undefined;
   let explanation: string | undefined;
   let codeIntelligence: ReturnType<NonNullable<JobDeps["codeIntelligence"]>> | undefined;
+  let services: StartedServices | undefined;
+  /** The verdict with what the services did (or a suggestion to declare them). */
+  const reportServicesOf = (v: Verdict | undefined) =>
+    services && prepared
+      ? reportServices(v, {
+          root: prepared.dir,
+          declared: services.declared,
+          tags: services.tags,
+          ...(services.job ? { job: services.job } : {}),
+          costMs: services.costMs,
+        })
+      : Promise.resolve(v);
   const result = (): JobResult => {
     const o = outcome!;
     return {
@@ -214,8 +235,12 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     if (limitNote) host.note?.(limitNote);
     await progress("cloning", "preparing the workspace");
     prepared = await preparing;
+    // The services the repository's tests need, for the agent's Go runs and the verdict's alike.
+    if (wantsServices(plan.config.verify.services)) await progress("cloning", "starting services");
+    services = await startJobServices(deps.services, plan.config, prepared.dir, signal);
     // 4 run
-    const toolchain = deps.toolchain(plan);
+    const toolchain = withServices(deps.toolchain(plan), services.job, services.tags);
+    const servicesExtra = migrationChecks(services, plan.config);
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
     await progress("cloning", "downloading modules");
     const modules = await prepareRepositoryModules(toolchain, prepared.dir, signal);
@@ -235,7 +260,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       signal,
       protectedGlobs,
       allowedTools: context.tools,
-      extraContext: [context.material, modulesMaterial(modules)].filter(Boolean).join("\n\n"),
+      extraContext: [context.material, modulesMaterial(modules), servicesMaterial(services)]
+        .filter(Boolean)
+        .join("\n\n"),
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
@@ -274,7 +301,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
         config: plan.config,
         outcome,
         changedFiles: changedChecked,
-        extraChecks: deps.extraChecks?.(plan, prepared.dir) ?? [],
+        extraChecks: [...(deps.extraChecks?.(plan, prepared.dir) ?? []), ...servicesExtra],
         // The wall clock keeps running across rounds: a round gets what the first run left.
         resume: (message, prior) => {
           const wall = { ...DEFAULT_BUDGETS, ...agentOptions.budgets }.maxWallClockMs;
@@ -290,7 +317,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           progress("verifying", detail).catch(() => undefined);
         },
       });
-      verdict = verified.verdict;
+      verdict = await reportServicesOf(verified.verdict);
       outcome = verified.outcome;
       if (verdict) journal(verdictEntry(verdict));
       let changed = verified.changed;
@@ -330,16 +357,18 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
             config: { ...plan.config, verify: { ...plan.config.verify, repair_rounds: 0 } },
             outcome,
             changedFiles: changedChecked,
-            extraChecks: deps.extraChecks?.(plan, prepared.dir) ?? [],
+            extraChecks: [...(deps.extraChecks?.(plan, prepared.dir) ?? []), ...servicesExtra],
             resume: async () => outcome!,
             ...(signal ? { signal } : {}),
             onProgress: (detail) => {
               progress("verifying", detail).catch(() => undefined);
             },
           });
-          if (again.verdict)
-            verdict = { ...again.verdict, ...(verdict?.repairs ? { repairs: verdict.repairs } : {}) };
-          if (again.verdict) journal(verdictEntry(again.verdict));
+          const reverified = await reportServicesOf(again.verdict);
+          if (reverified) {
+            verdict = { ...reverified, ...(verdict?.repairs ? { repairs: verdict.repairs } : {}) };
+            journal(verdictEntry(reverified));
+          }
           throwIfStopped(signal);
           await progress("pushing", prepared.branch);
         }
@@ -394,6 +423,8 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     } finally {
       signal?.removeEventListener("abort", abortCheckout);
       await codeIntelligence?.close();
+      // Servers and their data go with the job, whatever way it ended.
+      await services?.job?.stop();
       await workspace?.dispose?.();
     }
     return final;

@@ -1,6 +1,7 @@
 // A configuration file the job cannot use. The message quotes the file, the key and the
 // problem, so the person who wrote the file can fix it from the tracking comment alone.
 import type { z } from "zod";
+import { SERVICE_NAMES } from "./config-schema.js";
 
 export interface ConfigProblem {
   /** Dotted key path (`trigger.min_permission`, `verify.commands[1]`); "(file)" for the whole file. */
@@ -124,6 +125,14 @@ export function problemsFromIssues(
       const known = knownKeysAt(issue.path).filter((k) => !k.startsWith("_"));
       for (const key of issue.keys) {
         const hint = suggestKey(key, known);
+        if (issue.path.at(-1) === "services") {
+          const serviceHint = suggestKey(key, SERVICE_NAMES);
+          out.push({
+            key: keyPath([...issue.path, key]),
+            problem: `unknown service${serviceHint ? `; did you mean "${serviceHint}"?` : ""} (this app starts ${SERVICE_NAMES.join(", ")})`,
+          });
+          continue;
+        }
         out.push({
           key: keyPath([...issue.path, key]),
           problem: `unknown key${hint ? `; did you mean "${hint}"?` : ""} (known keys here: ${known.join(", ")})`,

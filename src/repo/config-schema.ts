@@ -89,6 +89,72 @@ const privateModule = z
 const positiveInt = (max: number) =>
   z.number().int("must be a whole number").positive("must be above 0").max(max, `must be at most ${max}`);
 
+/** A file or directory of the repository: relative, inside it (never a path on the worker). */
+const repoPath = z
+  .string()
+  .min(1, "must not be empty")
+  .refine(
+    (p) => !p.startsWith("/") && !p.startsWith("~") && !p.split(/[\\/]/).includes(".."),
+    "must be a path inside the repository, relative to its root, without '..' (not a path on the worker)",
+  );
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be a variable name: capitals, digits and '_'");
+
+/** The services a job can have, started from the worker's own binaries (src/services/). */
+export const SERVICE_NAMES = ["postgres", "redis"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+// Keys people bring from docker-compose or Actions `services:`: each refused with the reason.
+const chosenByWorker = (what: string) =>
+  z
+    .custom<never>(() => false, {
+      error: `${what}: services run from the worker's own binaries, for this job alone, reachable only over a Unix socket in the sandbox — there is none to choose`,
+    })
+    .optional();
+const notConfigurable = {
+  image: chosenByWorker("no image"),
+  port: chosenByWorker("no port"),
+  ports: chosenByWorker("no port"),
+  host: chosenByWorker("no host"),
+  data_dir: chosenByWorker("no data directory"),
+  volumes: chosenByWorker("no volume"),
+  version: chosenByWorker("the worker's installed version runs (the verdict names it), no version"),
+};
+
+const postgresService = z.strictObject({
+  /** The variable holding the connection URL; PGHOST, PGDATABASE, PGUSER… are set too. */
+  url: envName.default("DATABASE_URL"),
+  /** Extensions created in the job's database before anything runs (pgcrypto, citext…). */
+  extensions: z
+    .array(z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be an extension name"))
+    .max(20, "may list at most 20 extensions")
+    .default([]),
+  /** A SQL file of the repository run in the job's database once it is made. */
+  init: repoPath.optional(),
+  ...notConfigurable,
+});
+
+const redisService = z.strictObject({
+  /** The variable holding the unix:// URL. */
+  url: envName.default("REDIS_URL"),
+  ...notConfigurable,
+});
+
+/** `[postgres, redis]` is short for `{postgres: {}, redis: {}}`; `postgres:` alone means the defaults. */
+function servicesMapping(value: unknown): unknown {
+  const mapping =
+    Array.isArray(value) && value.every((v) => typeof v === "string")
+      ? Object.fromEntries(value.map((name) => [name, {}]))
+      : value;
+  if (!mapping || typeof mapping !== "object" || Array.isArray(mapping)) return mapping;
+  return Object.fromEntries(Object.entries(mapping).map(([k, v]) => [k, v ?? {}]));
+}
+
+const servicesSchema = z.preprocess(
+  servicesMapping,
+  z.strictObject({ postgres: postgresService.optional(), redis: redisService.optional() }),
+);
+
 export const repoConfigSchema = z.strictObject({
   /** Handled by Probot's config loader; accepted here so a leftover does not read as a typo. */
   _extends: z.string().optional(),
@@ -133,6 +199,15 @@ export const repoConfigSchema = z.strictObject({
       repair_rounds: z.number().int().min(0).max(5).default(2),
       // Packages vet, build and test cover: those the change can affect, or the whole module.
       scope: z.enum(["affected", "all"]).default("affected"),
+      /** PostgreSQL and Redis started for the job (src/services/): the agent's and the verdict's Go runs see them. */
+      services: servicesSchema.default({}),
+      /** Build tags added to every Go run (e.g. integration), so tests behind them run. */
+      tags: z
+        .array(z.string().regex(/^[A-Za-z0-9_.]+$/, "must be a build tag: letters, digits, '_' or '.'"))
+        .max(20, "may list at most 20 tags")
+        .default([]),
+      /** The SQL migrations directory, when it is not found by itself (golang-migrate or goose files). */
+      migrations: repoPath.optional(),
     })
     .prefault({}),
   base_branch: branchName.optional(),

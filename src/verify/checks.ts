@@ -371,7 +371,7 @@ export async function testCheck(ctx: CheckContext): Promise<TestCheckResult> {
     runOptions(ctx, { outputCap: TEST_OUTPUT_CAP }),
   );
   const report = parseTestJson(res.stdout, res.stderr);
-  const { needs: services, excused } = await findServiceNeeds(ctx.dir, report);
+  const { needs: services, excused } = await findServiceNeeds(ctx.dir, report, ctx.toolchain.buildTags);
   const excusedCount = applyExcuses(report, excused);
   const base = { name, command, durationMs: res.durationMs };
   // Stack traces name files by absolute path; the checkout's own location is noise.

@@ -238,6 +238,8 @@ export interface ServiceFindings {
 export async function findServiceNeeds(
   dir: string,
   report: TestRunReport | undefined,
+  /** Build tags the run set (`verify.tags`): files they bring in ran. */
+  setTags: readonly string[] = [],
 ): Promise<ServiceFindings> {
   const [files, module] = await Promise.all([testFiles(dir), modulePath(dir)]);
   const needs: ServiceNeed[] = [];
@@ -245,7 +247,7 @@ export async function findServiceNeeds(
 
   for (const file of files) {
     const constraint = fileConstraint(file.source);
-    const tags = constraint ? missingCustomTags(constraint) : [];
+    const tags = constraint ? missingCustomTags(constraint).filter((t) => !setTags.includes(t)) : [];
     if (tags.length === 0 || file.facts.tests.length === 0) continue;
     needs.push({
       service: serviceFrom(file.facts) ?? "an external service",

@@ -57,6 +57,13 @@ export interface Verdict {
    * skipped for an unset variable, or testcontainers without Docker): not run, so not passed.
    */
   services?: ServiceNeed[];
+  /** The services the job started for its Go runs, and how the integration tests fared (src/services/). */
+  servicesRun?: {
+    used: { service: string; label: string; startMs: number }[];
+    problems: { service: string; kind: "not-installed" | "failed"; reason: string }[];
+    integration?: { tests: number; passed: number; failed: number; skipped: number };
+    costMs: number;
+  };
   isolation: "bubblewrap" | "none";
   goVersion?: string;
   durationMs: number;

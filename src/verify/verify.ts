@@ -54,11 +54,15 @@ export const SERVICES_CHECK = "integration tests";
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const ALL_CHECKS: BuiltinCheck[] = ["gofmt", "vet", "build", "test"];
 
-/** A change "has Go in it" when it touches Go or assembly source, module files, or test data. */
+/**
+ * A change "has Go in it" when it touches Go or assembly source, module files, test data, or
+ * SQL (migrations and queries the code embeds or its tests apply).
+ */
 export function isGoRelevant(path: string): boolean {
   const p = path.replace(/\\/g, "/");
   return (
     p.endsWith(".go") ||
+    p.endsWith(".sql") ||
     p.endsWith(".s") ||
     /(^|\/)go\.(mod|sum|work|work\.sum)$/.test(p) ||
     /(^|\/)testdata\//.test(p)

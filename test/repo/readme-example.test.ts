@@ -52,6 +52,12 @@ describe("the documented example configuration", () => {
       labels: ["bot", "backend"],
       on_review: "command",
     });
+    expect(config.verify.services).toEqual({
+      postgres: { url: "DATABASE_URL", extensions: ["pgcrypto"], init: "testdata/init.sql" },
+      redis: { url: "REDIS_URL" },
+    });
+    expect(config.verify.tags).toEqual(["integration"]);
+    expect(config.verify.migrations).toBe("db/migrations");
     expect(config.go.goprivate).toBe("github.com/acme/*");
     expect(config.base_branch).toBe("develop");
   });

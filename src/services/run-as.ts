@@ -1,0 +1,90 @@
+// Servers and their tools run as an unprivileged user: PostgreSQL refuses to run as root, and
+// a server started for untrusted tests should hold no more rights than it needs. A worker that
+// runs as root starts them as the services user (Debian's `postgres`); any other worker runs
+// them as itself.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { chown } from "node:fs/promises";
+import { childEnv } from "../process/child-env.js";
+
+export interface ServiceUser {
+  /** Absent: the worker's own user. */
+  uid?: number;
+  gid?: number;
+  name: string;
+}
+
+/** The services user could not be found (a root worker without the `postgres` user). */
+export class ServiceUserError extends Error {
+  override name = "ServiceUserError";
+}
+
+export function serviceUser(name = "postgres"): ServiceUser {
+  if (process.getuid?.() !== 0) return { name: "(the worker's user)" };
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${name}:`));
+  const [, , uid, gid] = line?.split(":") ?? [];
+  if (!uid || !gid) {
+    throw new ServiceUserError(
+      `the worker runs as root, and servers run as the unprivileged user "${name}", which does not exist (apt-get install postgresql creates it)`,
+    );
+  }
+  return { uid: Number(uid), gid: Number(gid), name };
+}
+
+/** Hands a path the worker made to the services user. */
+export async function giveTo(user: ServiceUser, path: string): Promise<void> {
+  if (user.uid !== undefined && user.gid !== undefined) await chown(path, user.uid, user.gid);
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a short command (initdb, cp, psql) as the services user; output kept to 256 KiB. */
+export function execAs(
+  user: ServiceUser,
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: childEnv(options.env),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(user.uid !== undefined ? { uid: user.uid, gid: user.gid } : {}),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const keep = (into: Buffer[]) => (b: Buffer) => {
+      if (into.reduce((n, c) => n + c.length, 0) < 256 * 1024) into.push(b);
+    };
+    child.stdout.on("data", keep(out));
+    child.stderr.on("data", keep(err));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, options.timeoutMs ?? 60_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}

@@ -1,0 +1,65 @@
+// The Services port: PostgreSQL and Redis started for one job, from the worker's own
+// binaries, reachable only over Unix sockets in a directory of the job's own, and gone when
+// the job ends. runJob asks for them when the repository's `verify.services` does; the Go
+// runs of the agent and of the verdict see them through withServices (with-services.ts).
+import type { RepoConfig, ServiceName } from "../repo/config-schema.js";
+
+/** What the repository asked for (`verify.services`, normalised). */
+export type ServicesRequest = RepoConfig["verify"]["services"];
+
+/** A service the job has, for the verdict's footer. */
+export interface ServiceUse {
+  service: ServiceName;
+  /** "PostgreSQL 15.18", "Redis 7.0.15". */
+  label: string;
+  /** How long it took to have it ready for the job. */
+  startMs: number;
+}
+
+/** A service the job asked for and does not have: not installed here, or it would not start. */
+export interface ServiceProblem {
+  service: ServiceName;
+  kind: "not-installed" | "failed";
+  /** "PostgreSQL requested, not installed on this worker", or the server's own log line. */
+  reason: string;
+}
+
+/** A fresh, empty database in the job's PostgreSQL, owned by the job's role. */
+export interface ScratchDatabase {
+  name: string;
+  /** Variables that point libpq and pgx (and psql) at it. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export interface JobServices {
+  /** The variables every Go run of the job gets (DATABASE_URL, PG*, REDIS_URL, as renamed). */
+  readonly env: Record<string, string>;
+  /** Directories holding the sockets: mounted (read-only) into the sandbox. */
+  readonly socketDirs: readonly string[];
+  readonly used: readonly ServiceUse[];
+  readonly problems: readonly ServiceProblem[];
+  /** Absent without PostgreSQL. */
+  scratchDatabase?(): Promise<ScratchDatabase>;
+  /** Stops every server and removes its data; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The checkout: the init SQL file is read from it. */
+  checkoutDir: string;
+  signal?: AbortSignal;
+}
+
+export interface Services {
+  start(request: ServicesRequest, options: StartOptions): Promise<JobServices>;
+  /** Removes what jobs of dead workers left (servers, data directories); returns what it removed. */
+  sweep(): Promise<string[]>;
+}
+
+export const SERVICE_LABELS: Record<ServiceName, string> = { postgres: "PostgreSQL", redis: "Redis" };
+
+/** True when the request names at least one service. */
+export function wantsServices(request: ServicesRequest): boolean {
+  return Boolean(request.postgres || request.redis);
+}
