@@ -133,6 +133,12 @@ export const repoConfigSchema = z.strictObject({
       repair_rounds: z.number().int().min(0).max(5).default(2),
       // Packages vet, build and test cover: those the change can affect, or the whole module.
       scope: z.enum(["affected", "all"]).default("affected"),
+      // Evidence rows (verify/evidence/): the change's new tests run on the base and the change.
+      fail_pass: z.enum(["on", "off"]).default("on"),
+      // go test -race on the affected packages; auto where cgo and a C compiler are available.
+      race: z.enum(["auto", "on", "off"]).default("auto"),
+      // The exported API against the base: incompatible changes warn, or fail under strict.
+      api: z.enum(["warn", "strict", "off"]).default("warn"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

@@ -100,6 +100,8 @@ export interface RepairRound {
   after: string[];
   /** Checks that failed before the round and pass after it. */
   fixed: string[];
+  /** The round was for warnings only (evidence rows): nothing had failed. */
+  warningsOnly?: boolean;
   /** Set when the agent's run stopped early (a budget ran out). */
   stopped?: string;
 }

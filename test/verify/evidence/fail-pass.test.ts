@@ -1,6 +1,7 @@
 // Fail → pass through verifyChange, on real modules with the real Go toolchain: the tests a
 // change adds or modifies run on the base (with the change's tests laid over it) and on the change.
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { renderCheckRunOutput, renderVerdictMarkdown } from "../../../src/github/publish/render-verdict.js";
 import type { GoToolchain } from "../../../src/golang/go-toolchain.js";
 import { clearBaseCache } from "../../../src/verify/base-comparison.js";
 import { DEFAULT_EVIDENCE } from "../../../src/verify/evidence/evidence.js";
@@ -124,6 +125,12 @@ func TestUpperEmpty(t *testing.T) {
     );
     // Evidence never turns a green verdict red by itself.
     expect(v.overall).toBe("pass");
+    // The PR shows the row as a warning, its list folded, though the verdict passed.
+    const md = renderVerdictMarkdown(v);
+    expect(md).toContain("| fail → pass | 🟡 warning | 1 of 2 new or changed tests fail");
+    expect(md).toContain("<details><summary>fail → pass: 1 of 2 new or changed tests");
+    expect(md).toContain("✓ TestSub (example.com/evidence/calc, added)");
+    expect(renderCheckRunOutput(v).conclusion).toBe("success");
   });
 
   it("proves a modified test that fails on the old code: a bug fix with its regression case", async () => {
