@@ -180,6 +180,8 @@ func TestUpperEmpty(t *testing.T) {
     expect(fp.details).toBe(
       "⚠ TestBroken (example.com/evidence/calc, added): fails without the change, fails with it",
     );
-    expect(fp.warnings?.[0]).toContain("TestBroken in example.com/evidence/calc fails with it");
+    // The go test row is red for it and carries it to repair; no second message.
+    expect(fp.warnings).toBeUndefined();
+    expect(v.checks.find((c) => c.name === "go test")?.status).toBe("fail");
   });
 });
