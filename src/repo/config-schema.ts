@@ -139,6 +139,8 @@ export const repoConfigSchema = z.strictObject({
       race: z.enum(["auto", "on", "off"]).default("auto"),
       // The exported API against the base: incompatible changes warn, or fail under strict.
       api: z.enum(["warn", "strict", "off"]).default("warn"),
+      // govulncheck: auto runs it when go.mod or go.sum changed.
+      vulncheck: z.enum(["auto", "on", "off"]).default("auto"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

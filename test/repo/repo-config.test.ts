@@ -111,7 +111,12 @@ describe("repository configuration schema", () => {
   });
 
   it("reads the evidence keys, defaults included, and names a wrong value", () => {
-    expect(parseRepoConfig({}, "f").verify).toMatchObject({ fail_pass: "on", race: "auto", api: "warn" });
+    expect(parseRepoConfig({}, "f").verify).toMatchObject({
+      fail_pass: "on",
+      race: "auto",
+      api: "warn",
+      vulncheck: "auto",
+    });
     const set = parseRepoConfig({ verify: { fail_pass: "off", race: "on", api: "strict" } }, "f");
     expect(set.verify).toMatchObject({ fail_pass: "off", race: "on", api: "strict" });
     const err = configError(() => parseRepoConfig({ verify: { api: "loose", racy: "on" } }, "f"));
