@@ -26,6 +26,7 @@ import { installGracefulShutdown } from "./queue/shutdown.js";
 import { sqliteQueueFile } from "./queue/sqlite-queue.js";
 import { SqliteTriggerLimiter } from "./queue/sqlite-trigger-limiter.js";
 import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
+import { prepareEvidenceHelper } from "./verify/evidence/evidence-helper.js";
 
 export type RunMode = "all" | "worker";
 
@@ -108,6 +109,12 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
             "no build cache seed: each repository's first job builds the standard library",
           ),
     (err: unknown) => log.warn({ name: "go", err }, "build cache seed failed"),
+  );
+  // The evidence rows' source reader (verify/evidence/helper), once per data directory.
+  prepareEvidenceHelper(toolchain).then(
+    (built) =>
+      built ?? log.warn({ name: "go" }, "the evidence helper did not build; evidence rows will say why"),
+    (err: unknown) => log.warn({ name: "go", err }, "the evidence helper did not build"),
   );
   // The pinned Go tools a job may need (golangci-lint, gopls) build in the background now, not
   // while the first job that lints waits minutes for them.

@@ -104,7 +104,7 @@ export async function exportCommit(repoDir: string, sha: string): Promise<string
 }
 
 /** The import paths of `packages` whose directories exist in the module at dir (the base's tree). */
-export function onBase(dir: string, packages: string[]): string[] {
+function onBase(dir: string, packages: string[]): string[] {
   let module: string | undefined;
   try {
     module = /^module\s+"?([^\s"]+)"?/m.exec(readFileSync(join(dir, "go.mod"), "utf8"))?.[1];

@@ -136,3 +136,10 @@ export function packageApis(
 ): Promise<PackageApi[]> {
   return runHelper<PackageApi[]>(toolchain, "api", dirs, roots, signal);
 }
+
+/** Builds the helper ahead of the first job (the app starts this at startup); never throws. */
+export async function prepareEvidenceHelper(toolchain: Toolchain): Promise<string | undefined> {
+  const go = goInstallationOf(toolchain);
+  if (!go) return undefined;
+  return evidenceHelper(toolchain, go).catch(() => undefined);
+}

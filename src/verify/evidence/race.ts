@@ -2,14 +2,22 @@
 // whose accesses collide (positions shift with any edit); one the base commit has too is set
 // apart, one the change brings is red, with both goroutines' stacks clipped for the reviewer.
 // -race needs cgo and a C compiler; where they are missing the row says so.
+import { existsSync } from "node:fs";
 import { goInstallationOf } from "../../golang/tool-sandbox.js";
 import { trimHead } from "../../text.js";
-import { onBase } from "../base-comparison.js";
 import type { Finding } from "../findings.js";
 import { prepareModules } from "../prepare-modules.js";
 import type { Check } from "../verdict-types.js";
 import { type EvidenceContext, type EvidenceSettings, short } from "./evidence-context.js";
+import { isCodeFile, isTestFile, packagePattern, patternDir } from "./go-files.js";
 import { type PackageEvents, runTestEvents } from "./test-events.js";
+
+/** `./pkg` of every package holding a Go file the change touched that still exists. */
+function touchedPackages(ctx: EvidenceContext): string[] {
+  const files = ctx.changed.filter((f) => isCodeFile(ctx.dir, f) || isTestFile(ctx.dir, f));
+  const patterns = new Set(files.map((f) => packagePattern(ctx.dir, f)));
+  return [...patterns].filter((p) => existsSync(patternDir(ctx.dir, p))).sort();
+}
 
 export const RACE_CHECK = "go test -race";
 
@@ -78,12 +86,13 @@ export async function raceCheck(
     const summary = "not run: the race detector needs cgo and a C compiler, which this worker lacks";
     return { name, status: mode === "on" ? "error" : "skipped", summary, details: "", evidence: true };
   }
-  if (ctx.packages?.length === 0) return undefined;
+  // The packages whose files the change touched: their tests exercise what it wrote. Every
+  // importer too would instrument and rerun the whole affected scope (minutes, cold) for races
+  // that the touched package's own tests nearly always show first.
+  const packages = touchedPackages(ctx);
+  if (packages.length === 0) return undefined;
   const started = Date.now();
-  const packages = ctx.packages ?? ["./..."];
-  ctx.onProgress?.(
-    `${name} — ${ctx.packages ? `${packages.length} package${packages.length === 1 ? "" : "s"}` : "the module"}`,
-  );
+  ctx.onProgress?.(`${name} — ${packages.length} package${packages.length === 1 ? "" : "s"}`);
   const run = {
     toolchain: ctx.toolchain,
     packages,
@@ -108,7 +117,7 @@ export async function raceCheck(
     return {
       ...base,
       status: "pass",
-      summary: `no data race in the tests of ${packages.length === 1 && packages[0] === "./..." ? "the module" : `${packages.length} package${packages.length === 1 ? "" : "s"}`}${timedOut}`,
+      summary: `no data race in the tests of ${packages.length} package${packages.length === 1 ? "" : "s"}${timedOut}`,
       details: "",
     };
   }
@@ -123,7 +132,7 @@ export async function raceCheck(
       ctx.onProgress?.(`${name} on the base ${short(ctx.baseSha)}`);
       const baseRoot = await ctx.base.root();
       const baseDir = await ctx.base.moduleDir();
-      const there = ctx.packages ? onBase(baseDir, ctx.packages) : packages;
+      const there = packages.filter((p) => existsSync(patternDir(baseDir, p)));
       onTheBase = new Set();
       if (there.length) {
         await prepareModules(ctx.toolchain, baseDir, {
