@@ -2,7 +2,8 @@
 // whose accesses collide (positions shift with any edit); one the base commit has too is set
 // apart, one the change brings is red, with both goroutines' stacks clipped for the reviewer.
 // -race needs cgo and a C compiler; where they are missing the row says so.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { goInstallationOf } from "../../golang/tool-sandbox.js";
 import { trimHead } from "../../text.js";
 import type { Finding } from "../findings.js";
@@ -11,6 +12,21 @@ import type { Check } from "../verdict-types.js";
 import { type EvidenceContext, type EvidenceSettings, short } from "./evidence-context.js";
 import { isCodeFile, isTestFile, packagePattern, patternDir } from "./go-files.js";
 import { type PackageEvents, runTestEvents } from "./test-events.js";
+
+/** Signs of concurrency in Go source: what a data race needs. */
+const CONCURRENCY =
+  /\bgo\s+(func\b|[\w.]+\()|\bchan\b|"sync"|"sync\/atomic"|errgroup|\.Parallel\(\)|httptest\.NewServer/;
+
+/** Whether the package in dir (its tests included) starts goroutines, uses channels or sync, or runs tests in parallel. */
+export function concurrent(dir: string): boolean {
+  try {
+    return readdirSync(dir).some(
+      (f) => f.endsWith(".go") && CONCURRENCY.test(readFileSync(join(dir, f), "utf8")),
+    );
+  } catch {
+    return true;
+  }
+}
 
 /** `./pkg` of every package holding a Go file the change touched that still exists. */
 function touchedPackages(ctx: EvidenceContext): string[] {
@@ -91,6 +107,13 @@ export async function raceCheck(
   // that the touched package's own tests nearly always show first.
   const packages = touchedPackages(ctx);
   if (packages.length === 0) return undefined;
+  if (mode === "auto" && !packages.some((p) => concurrent(patternDir(ctx.dir, p)))) {
+    // The first -race run of a repository instruments its whole dependency graph (a minute or
+    // more, cold): under auto, only where the code or its tests are concurrent.
+    const summary =
+      "not run: no goroutine, channel, sync or parallel test in the touched packages (verify.race: on runs it anyway)";
+    return { name, status: "skipped", summary, details: "", evidence: true };
+  }
   const started = Date.now();
   ctx.onProgress?.(`${name} — ${packages.length} package${packages.length === 1 ? "" : "s"}`);
   const run = {

@@ -118,14 +118,18 @@ describe("go test -race", () => {
   );
 
   itWithCgo()(
-    "passes a change without races",
+    "passes a change without races; under auto, runs only where the package is concurrent",
     async () => {
       const r = await repo({ "words/words.go": "package words\n\nfunc One() int { return 1 }\n" });
       const changed = r.change({
         "words/words_test.go":
           'package words\n\nimport "testing"\n\nfunc TestOne(t *testing.T) {\n\tif One() != 1 {\n\t\tt.Fatal("One")\n\t}\n}\n',
       });
-      const race = row(await verdictOf(r, changed, { race: "auto" }), RACE_CHECK);
+      // Nothing concurrent in the package: auto does not pay for an instrumented build.
+      const auto = row(await verdictOf(r, changed, { race: "auto" }), RACE_CHECK);
+      expect(auto.status).toBe("skipped");
+      expect(auto.summary).toMatch(/^not run: no goroutine, channel, sync or parallel test/);
+      const race = row(await verdictOf(r, changed, { race: "on" }), RACE_CHECK);
       expect(race.status).toBe("pass");
       expect(race.summary).toBe("no data race in the tests of 1 package");
     },
