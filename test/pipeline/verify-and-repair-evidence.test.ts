@@ -98,7 +98,7 @@ describe("verify and repair with evidence", () => {
     expect(result.verdict?.repairs?.map(repairLine)).toEqual([
       "Round 1: fail → pass warned → resolved fail → pass; no warning left",
     ]);
-  });
+  }, 240_000);
 
   it("does not spend a second round on a warning the agent chose to leave", async () => {
     repo = await goRepo({
@@ -127,5 +127,5 @@ describe("verify and repair with evidence", () => {
     expect(result.verdict?.repairs?.map(repairLine)).toEqual([
       "Round 1: fail → pass warned → resolved nothing; still warning: fail → pass",
     ]);
-  });
+  }, 240_000);
 });

@@ -1,14 +1,17 @@
 // The Go helper the evidence rows read source with (helper/main.go: test functions and
 // exported API through go/parser). It ships as source and is built once per version of that
-// source with the job's own Go, offline (it needs only the standard library), into the data
-// directory; it runs like the other Go tools, in the sandbox, without network.
+// source with the app's Go, offline (it needs only the standard library), into the data
+// directory, with a build cache of its own; it runs like the other Go tools, in the sandbox,
+// without network.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runPath } from "../../golang/go-env.js";
 import { type GoInstallation, goInstallationOf, toolProcess } from "../../golang/tool-sandbox.js";
 import type { Toolchain } from "../../golang/toolchain.js";
+import { childEnv } from "../../process/child-env.js";
 import { runProcess } from "../../process/run-process.js";
 
 /** The helper's source: beside this file under src/, and reached from dist/ the same way. */
@@ -46,7 +49,7 @@ function sourceHash(): string {
 }
 
 /** The built helper's path, building it on first use. */
-export function evidenceHelper(toolchain: Toolchain, go: GoInstallation): Promise<string> {
+export function evidenceHelper(go: GoInstallation): Promise<string> {
   if (!existsSync(join(HELPER_SOURCE_DIR, "main.go")))
     return Promise.reject(
       new EvidenceHelperError(`the evidence helper's source is missing (${HELPER_SOURCE_DIR})`),
@@ -57,27 +60,50 @@ export function evidenceHelper(toolchain: Toolchain, go: GoInstallation): Promis
   if (existsSync(binary)) return Promise.resolve(binary);
   let pending = building.get(binary);
   if (!pending) {
-    pending = build(toolchain, dir, binary).finally(() => building.delete(binary));
+    pending = build(go, dir, binary).finally(() => building.delete(binary));
     building.set(binary, pending);
   }
   return pending;
 }
 
-async function build(toolchain: Toolchain, dir: string, binary: string): Promise<string> {
+async function build(go: GoInstallation, dir: string, binary: string): Promise<string> {
   await mkdir(dirname(dir), { recursive: true });
   // Built in a scratch directory and renamed into place: a half-built helper is never found.
   const scratch = await mkdtemp(`${dir}.build-`);
   try {
     for (const name of SOURCES) await copyFile(join(HELPER_SOURCE_DIR, name), join(scratch, name));
-    const res = await toolchain.go(["build", "-trimpath", "-o", "evidence-helper", "."], {
-      cwd: scratch,
-      root: scratch,
-      timeoutMs: 180_000,
+    await mkdir(join(scratch, "tmp"));
+    // Our own code, standard library only: no sandbox, no network, and a build cache of its own.
+    // Never a repository's: a test can write into its repository's cache, and the helper is
+    // shared by every repository's jobs.
+    const env = childEnv({
+      PATH: runPath(join(go.goroot, "bin")),
+      // Not the module's own directory: go ignores a go.mod in the temporary directory's root.
+      HOME: join(scratch, "tmp"),
+      TMPDIR: join(scratch, "tmp"),
+      GOPATH: join(scratch, "gopath"),
+      GOCACHE: join(dirname(dir), "go-build"),
+      GOPROXY: "off",
+      GOTOOLCHAIN: "local",
+      GOENV: "off",
+      GOFLAGS: "",
+      GOWORK: "off",
+      CGO_ENABLED: "0",
     });
+    const res = await runProcess(
+      {
+        command: join(go.goroot, "bin", "go"),
+        args: ["build", "-trimpath", "-o", "evidence-helper", "."],
+        env,
+        outputCap: 256 * 1024,
+      },
+      { cwd: scratch, timeoutMs: 180_000 },
+    );
     if (res.exitCode !== 0)
       throw new EvidenceHelperError(
         `could not build the evidence helper: ${(res.stderr || res.stdout).trim().slice(0, 500)}`,
       );
+    for (const d of ["gopath", "tmp"]) await rm(join(scratch, d), { recursive: true, force: true });
     await rename(scratch, dir).catch(async (err: NodeJS.ErrnoException) => {
       // Another job built it first: theirs is as good.
       if (!existsSync(binary)) throw err;
@@ -99,7 +125,7 @@ async function runHelper<T>(
   const go = goInstallationOf(toolchain);
   if (!go) throw new EvidenceHelperError("the evidence helper needs the Go toolchain adapter");
   if (paths.length === 0) return [] as T;
-  const binary = await evidenceHelper(toolchain, go);
+  const binary = await evidenceHelper(go);
   const [root, ...more] = roots;
   const proc = await toolProcess(go, { binary, args: [command, ...paths], root: root!, writable: more });
   try {
@@ -141,5 +167,5 @@ export function packageApis(
 export async function prepareEvidenceHelper(toolchain: Toolchain): Promise<string | undefined> {
   const go = goInstallationOf(toolchain);
   if (!go) return undefined;
-  return evidenceHelper(toolchain, go).catch(() => undefined);
+  return evidenceHelper(go).catch(() => undefined);
 }

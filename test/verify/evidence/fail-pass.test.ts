@@ -131,7 +131,7 @@ func TestUpperEmpty(t *testing.T) {
     expect(md).toContain("<details><summary>fail → pass: 1 of 2 new or changed tests");
     expect(md).toContain("✓ TestSub (example.com/evidence/calc, added)");
     expect(renderCheckRunOutput(v).conclusion).toBe("success");
-  });
+  }, 240_000);
 
   it("proves a modified test that fails on the old code: a bug fix with its regression case", async () => {
     const repo = await calcRepo();
@@ -151,7 +151,7 @@ func TestUpperEmpty(t *testing.T) {
       "✓ TestAbs (example.com/evidence/calc, changed): fails without the change, passes with it",
     );
     expect(fp.warnings).toBeUndefined();
-  });
+  }, 240_000);
 
   it("names a change to code that no test shows", async () => {
     const repo = await calcRepo();
@@ -163,7 +163,7 @@ func TestUpperEmpty(t *testing.T) {
     expect(fp.summary).toBe(
       "no test added or changed, though Go code changed: no test shows what the change does",
     );
-  });
+  }, 240_000);
 
   it("says a new test fails with the change, and a test whose only change is a comment is not new", async () => {
     const repo = await calcRepo();
@@ -183,5 +183,5 @@ func TestUpperEmpty(t *testing.T) {
     // The go test row is red for it and carries it to repair; no second message.
     expect(fp.warnings).toBeUndefined();
     expect(v.checks.find((c) => c.name === "go test")?.status).toBe("fail");
-  });
+  }, 240_000);
 });
