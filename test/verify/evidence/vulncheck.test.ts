@@ -8,6 +8,9 @@ import { createGoToolchain, type GoToolchain } from "../../../src/golang/go-tool
 import { ensureGoTool } from "../../../src/golang/install-go-tools.js";
 import { goInstallationOf } from "../../../src/golang/tool-sandbox.js";
 import { GOVULNCHECK } from "../../../src/golang/tool-versions.js";
+import { goToolDeps } from "../../../src/pipeline/go-tool-deps.js";
+import type { WorkPlan } from "../../../src/pipeline/ports.js";
+import { parseRepoConfig } from "../../../src/repo/repo-config.js";
 import { clearBaseCache } from "../../../src/verify/base-comparison.js";
 import { VULNCHECK_CHECK, vulncheckCheck } from "../../../src/verify/evidence/vulncheck.js";
 import { repairMessage } from "../../../src/verify/repair-feedback.js";
@@ -96,6 +99,18 @@ async function verdictOf(r: Repo, changed: string[]): Promise<Verdict> {
 }
 
 const row = (v: Verdict): Check | undefined => v.checks.find((c) => c.name === VULNCHECK_CHECK);
+
+describe("govulncheck in the job", () => {
+  it("is one of the job's checks unless the repository turns it off", () => {
+    const deps = goToolDeps(toolchain, fixtures, { GO_TOOLS_INSTALL: "off" });
+    const names = (verify: Record<string, unknown>) =>
+      deps.extraChecks!({ config: parseRepoConfig({ verify }, "f") } as unknown as WorkPlan, fixtures).map(
+        (c) => c.name,
+      );
+    expect(names({})).toEqual([VULNCHECK_CHECK]);
+    expect(names({ vulncheck: "off" })).toEqual([]);
+  });
+});
 
 describeWithTool("govulncheck", () => {
   it("is red for a go.mod bump to a version with a reachable vulnerability: id, module, fixed version, call path; the unreachable one a note", async () => {
