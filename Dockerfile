@@ -44,6 +44,8 @@ COPY --from=build --chown=app:app /app/dist ./dist
 COPY --chown=app:app package.json app.yml ./
 COPY --chown=app:app agents ./agents
 COPY --chown=app:app bin ./bin
+# The evidence rows' Go helper ships as source; the app builds it with its own Go on first use.
+COPY --chown=app:app src/verify/evidence/helper ./src/verify/evidence/helper
 USER app
 VOLUME ["/data"]
 EXPOSE 3000

@@ -27,6 +27,7 @@ import { sqliteQueueFile } from "./queue/sqlite-queue.js";
 import { SqliteTriggerLimiter } from "./queue/sqlite-trigger-limiter.js";
 import { sharedServices } from "./services/index.js";
 import { MemoryTriggerLimiter, type TriggerLimiter } from "./triggers/rate-limit.js";
+import { prepareEvidenceHelper } from "./verify/evidence/evidence-helper.js";
 import { sessionPages } from "./web/index.js";
 
 export type RunMode = "all" | "worker";
@@ -137,6 +138,12 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       },
       (err: unknown) => log.warn({ name: "services", err }, "services sweep failed"),
     );
+  // The evidence rows' source reader (verify/evidence/helper), once per data directory.
+  prepareEvidenceHelper(toolchain).then(
+    (built) =>
+      built ?? log.warn({ name: "go" }, "the evidence helper did not build; evidence rows will say why"),
+    (err: unknown) => log.warn({ name: "go", err }, "the evidence helper did not build"),
+  );
   // The pinned Go tools a job may need (golangci-lint, gopls) build in the background now, not
   // while the first job that lints waits minutes for them.
   const installing = installMissingGoTools(goToolsSettings(process.env, config.dataDir), GO_TOOLS, (msg) =>

@@ -35,6 +35,13 @@ export interface ToolRun {
   cwd?: string;
   /** More writable directories (a tool's own cache). */
   writable?: string[];
+  /** More directories the tool reads (a local vulnerability database). */
+  readOnly?: string[];
+  /**
+   * The tool itself may reach the network (govulncheck fetching its database over HTTPS). Go
+   * still runs offline inside it: GOPROXY stays off, so no module is fetched.
+   */
+  network?: boolean;
   env?: Record<string, string>;
 }
 
@@ -66,10 +73,11 @@ export async function toolProcess(go: GoInstallation, run: ToolRun): Promise<Too
         go.caches.config,
         go.caches.gopath,
         dirname(run.binary),
+        ...(run.readOnly ?? []).filter((p) => existsSync(p)),
         ...[join(root, ".git")].filter((p) => existsSync(p)),
       ],
       cwd,
-      network: false,
+      network: run.network === true,
     };
     return { command: bwrap, args: bwrapArgs(spec, run.binary, run.args), env, cwd, cleanup: async () => {} };
   }

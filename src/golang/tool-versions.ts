@@ -1,9 +1,10 @@
-// The Go tools the app installs for itself, pinned: gopls for the agent's code tools and
-// golangci-lint for the repository's linter check. bin/install-go-tools.sh reads the
-// `module@version` strings below, so keep each on one line in this form.
+// The Go tools the app installs for itself, pinned: gopls for the agent's code tools,
+// golangci-lint for the repository's linter check and govulncheck for the vulnerability row.
+// bin/install-go-tools.sh reads the `module@version` strings below, so keep each on one line
+// in this form.
 export interface GoToolSpec {
   /** The binary's name in the tools directory. */
-  name: "gopls" | "golangci-lint";
+  name: "gopls" | "golangci-lint" | "govulncheck";
   /** `go install` argument: package path and version. */
   install: string;
   version: string;
@@ -23,4 +24,11 @@ export const GOLANGCI_LINT: GoToolSpec = {
   version: "v2.15.0",
 };
 
-export const GO_TOOLS: readonly GoToolSpec[] = [GOPLS, GOLANGCI_LINT];
+/** The verdict's vulnerability row (verify/evidence/vulncheck.ts). */
+export const GOVULNCHECK: GoToolSpec = {
+  name: "govulncheck",
+  install: "golang.org/x/vuln/cmd/govulncheck@v1.9.0",
+  version: "v1.9.0",
+};
+
+export const GO_TOOLS: readonly GoToolSpec[] = [GOPLS, GOLANGCI_LINT, GOVULNCHECK];

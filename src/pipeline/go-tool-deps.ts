@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { createGoplsSession } from "../golang/gopls-session.js";
 import { ensureGoTool, goToolsSettings, installedTool } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
-import { GOLANGCI_LINT, GOPLS } from "../golang/tool-versions.js";
+import { GOLANGCI_LINT, GOPLS, GOVULNCHECK } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
+import { DEFAULT_VULN_DB, vulncheckCheck } from "../verify/evidence/vulncheck.js";
 import { findModuleDirs } from "../verify/go-modules.js";
 import { golangciConfig, golangciLintCheck } from "../verify/golangci-lint.js";
 import type { JobDeps } from "./ports.js";
@@ -32,20 +33,36 @@ export function goToolDeps(
       }),
     // No row at all where the repository does not lint: a skipped row on every job is noise.
     extraChecks: (plan, checkoutDir) => {
+      const checks = [];
       const mode = plan.config.verify.golangci_lint;
-      if (mode === "off") return [];
       // A repository of several modules may configure the linter in each module, not at the root.
-      const configured = [checkoutDir, ...findModuleDirs(checkoutDir)].some((d) => golangciConfig(d, d));
-      if (mode === "auto" && !configured) return [];
-      return [
-        golangciLintCheck({
-          go,
-          golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
-          installed: () => installedTool(GOLANGCI_LINT, settings.dir) !== undefined,
-          mode,
-          cacheDir: join(caches, "golangci-lint"),
-        }),
-      ];
+      const configured =
+        mode === "on" ||
+        (mode === "auto" && [checkoutDir, ...findModuleDirs(checkoutDir)].some((d) => golangciConfig(d, d)));
+      if (configured) {
+        checks.push(
+          golangciLintCheck({
+            go,
+            golangciLint: () => ensureGoTool(GOLANGCI_LINT, settings),
+            installed: () => installedTool(GOLANGCI_LINT, settings.dir) !== undefined,
+            mode,
+            cacheDir: join(caches, "golangci-lint"),
+          }),
+        );
+      }
+      // Its row appears only when it has something to say (go.mod or go.sum changed, under auto).
+      const vulncheck = plan.config.verify.vulncheck;
+      if (vulncheck !== "off") {
+        checks.push(
+          vulncheckCheck({
+            go,
+            govulncheck: () => ensureGoTool(GOVULNCHECK, settings),
+            mode: vulncheck,
+            db: env.GOVULNDB?.trim() || DEFAULT_VULN_DB,
+          }),
+        );
+      }
+      return checks;
     },
   };
 }

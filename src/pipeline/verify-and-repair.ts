@@ -6,7 +6,12 @@
 import type { AgentOutcome, CompletedOutcome } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
-import { introducedFailures, type RepairRound, repairMessage } from "../verify/repair-feedback.js";
+import {
+  introducedFailures,
+  type RepairRound,
+  repairMessage,
+  verdictWarnings,
+} from "../verify/repair-feedback.js";
 import type { Verdict } from "../verify/verdict.js";
 import type { CustomCheck } from "../verify/verify.js";
 import { verifyChange } from "../verify/verify-change.js";
@@ -38,7 +43,9 @@ export interface VerifiedChange {
 async function verifyOnce(o: VerifyAndRepairOptions, changed: string[]): Promise<Verdict | undefined> {
   const checks = verifyCommands(o.config.verify.commands);
   checks.extraChecks.push(...(o.extraChecks ?? []));
+  const v = o.config.verify;
   return verifyChange({
+    evidence: { failPass: v.fail_pass, race: v.race, api: v.api },
     toolchain: o.toolchain,
     root: o.dir,
     baseSha: o.baseSha,
@@ -58,11 +65,17 @@ export async function verifyAndRepair(o: VerifyAndRepairOptions): Promise<Verifi
   const repairs: RepairRound[] = [];
   // Files the tests wrote in any round are not the agent's work.
   const leftovers = new Set(verdict?.leftovers ?? []);
+  // Evidence warnings (a test that passes without the change) go to the agent once each: a
+  // warning it chose to explain rather than fix does not cost another round.
+  const warned = new Set<string>();
   for (let round = 1; round <= rounds && verdict && !o.signal?.aborted; round++) {
     const failing = introducedFailures(verdict);
-    if (failing.length === 0) break;
-    o.onProgress?.(`repair round ${round} of ${rounds}: ${failing.map((c) => c.name).join(", ")}`);
-    const next = await o.resume(repairMessage(verdict, round, rounds), outcome);
+    const warnings = verdictWarnings(verdict).filter((w) => !warned.has(w));
+    if (failing.length === 0 && warnings.length === 0) break;
+    for (const w of warnings) warned.add(w);
+    const named = failing.length ? failing : verdict.checks.filter((c) => c.warnings?.length);
+    o.onProgress?.(`repair round ${round} of ${rounds}: ${named.map((c) => c.name).join(", ")}`);
+    const next = await o.resume(repairMessage(verdict, round, rounds, warnings), outcome);
     // A round that ran out of budget keeps the last complete report; its edits are verified.
     const stopped =
       next.kind === "completed"
@@ -80,15 +93,24 @@ export async function verifyAndRepair(o: VerifyAndRepairOptions): Promise<Verifi
         transcript: next.transcript,
       };
     changed = await o.changedFiles();
-    const before = failing.map((c) => c.name);
+    const before = named.map((c) => c.name);
     verdict = await verifyOnce(o, changed);
     for (const f of verdict?.leftovers ?? []) leftovers.add(f);
-    const after = verdict ? introducedFailures(verdict).map((c) => c.name) : [];
+    const still = verdict ? verdictWarnings(verdict).filter((w) => warned.has(w)) : [];
+    const after = verdict
+      ? [
+          ...new Set([
+            ...introducedFailures(verdict).map((c) => c.name),
+            ...(failing.length ? [] : before.filter((n) => still.some((w) => w.startsWith(`${n}: `)))),
+          ]),
+        ]
+      : [];
     repairs.push({
       round,
       before,
       after,
       fixed: before.filter((n) => !after.includes(n)),
+      ...(failing.length ? {} : { warningsOnly: true }),
       ...(stopped ? { stopped } : {}),
     });
     if (stopped) break;

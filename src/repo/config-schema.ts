@@ -208,6 +208,14 @@ export const repoConfigSchema = z.strictObject({
         .default([]),
       /** The SQL migrations directory, when it is not found by itself (golang-migrate or goose files). */
       migrations: repoPath.optional(),
+      // Evidence rows (verify/evidence/): the change's new tests run on the base and the change.
+      fail_pass: z.enum(["on", "off"]).default("on"),
+      // go test -race on the affected packages; auto where cgo and a C compiler are available.
+      race: z.enum(["auto", "on", "off"]).default("auto"),
+      // The exported API against the base: incompatible changes warn, or fail under strict.
+      api: z.enum(["warn", "strict", "off"]).default("warn"),
+      // govulncheck: auto runs it when go.mod or go.sum changed.
+      vulncheck: z.enum(["auto", "on", "off"]).default("auto"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

@@ -68,7 +68,7 @@ const DOWNLOAD = "go mod download";
 const BUILTIN: Record<string, BuiltinCheck> = { "go vet": "vet", "go build": "build", "go test": "test" };
 
 /** The base commit's files in a fresh directory (git archive: no hooks, no .git, no worktree to prune). */
-async function exportCommit(repoDir: string, sha: string): Promise<string> {
+export async function exportCommit(repoDir: string, sha: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "bga-base-"));
   const env = hostGitEnv();
   await new Promise<void>((done, fail) => {

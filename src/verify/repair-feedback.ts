@@ -27,12 +27,30 @@ function checkSection(c: Check): string {
   return lines.join("\n");
 }
 
-export function repairMessage(verdict: Verdict, round: number, rounds: number): string {
+/**
+ * What the evidence rows want the agent to look at without failing the verdict (a new test that
+ * passes without the change, an exported API the change breaks), one line each.
+ */
+export function verdictWarnings(verdict: Verdict): string[] {
+  return verdict.checks.flatMap((c) => (c.warnings ?? []).map((w) => `${c.name}: ${w}`));
+}
+
+export function repairMessage(
+  verdict: Verdict,
+  round: number,
+  rounds: number,
+  warnings: string[] = verdictWarnings(verdict),
+): string {
   const failing = introducedFailures(verdict);
-  const parts = [
-    `Verification of your change failed (repair round ${round} of ${rounds}). These failures are caused by your change; fix them, run the failing checks again yourself, then reply with your complete report again (every required section).`,
-    ...failing.map(checkSection),
-  ];
+  const parts = failing.length
+    ? [
+        `Verification of your change failed (repair round ${round} of ${rounds}). These failures are caused by your change; fix them, run the failing checks again yourself, then reply with your complete report again (every required section).`,
+        ...failing.map(checkSection),
+      ]
+    : [
+        `Verification of your change passed, with warnings a reviewer will see (repair round ${round} of ${rounds}). Address them, or say in your report why they do not apply; then reply with your complete report again (every required section).`,
+      ];
+  if (warnings.length) parts.push(["### Warnings", ...warnings.map((w) => `- ${w}`)].join("\n"));
   const pre = verdict.baseline?.preexisting ?? [];
   if (pre.length) {
     parts.push(
@@ -44,7 +62,13 @@ export function repairMessage(verdict: Verdict, round: number, rounds: number): 
 
 /** One line per round for the PR body and the check run. */
 export function repairLine(r: RepairRound): string {
+  const stopped = r.stopped ? ` (stopped: ${r.stopped})` : "";
+  if (r.warningsOnly) {
+    const done = r.fixed.length ? `resolved ${r.fixed.join(", ")}` : "resolved nothing";
+    const left = r.after.length ? `; still warning: ${r.after.join(", ")}` : "; no warning left";
+    return `Round ${r.round}: ${r.before.join(", ")} warned → ${done}${left}${stopped}`;
+  }
   const fixed = r.fixed.length ? `fixed ${r.fixed.join(", ")}` : "fixed nothing";
   const left = r.after.length ? `; still failing: ${r.after.join(", ")}` : "; all checks pass";
-  return `Round ${r.round}: ${r.before.join(", ")} failed → ${fixed}${left}${r.stopped ? ` (stopped: ${r.stopped})` : ""}`;
+  return `Round ${r.round}: ${r.before.join(", ")} failed → ${fixed}${left}${stopped}`;
 }

@@ -34,6 +34,13 @@ export interface Check {
   preexisting?: boolean;
   /** Something to know that blames nobody (a lint configuration migrated or not loadable). */
   note?: string;
+  /**
+   * Not red, but for the agent to look at in a repair round and for the reviewer to read: a new
+   * test that passes without the change, an incompatible API change (evidence/).
+   */
+  warnings?: string[];
+  /** An evidence row (evidence/): compared with the base itself; its details are shown even when it passes. */
+  evidence?: boolean;
 }
 
 /** One linter finding. `file` is relative to the module directory, `/`-separated. */
@@ -100,6 +107,8 @@ export interface RepairRound {
   after: string[];
   /** Checks that failed before the round and pass after it. */
   fixed: string[];
+  /** The round was for warnings only (evidence rows): nothing had failed. */
+  warningsOnly?: boolean;
   /** Set when the agent's run stopped early (a budget ran out). */
   stopped?: string;
 }

@@ -7,8 +7,10 @@ import { relative, resolve } from "node:path";
 import type { TestRunReport } from "../golang/test-json.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { type Baseline, compareWithBase } from "./base-comparison.js";
+import { type EvidenceSettings, gatherEvidence } from "./evidence/evidence.js";
 import { modulesOfChange } from "./go-modules.js";
 import { affectedScope, type ScopeMode } from "./scope.js";
+import { serviceSummary } from "./service-needs.js";
 import { overallStatus, overallSummary, skippedVerdict, type Verdict } from "./verdict.js";
 import { type BuiltinCheck, type CustomCheck, isGoRelevant, NO_GO_CHANGE, verify } from "./verify.js";
 
@@ -23,6 +25,8 @@ export interface VerifyChangeOptions {
   checks?: BuiltinCheck[];
   extraChecks?: CustomCheck[];
   timeoutMs?: number;
+  /** The evidence rows (fail → pass, -race, exported API); none when absent. */
+  evidence?: EvidenceSettings;
   signal?: AbortSignal;
   onProgress?: (detail: string) => void;
 }
@@ -55,8 +59,41 @@ async function verifyModule(o: VerifyChangeOptions, dir: string, files: string[]
   const verdict = await verify(o.toolchain, { ...common, changedFiles: files });
   if (scope && verdict.checks.length)
     verdict.scope = { tested: scope.tested, total: scope.total, mode: scope.mode };
-  return compareWithBase(o.toolchain, verdict, { ...common, repoDir: root, baseSha: o.baseSha });
+  const compared = await compareWithBase(o.toolchain, verdict, {
+    ...common,
+    repoDir: root,
+    baseSha: o.baseSha,
+  });
+  if (!o.evidence || !scope || compared.checks.length === 0) return compared;
+  const evidence = await gatherEvidence({
+    toolchain: o.toolchain,
+    root,
+    dir,
+    repoDir: root,
+    baseSha: o.baseSha,
+    changed: files,
+    ...(scope.packages ? { packages: scope.packages } : {}),
+    settings: o.evidence,
+    testsPass: compared.checks.some((c) => c.name === "go test" && c.status === "pass"),
+    timeoutMs: o.timeoutMs ?? EVIDENCE_TIMEOUT_MS,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  if (evidence.length === 0) return compared;
+  const checks = [...compared.checks, ...evidence];
+  const pre = compared.baseline?.preexisting.reduce((n, p) => n + p.findings.length, 0) ?? 0;
+  const services = compared.services?.length ? `; ${serviceSummary(compared.services)}` : "";
+  const summary = `${overallSummary(checks)}${services}`;
+  return {
+    ...compared,
+    checks,
+    overall: overallStatus(checks),
+    summary: pre ? `${summary}; ${pre} pre-existing on ${compared.baseline!.base} set apart` : summary,
+    durationMs: compared.durationMs + evidence.reduce((n, c) => n + (c.durationMs ?? 0), 0),
+  };
 }
+
+const EVIDENCE_TIMEOUT_MS = 10 * 60_000;
 
 /** The verdict on the change, or undefined when it changed nothing. */
 export async function verifyChange(o: VerifyChangeOptions): Promise<Verdict | undefined> {

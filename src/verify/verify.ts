@@ -17,7 +17,8 @@ export type BuiltinCheck = "gofmt" | "vet" | "build" | "test";
 /** A repository-configured command (e.g. `make test`, see verify-commands.ts); runs after the built-ins. */
 export interface CustomCheck {
   name: string;
-  run(ctx: CheckContext): Promise<Check>;
+  /** Undefined: nothing to say about this change (no row at all, e.g. govulncheck when go.mod is unchanged). */
+  run(ctx: CheckContext): Promise<Check | undefined>;
 }
 
 export interface VerifyOptions {
@@ -154,7 +155,8 @@ export async function verify(toolchain: Toolchain, opts: VerifyOptions): Promise
   for (const extra of opts.extraChecks ?? []) {
     opts.onProgress?.(extra.name);
     try {
-      checks.push(await extra.run(ctx));
+      const row = await extra.run(ctx);
+      if (row) checks.push(row);
     } catch (err) {
       checks.push({ name: extra.name, status: "error", summary: (err as Error).message, details: "" });
     }

@@ -38,6 +38,7 @@ describe("the documented example configuration", () => {
       "-count=1",
       "./internal/ledger/...",
     ]);
+    expect(config.verify).toMatchObject({ fail_pass: "on", race: "auto", api: "strict", vulncheck: "auto" });
     expect(protectedPaths(config)).toEqual([
       ".git/**",
       ".github/workflows/**",

@@ -110,6 +110,21 @@ describe("repository configuration schema", () => {
     }
   });
 
+  it("reads the evidence keys, defaults included, and names a wrong value", () => {
+    expect(parseRepoConfig({}, "f").verify).toMatchObject({
+      fail_pass: "on",
+      race: "auto",
+      api: "warn",
+      vulncheck: "auto",
+    });
+    const set = parseRepoConfig({ verify: { fail_pass: "off", race: "on", api: "strict" } }, "f");
+    expect(set.verify).toMatchObject({ fail_pass: "off", race: "on", api: "strict" });
+    const err = configError(() => parseRepoConfig({ verify: { api: "loose", racy: "on" } }, "f"));
+    const problems = Object.fromEntries(err.problems.map((p) => [p.key, p.problem]));
+    expect(problems["verify.api"]).toContain('must be one of "warn", "strict", "off"');
+    expect(Object.keys(problems)).toContain("verify.racy");
+  });
+
   it("rejects wrong types and bad branch names with their keys, in plain words", () => {
     const err = configError(() =>
       parseRepoConfig(

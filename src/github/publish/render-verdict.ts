@@ -73,15 +73,20 @@ function headline(v: Verdict): string {
   return `${ICON[v.overall]} **${label}** — ${escapeCell(v.summary)} (${where.join(", ")})`;
 }
 
+/** A passing row with warnings (an evidence row: a test that passes without the change) is not plain green. */
+function result(c: Check): string {
+  if (c.status === "pass" && c.warnings?.length) return "🟡 warning";
+  return `${ICON[c.status]} ${WORD[c.status]}`;
+}
+
 function table(checks: Check[]): string {
-  const rows = checks.map(
-    (c) => `| ${escapeCell(c.name)} | ${ICON[c.status]} ${WORD[c.status]} | ${escapeCell(c.summary)} |`,
-  );
+  const rows = checks.map((c) => `| ${escapeCell(c.name)} | ${result(c)} | ${escapeCell(c.summary)} |`);
   return ["| Check | Result | Summary |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
 function detailSections(checks: Check[], budget: number): string[] {
-  const withDetails = checks.filter((c) => c.details.trim() && c.status !== "pass");
+  // Evidence rows keep their details when they pass: the list of proven tests is the evidence.
+  const withDetails = checks.filter((c) => c.details.trim() && (c.status !== "pass" || c.evidence));
   if (withDetails.length === 0) return [];
   const each = Math.max(500, Math.floor(budget / withDetails.length) - 200);
   return withDetails.map((c) => {

@@ -1,0 +1,3 @@
+module backend-go-agent/evidence-helper
+
+go 1.21
