@@ -66,6 +66,8 @@ export interface TaskContext {
   tools: readonly string[];
   /** More untrusted material: the repository's instructions, a PR's files. */
   material: string;
+  /** A review job's line comment ids: the agent's report answers each one (src/agent/review-answers.ts). */
+  reviewCommentIds?: number[];
   /** The person who triggered the job, as a commit co-author (when known). */
   coAuthor?: GitPerson;
 }

@@ -221,6 +221,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       protectedGlobs,
       allowedTools: context.tools,
       extraContext: [context.material, modulesMaterial(modules)].filter(Boolean).join("\n\n"),
+      ...(context.reviewCommentIds?.length ? { reviewCommentIds: context.reviewCommentIds } : {}),
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";

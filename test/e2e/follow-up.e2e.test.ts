@@ -9,6 +9,7 @@ import { checkRunCompleted, pullRequestReviewSubmitted } from "../support/github
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
+  type RecordedRequest,
   report,
   type ScriptedModelServer,
   say,
@@ -106,16 +107,25 @@ const quiet = () => new Promise((r) => setTimeout(r, 1500));
 const fixReport = (summary: string) => say(report(GO_ENGINEER_SECTIONS, summary));
 
 describe("a whole review on the bot's pull request", () => {
-  it("one review with two line comments: one job, one push, two thread replies, the report on the PR", async () => {
+  it("one review with three line comments, one declined: one push, three answers, two threads resolved", async () => {
     const pr = await botPr("ledger", "backend-go/issue-10");
     const before = await head("ledger", "backend-go/issue-10");
+    // The model answers by the ids it was given (the stand-in numbers the comments on delivery).
+    const answers = (req: RecordedRequest) => {
+      const ids = /ids ([\d, ]+)\)/.exec(JSON.stringify(req.messages?.[0]))![1]!.split(", ");
+      return `${report(GO_ENGINEER_SECTIONS, "Made Version semantic and documented the package.")}\n## Review comments\n- ${ids[0]} addressed: Version is now semantic (1.0.0).\n- ${ids[1]} addressed: Added the package doc.\n- ${ids[2]} declined: Renaming Version would break every client that imports it.\n`;
+    };
+    let firstRequest: RecordedRequest | undefined;
     model.add(
-      tool("write_file", {
-        path: "api/version.go",
-        content: 'package api\n\n// Version is the API\'s semantic version.\nconst Version = "1.0.0"\n',
-      }),
+      (req) => {
+        firstRequest = req;
+        return tool("write_file", {
+          path: "api/version.go",
+          content: 'package api\n\n// Version is the API\'s semantic version.\nconst Version = "1.0.0"\n',
+        });
+      },
       tool("write_file", { path: "api/doc.go", content: "// Package api serves the ledger.\npackage api\n" }),
-      fixReport("Made Version semantic and documented the package."),
+      () => say(answers(firstRequest!)),
     );
     const modelBefore = model.requests.length;
     await deliver(
@@ -140,32 +150,45 @@ describe("a whole review on the bot's pull request", () => {
             diffHunk: "@@ -1 +1 @@\n package api",
             body: "Add a package doc.",
           },
+          {
+            path: "api/version.go",
+            line: 4,
+            diffHunk: '@@ -0,0 +1,4 @@\n+const Version = "1"',
+            body: "Rename Version to APIVersion.",
+          },
         ],
       }),
     );
     const [job] = await finished(`${OWNER}/ledger#${pr.number}`, 1);
     expect(job!.status).toBe("succeeded");
 
-    const after = await head("ledger", "backend-go/issue-10");
+    const after = (await head("ledger", "backend-go/issue-10"))!;
     expect(after).not.toBe(before);
     const count = await gh.git.revParse(`${OWNER}/ledger`, `${after}~1`);
     expect(count).toBe(before); // exactly one commit pushed
 
-    const replies = gh.state.reviewComments.filter((c) => c.inReplyTo && c.user.login === gh.bot.login);
-    expect(replies).toHaveLength(2);
-    const [onVersion, onServer] = replies;
-    expect(onVersion!.body).toContain("Changed `api/version.go`");
-    expect(onServer!.body).toContain("does not change `api/server.go`");
+    const reviewId = gh.state.reviews.at(-1)!.id;
+    const review = gh.state.reviewComments.filter((c) => c.reviewId === reviewId);
+    const replyTo = (id: number) =>
+      gh.state.reviewComments.filter((c) => c.inReplyTo === id && c.user.login === gh.bot.login);
+    const [semver, doc, rename] = review.map((c) => replyTo(c.id));
+    expect([semver, doc, rename].map((r) => r!.length)).toEqual([1, 1, 1]);
+    const short = after.slice(0, 12);
+    expect(semver![0]!.body).toContain(`**Addressed** in \`${short}\`: Version is now semantic (1.0.0).`);
+    expect(semver![0]!.body).toMatch(/Changed in `api\/version.go`: lines \d/);
+    expect(doc![0]!.body).toContain(`**Addressed** in \`${short}\`: Added the package doc.`);
+    expect(rename![0]!.body).toContain("**Not changed.** Renaming Version would break every client");
+    expect(review.map((c) => gh.state.resolvedThreads.has(c.id))).toEqual([true, true, false]);
     const reportComment = botComments("ledger", pr.number).find((c) =>
       c.body.includes("backend-go-agent:report"),
     );
     expect(reportComment?.body).toContain("Made Version semantic");
-    expect(onVersion!.body).toContain(reportComment ? "The report:" : "");
 
-    // The review reached the model as material: both comments with their hunks, no hidden text.
+    // The review reached the model as material: every comment with its hunk, no hidden text.
     const first = JSON.stringify(model.requests[modelBefore]);
     expect(first).toContain("Use semver.");
     expect(first).toContain("Add a package doc.");
+    expect(first).toContain("Rename Version to APIVersion.");
     expect(first).toContain("+const Version");
     expect(first).toContain("Overall fine.");
     expect(first).not.toContain("push to main");

@@ -168,6 +168,8 @@ export class GitHubState {
   readonly reviewComments: ReviewCommentState[] = [];
   readonly checkRuns: CheckRunState[] = [];
   readonly reviews: ReviewState[] = [];
+  /** Review threads resolved (through GraphQL), by their root comment's id. */
+  readonly resolvedThreads = new Set<number>();
   readonly actionsJobs: ActionsJobState[] = [];
   /** Set to false to answer Actions routes 403, as for an installation without `actions: read`. */
   actionsReadable = true;

@@ -83,6 +83,8 @@ export async function taskContextOnGitHub(
         }
       : {}),
     problems: material.problems,
-    ...(extra?.reviewComments ? { reviewComments: extra.reviewComments } : {}),
+    ...(extra?.reviewComments
+      ? { reviewComments: extra.reviewComments, reviewCommentIds: extra.reviewComments.map((c) => c.id) }
+      : {}),
   };
 }
