@@ -127,6 +127,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   let server: Server | undefined;
   let limiter: TriggerLimiter | undefined;
   let probot: Probot;
+  let identityOf: (() => Promise<BotIdentity>) | undefined;
+  const botIdentity = () => (identityOf ??= cachedIdentity(probot))();
   if (mode === "all") {
     server = new Server({
       host: config.host,
@@ -156,6 +158,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
       onStop: createStopHandler({ queue, logger: queueLog, extendsAllow: config.configExtendsAllow }),
       admission: createTriggerAdmission({ limiter, log: log.child({ name: "triggers" }) }),
+      // Asked at the first push event, once Probot is loaded.
+      botLogin: () => botIdentity().then((i) => i.name),
     });
     await server.load((instance, options) => {
       loaded = instance;
@@ -200,7 +204,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       dataDir: config.dataDir,
       modelClient,
       toolchain,
-      identity: cachedIdentity(probot),
+      identity: botIdentity,
       modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
       commitSigning: config.commitSigning,
       extendsAllow: config.configExtendsAllow,

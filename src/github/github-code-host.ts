@@ -127,7 +127,10 @@ export class GitHubCodeHost implements CodeHost {
       task,
       plan,
       this.accepted!.facts,
-      this.o.context,
+      {
+        ...this.o.context,
+        ...(this.o.botLogin ? { appSlug: this.o.botLogin.replace(/\[bot\]$/, "") } : {}),
+      },
     );
     const notes = [this.accepted!.notes, renderAgentProblems(problems)].filter(Boolean).join("\n\n");
     this.accepted!.notes = notes || undefined;

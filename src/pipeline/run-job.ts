@@ -24,6 +24,7 @@ import { budgetsFor, protectedPaths } from "../repo/repo-config.js";
 import { redactSecrets } from "../secrets.js";
 import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
+import { conflictMaterial, mergeBase, mergedOutcome, requireVerified } from "./base-update.js";
 import { commitMessage } from "./commit-message.js";
 import { classifyError, JobCancelled, JobRefusal, PermanentError } from "./job-errors.js";
 import type {
@@ -199,6 +200,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     if (limitNote) host.note?.(limitNote);
     await progress("cloning", "preparing the workspace");
     prepared = await preparing;
+    // A base update merges the base first (base-update.ts): the agent only resolves conflicts.
+    const merge = task.trigger.kind === "base_update" ? await mergeBase(workspace, signal) : undefined;
+    const agentNeeded = !merge || merge.kind === "conflict";
     // 4 run
     const toolchain = deps.toolchain(plan);
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
@@ -220,7 +224,13 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       signal,
       protectedGlobs,
       allowedTools: context.tools,
-      extraContext: [context.material, modulesMaterial(modules)].filter(Boolean).join("\n\n"),
+      extraContext: [
+        context.material,
+        modulesMaterial(modules),
+        merge?.kind === "conflict" ? conflictMaterial(merge) : "",
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
       ...(context.reviewCommentIds?.length ? { reviewCommentIds: context.reviewCommentIds } : {}),
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
@@ -230,10 +240,14 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       conversation,
     };
     const agentStarted = Date.now();
-    // Counted before the first model call: a crash mid-run still shows what was paid.
-    made.agentRuns += 1;
-    await recordMade();
-    outcome = await runAgent(agentOptions);
+    if (agentNeeded) {
+      // Counted before the first model call: a crash mid-run still shows what was paid.
+      made.agentRuns += 1;
+      await recordMade();
+      outcome = await runAgent(agentOptions);
+    } else {
+      outcome = mergedOutcome(merge!, model);
+    }
     if (outcome.kind === "completed") {
       const ws = workspace;
       // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
@@ -242,7 +256,11 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       // (and after each repair round), whose own leftovers are left out of the commit anyway.
       const changedChecked = async () => {
         const files = await ws.changedFiles();
-        const forbidden = files.filter((f) => matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]));
+        // What a base update's merge brought in is the base's, already on the repository.
+        const brought = new Set(merge && merge.kind !== "current" ? merge.brought : []);
+        const forbidden = files.filter(
+          (f) => !brought.has(f) && matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]),
+        );
         if (forbidden.length > 0) {
           throw new ProtectedPathsChanged(
             `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
@@ -256,7 +274,10 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
         toolchain,
         dir: prepared.dir,
         baseSha: prepared.baseSha,
-        config: plan.config,
+        // A merge nobody's conversation made has no agent to repair it.
+        config: agentNeeded
+          ? plan.config
+          : { ...plan.config, verify: { ...plan.config.verify, repair_rounds: 0 } },
         outcome,
         changedFiles: changedChecked,
         extraChecks: deps.extraChecks?.(plan, prepared.dir) ?? [],
@@ -277,6 +298,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       });
       verdict = verified.verdict;
       outcome = verified.outcome;
+      if (merge) requireVerified(merge, verdict, prepared.branch);
       let changed = verified.changed;
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
       const leftovers = new Set(verdict?.leftovers ?? []);
@@ -286,7 +308,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       const sha =
         changed.length > 0
           ? await workspace.commit({
-              message: commitMessage(outcome.sections, fallbackSubject(current)),
+              message: merge
+                ? `Merge ${merge.branch} into ${prepared.branch}\n\n${commitMessage(outcome.sections, fallbackSubject(current))}`
+                : commitMessage(outcome.sections, fallbackSubject(current)),
               author: deps.author,
               ...(context.coAuthor ? { coAuthor: context.coAuthor } : {}),
               ...(leftovers.size ? { exclude: [...leftovers] } : {}),

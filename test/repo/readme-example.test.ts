@@ -51,6 +51,7 @@ describe("the documented example configuration", () => {
       team_reviewers: ["payments-backend"],
       labels: ["bot", "backend"],
       on_review: "command",
+      keep_up_to_date: false,
     });
     expect(config.go.goprivate).toBe("github.com/acme/*");
     expect(config.base_branch).toBe("develop");

@@ -126,6 +126,8 @@ export interface CheckRunState {
   /** The app that made it; absent means the App the stand-in serves. */
   app?: { id: number; slug: string };
   annotations?: AnnotationState[];
+  /** The check suite it belongs to. */
+  suiteId?: number;
 }
 
 export interface ReactionState {
