@@ -6,7 +6,7 @@ import { ZERO_USAGE } from "../agent/model/model-client.js";
 import type { CompletedOutcome } from "../agent/outcome.js";
 import { truncateMiddle } from "../text.js";
 import { JobRefusal } from "./job-errors.js";
-import type { BaseMerge, Verdict, Workspace } from "./ports.js";
+import type { BaseMerge, GitPerson, Verdict, Workspace } from "./ports.js";
 
 /** The base update cannot be done with this workspace (a local checkout, API-signed commits). */
 export class BaseUpdateUnsupported extends JobRefusal {
@@ -18,14 +18,18 @@ export class BaseUpdateUnverified extends JobRefusal {
   override name = "BaseUpdateUnverified";
 }
 
-export async function mergeBase(workspace: Workspace, signal?: AbortSignal): Promise<BaseMerge> {
+export async function mergeBase(
+  workspace: Workspace,
+  committer: GitPerson,
+  signal?: AbortSignal,
+): Promise<BaseMerge> {
   if (!workspace.mergeBase) {
     throw new BaseUpdateUnsupported(
       "this workspace cannot merge the base branch",
       '**The branch was not updated:** merging the base branch needs commits pushed with git; with `commits.signing: github` the app makes commits through GitHub\'s API, which cannot make a merge commit here. Update the branch on GitHub ("Update branch") instead.',
     );
   }
-  return workspace.mergeBase(signal);
+  return workspace.mergeBase(committer, signal);
 }
 
 /** The outcome of an update that needed no agent: the merge is the whole change. */

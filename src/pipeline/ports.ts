@@ -37,7 +37,7 @@ export interface Workspace {
    * A base_update job: merges the base branch into the work branch, to be committed as a merge
    * commit. Absent where that cannot be done (a local checkout, commits made through GitHub's API).
    */
-  mergeBase?(signal?: AbortSignal): Promise<BaseMerge>;
+  mergeBase?(committer: GitPerson, signal?: AbortSignal): Promise<BaseMerge>;
   /** Publishes the branch; a local checkout has nowhere to push and says so. */
   push(signal?: AbortSignal): Promise<{ pushed: boolean }>;
   /** Removes what prepare made (a job worktree); runJob calls it after publishing. */

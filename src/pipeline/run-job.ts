@@ -201,7 +201,8 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     await progress("cloning", "preparing the workspace");
     prepared = await preparing;
     // A base update merges the base first (base-update.ts): the agent only resolves conflicts.
-    const merge = task.trigger.kind === "base_update" ? await mergeBase(workspace, signal) : undefined;
+    const merge =
+      task.trigger.kind === "base_update" ? await mergeBase(workspace, deps.author, signal) : undefined;
     const agentNeeded = !merge || merge.kind === "conflict";
     // 4 run
     const toolchain = deps.toolchain(plan);

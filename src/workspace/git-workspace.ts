@@ -29,6 +29,7 @@ import type {
   CaughtUp,
   ChangedFile,
   CommitOptions,
+  GitPerson,
   GitWorkspaceOptions,
   PreparedWorkspace,
   PrepareOptions,
@@ -303,8 +304,10 @@ export class GitWorkspace {
    * On conflicts the merge stays in progress, with conflict markers in the files named and
    * both sides of each file returned.
    */
-  async mergeBase(signal?: AbortSignal): Promise<BaseMerge> {
+  async mergeBase(committer: GitPerson, signal?: AbortSignal): Promise<BaseMerge> {
     const p = this.#require();
+    const who = checkPerson(committer, "author");
+    this.#committer = [`user.name=${who.name}`, `user.email=${who.email}`];
     const tip = (await this.#resolve(this.#git(p.dir, p.home), [`refs/remotes/origin/${p.baseBranch}`])).get(
       `refs/remotes/origin/${p.baseBranch}`,
     );
@@ -317,32 +320,33 @@ export class GitWorkspace {
     await refuseNestedRepositories(p.dir);
     // Merging checks out the base's files: blobs a partial clone fetches lazily, hence the token.
     const token = await this.#token();
-    const git = this.#git(p.dir, p.home, [authHeaderConfig(p.cloneUrl, token)], signal);
-    const ancestor = await this.#run(git, ["merge-base", "--is-ancestor", tip, "HEAD"]).then(
-      () => true,
-      () => false,
-    );
-    if (ancestor) return { kind: "current", base: tip, branch: p.baseBranch };
+    const git = this.#git(p.dir, p.home, [...this.#committer, authHeaderConfig(p.cloneUrl, token)], signal);
+    if ((await this.#run(git, ["merge-base", "HEAD", tip])).trim() === tip) {
+      return { kind: "current", base: tip, branch: p.baseBranch };
+    }
     const brought = async () =>
       (await this.#run(git, ["diff", "--name-only", "--no-renames", "-z", "HEAD"]))
         .split("\0")
         .filter(Boolean);
-    try {
-      await this.#run(git, ["merge", "--no-ff", "--no-commit", "--no-edit", tip]);
+    // git exits 1 on conflicts, which simple-git may or may not report: the index says.
+    const failed = await this.#run(git, ["merge", "--no-ff", "--no-commit", "--no-edit", tip]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const unmerged = await this.#run(git, ["diff", "--name-only", "--diff-filter=U", "-z"]).catch(() => "");
+    const files = unmerged.split("\0").filter(Boolean);
+    if (files.length === 0) {
+      if (failed) throw failed;
       return { kind: "merged", base: tip, branch: p.baseBranch, brought: await brought() };
-    } catch (err) {
-      const unmerged = await this.#run(git, ["diff", "--name-only", "--diff-filter=U", "-z"]).catch(() => "");
-      const files = unmerged.split("\0").filter(Boolean);
-      if (files.length === 0) throw err;
-      const side = (stage: 2 | 3, file: string) =>
-        // The argument starts with ":", so a file name can never read as an option.
-        this.#run(git, ["show", `:${stage}:${file}`]).catch(() => undefined);
-      const sides = [];
-      for (const file of files.slice(0, 20)) {
-        sides.push({ path: file, ours: await side(2, file), theirs: await side(3, file) });
-      }
-      return { kind: "conflict", base: tip, branch: p.baseBranch, files, brought: await brought(), sides };
     }
+    // The argument starts with ":", so a file name can never read as an option.
+    const side = (stage: 2 | 3, file: string) =>
+      this.#run(git, ["show", `:${stage}:${file}`]).catch(() => undefined);
+    const sides = [];
+    for (const file of files.slice(0, 20)) {
+      sides.push({ path: file, ours: await side(2, file), theirs: await side(3, file) });
+    }
+    return { kind: "conflict", base: tip, branch: p.baseBranch, files, brought: await brought(), sides };
   }
 
   /** `git push origin <branch>` with a fresh token; never forced. */

@@ -495,9 +495,13 @@ describe("keeping the bot's pull request up to date with its base", () => {
       }),
     );
     const [job] = await finished(`${OWNER}/uptodate#${pr.number}`, 1);
+    if (job!.status !== "succeeded")
+      console.log(JSON.stringify(job), botComments("uptodate", pr.number).map((c) => c.body).join("\n---\n"));
     expect(job!.status).toBe("succeeded");
     const tip = (await head("uptodate", branch))!;
-    expect(await parents(tip)).toEqual([persons, mainAfter]); // a merge commit on top: nothing forced
+    const merged = await parents(tip);
+    if (merged[1] !== mainAfter) console.log(app.output().slice(-6000));
+    expect(merged).toEqual([persons, mainAfter]); // a merge commit on top: nothing forced
     expect(await file(tip, "api/version.go")).toBe(version("2"));
     expect(await file(tip, "api/name.go")).toContain("const Name");
     expect(await file(tip, "NOTES.md")).toBe("by carol\n");
