@@ -4,7 +4,12 @@
 // PR or for the bot's own check. Against the GitHub stand-in and the scripted model.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issueCommentCreated, openPullRequest, sendWebhook } from "../support/github-webhooks.js";
+import {
+  issueCommentCreated,
+  issuesLabeled,
+  openPullRequest,
+  sendWebhook,
+} from "../support/github-webhooks.js";
 import {
   branchPushed,
   checkRunCompleted,
@@ -43,7 +48,7 @@ beforeAll(async () => {
   gh = await startGitHubServer({ appPublicKey: keys.publicKey });
   model = await startScriptedModel({ script: [] });
   data = await tempDataDir();
-  for (const repo of ["ledger", "limited", "uptodate"]) {
+  for (const repo of ["ledger", "limited", "uptodate", "whole"]) {
     await gh.createRepo(OWNER, repo, { fromDir: LEDGER_FIXTURE });
     gh.setPermission(OWNER, repo, "alice", "write");
   }
@@ -496,7 +501,12 @@ describe("keeping the bot's pull request up to date with its base", () => {
     );
     const [job] = await finished(`${OWNER}/uptodate#${pr.number}`, 1);
     if (job!.status !== "succeeded")
-      console.log(JSON.stringify(job), botComments("uptodate", pr.number).map((c) => c.body).join("\n---\n"));
+      console.log(
+        JSON.stringify(job),
+        botComments("uptodate", pr.number)
+          .map((c) => c.body)
+          .join("\n---\n"),
+      );
     expect(job!.status).toBe("succeeded");
     const tip = (await head("uptodate", branch))!;
     const merged = await parents(tip);
@@ -531,4 +541,94 @@ describe("keeping the bot's pull request up to date with its base", () => {
     expect(await parents(tip)).toEqual([before, mainTip]);
     expect(model.requests.length).toBe(modelBefore);
   }, 300_000);
+});
+
+describe("the bot's PR body covers the whole change", () => {
+  it("after the issue's job, a review round and a CI fix: one report with all three, and their history", async () => {
+    const issue = gh.createIssue(OWNER, "whole", {
+      title: "Add a version constant",
+      body: "We need api.Version.",
+    });
+    model.add(
+      tool("write_file", {
+        path: "api/version.go",
+        content: 'package api\n\n// Version is the API\'s version.\nconst Version = "1"\n',
+      }),
+      fixReport("Added the Version constant."),
+    );
+    await deliver(
+      "issues",
+      issuesLabeled(gh, {
+        owner: OWNER,
+        repo: "whole",
+        number: issue.number,
+        label: "backend-go",
+        sender: "alice",
+      }),
+    );
+    await finished(`${OWNER}/whole#${issue.number}`, 1);
+    const pr = gh.state
+      .pulls(OWNER, "whole")
+      .find((p) => p.pull?.head === `backend-go/issue-${issue.number}`)!;
+    expect(pr).toBeDefined();
+
+    // A review round.
+    let reviewRequest: RecordedRequest | undefined;
+    model.add(
+      (req) => {
+        reviewRequest = req;
+        return tool("write_file", {
+          path: "api/doc.go",
+          content: "// Package api serves the ledger.\npackage api\n",
+        });
+      },
+      () => {
+        const id = /ids (\d+)\)/.exec(JSON.stringify(reviewRequest!.messages?.[0]))![1];
+        return say(
+          `${report(GO_ENGINEER_SECTIONS, "Documented the package.")}\n## Review comments\n- ${id} addressed: Added doc.go.\n`,
+        );
+      },
+    );
+    await deliver(
+      "pull_request_review",
+      await pullRequestReviewSubmitted(gh, {
+        owner: OWNER,
+        repo: "whole",
+        number: pr.number,
+        sender: "alice",
+        body: "/agent please",
+        comments: [
+          { path: "api/version.go", line: 3, diffHunk: "@@ -0,0 +1,4 @@", body: "Document the package." },
+        ],
+      }),
+    );
+    await finished(`${OWNER}/whole#${pr.number}`, 1);
+
+    // A CI fix.
+    model.add(
+      tool("write_file", {
+        path: "api/version.go",
+        content:
+          'package api\n\n// Version is the version of the API that clients see.\nconst Version = "1"\n',
+      }),
+      fixReport("Reworded the Version comment for the linter."),
+    );
+    await deliver(
+      "check_run",
+      await checkRunCompleted(gh, { owner: OWNER, repo: "whole", number: pr.number, name: "lint" }),
+    );
+    await finished(`${OWNER}/whole#${pr.number}`, 2);
+
+    const body = gh.state.issue(OWNER, "whole", pr.number)!.body!;
+    expect(body.match(/^## Summary$/gm)).toHaveLength(1);
+    expect(body).toContain("Added the Version constant.");
+    expect(body).toContain("_After review by @alice (`");
+    expect(body).toContain("Documented the package.");
+    expect(body).toContain("_After CI: `lint` failure (`");
+    expect(body).toContain("Reworded the Version comment for the linter.");
+    expect(body).toContain("History: 3 jobs on this pull request");
+    expect(body).toContain(`Closes #${issue.number}`);
+    const tip = (await head("whole", `backend-go/issue-${issue.number}`))!;
+    expect(body).toContain(`\`${tip.slice(0, 12)}\``);
+  }, 400_000);
 });
