@@ -128,7 +128,11 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   let limiter: TriggerLimiter | undefined;
   let probot: Probot;
   let identityOf: (() => Promise<BotIdentity>) | undefined;
-  const botIdentity = () => (identityOf ??= cachedIdentity(probot))();
+  // Made at the first call: Probot is loaded (below) by then.
+  const botIdentity = () => {
+    identityOf ??= cachedIdentity(probot);
+    return identityOf();
+  };
   if (mode === "all") {
     server = new Server({
       host: config.host,
