@@ -85,5 +85,6 @@ describe("the PR body's merged report", () => {
     );
     expect(report).toContain("## Testing\n\ngo test ./...");
     expect(merged.history.map((h) => h.jobId)).toEqual(["earlier", "j2"]);
+    expect(merged.closes).toBe(12);
   });
 });

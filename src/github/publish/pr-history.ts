@@ -132,7 +132,7 @@ export function mergeReport(
     }
     target.parts.push({ ...(label ? { label } : {}), body });
   }
-  return { sections: merged, history: [...prior.history, entry].slice(-MAX_HISTORY) };
+  return { ...prior, sections: merged, history: [...prior.history, entry].slice(-MAX_HISTORY) };
 }
 
 function labelOf(entry: PrHistoryEntry): string {
