@@ -5,10 +5,14 @@
 // answer (and gives up after 10 s); the 👀 on the trigger only leaves a note for
 // github/trigger-reactions.ts, which sends it afterwards.
 import type { ApplicationFunction, Context, Probot } from "probot";
+import type { GitHubClient } from "./github/auth/client.js";
+import { botPullsInto } from "./github/webhook/base-pulls.js";
+import { pullForStatus } from "./github/webhook/status-pull.js";
 import type { TriggerAdmission } from "./github/webhook/trigger-admission.js";
 import { TriggerReactions } from "./github/webhook/trigger-reactions.js";
 import type { RepoTriggerLookup } from "./github/webhook/trigger-settings.js";
 import type { TaskRequest } from "./pipeline/task.js";
+import { baseUpdateTask } from "./triggers/base-update.js";
 import { mightTriggerElsewhere } from "./triggers/match.js";
 import {
   DEFAULT_TRIGGER_SETTINGS,
@@ -16,6 +20,7 @@ import {
   parseTriggerEvent,
   type TriggerSettings,
 } from "./triggers/parse-event.js";
+import { statusTask } from "./triggers/parse-status.js";
 import type { StopRequest } from "./triggers/stop-command.js";
 
 export interface TriggerSink {
@@ -33,15 +38,22 @@ export interface AppOptions {
   onStop?: (context: Context, stop: StopRequest) => void;
   /** Who may trigger, and how often (src/github/webhook/trigger-admission.ts): asked before any other API call. */
   admission?: TriggerAdmission;
+  /** The App's bot user (`<slug>[bot]`): whose pull requests a base-branch push may put behind. */
+  botLogin?: () => Promise<string>;
 }
 
 const EVENTS = [
   "issues.labeled",
   "issue_comment.created",
   "pull_request_review_comment.created",
-  // The bot's pull requests: a whole review, and the repository's CI failing on its branch.
+  // The bot's pull requests: a whole review, and the repository's CI failing on its branch
+  // (check runs, check suites, commit statuses).
   "pull_request_review.submitted",
   "check_run.completed",
+  "check_suite.completed",
+  "status",
+  // A base branch moving ahead of the bot's pull requests (pull_request.keep_up_to_date).
+  "push",
 ] as const;
 
 export function createApp(sink: TriggerSink, options: AppOptions = {}): ApplicationFunction {
@@ -51,7 +63,8 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
     const reactions = new TriggerReactions(app.log);
     app.on([...EVENTS], async (context) => {
       const started = process.hrtime.bigint();
-      const event = `${context.name}.${(context.payload as { action?: string }).action}`;
+      const action = (context.payload as { action?: string }).action;
+      const event = action ? `${context.name}.${action}` : context.name;
       const done = (outcome: string) =>
         options.onHandled?.(event, Number(process.hrtime.bigint() - started) / 1e9, outcome);
       let parsed: ReturnType<typeof parseTriggerEvent>;
@@ -100,8 +113,52 @@ export function createApp(sink: TriggerSink, options: AppOptions = {}): Applicat
         done(options.onStop ? "stop" : "ignored");
         return;
       }
-      // A failing check has no person behind it; its follow-ups have their own bound.
-      if (options.admission && parsed.task.trigger.kind !== "ci_failure") {
+      if (parsed.kind === "status") {
+        // One API call: which open pull request has this commit as its head.
+        const { status } = parsed;
+        const number = await pullForStatus(
+          context.octokit as unknown as GitHubClient,
+          { owner: status.owner, repo: status.repo },
+          status.sha,
+          status.branches,
+        );
+        if (number === undefined) {
+          context.log.debug({ delivery: context.id }, "ignored: a failing status on no open pull request");
+          done("ignored");
+          return;
+        }
+        parsed = { kind: "task", task: statusTask(status, number) };
+      }
+      if (parsed.kind === "push") {
+        // One API call: the bot's open pull requests into the pushed branch, one job each.
+        const { push } = parsed;
+        const login = options.botLogin
+          ? await options.botLogin().catch(() => undefined)
+          : settings.appSlug && `${settings.appSlug}[bot]`;
+        if (!login || push.sender.toLowerCase() === login.toLowerCase()) {
+          done("ignored");
+          return;
+        }
+        const pulls = await botPullsInto(
+          context.octokit as unknown as GitHubClient,
+          { owner: push.owner, repo: push.repo },
+          push.branch,
+          login,
+        );
+        for (const number of pulls) {
+          const { jobId, created } = await sink.enqueue(
+            baseUpdateTask(push, number, new Date().toISOString()),
+          );
+          context.log.info({ delivery: context.id, jobId, created, event }, "base update queued");
+        }
+        done(pulls.length ? "queued" : "ignored");
+        return;
+      }
+      // A failing check, or a base that moved, has no person behind it; those follow-ups have their own bound.
+      const automatic =
+        parsed.task.trigger.kind === "ci_failure" ||
+        (parsed.task.trigger.kind === "base_update" && parsed.task.trigger.via === "push");
+      if (options.admission && !automatic) {
         const sender = (context.payload as { sender?: { login?: string } }).sender?.login;
         const checked = sender === parsed.task.trigger.actor ? permitted : undefined;
         const verdict = await options.admission.admit(context, parsed.task, checked);

@@ -162,6 +162,12 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
   let server: Server | undefined;
   let limiter: TriggerLimiter | undefined;
   let probot: Probot;
+  let identityOf: (() => Promise<BotIdentity>) | undefined;
+  // Made at the first call: Probot is loaded (below) by then.
+  const botIdentity = () => {
+    identityOf ??= cachedIdentity(probot);
+    return identityOf();
+  };
   if (mode === "all") {
     server = new Server({
       host: config.host,
@@ -200,6 +206,8 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       onHandled: (event, seconds) => metrics.observeWebhook(event, seconds),
       onStop: createStopHandler({ queue, logger: queueLog, extendsAllow: config.configExtendsAllow }),
       admission: createTriggerAdmission({ limiter, log: log.child({ name: "triggers" }) }),
+      // Asked at the first push event, once Probot is loaded.
+      botLogin: () => botIdentity().then((i) => i.name),
     });
     await server.load((instance, options) => {
       loaded = instance;
@@ -244,7 +252,7 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       dataDir: config.dataDir,
       modelClient,
       toolchain,
-      identity: cachedIdentity(probot),
+      identity: botIdentity,
       modelAliases: modelAliasesFor(config.modelProvider.kind, config.modelAliases),
       commitSigning: config.commitSigning,
       extendsAllow: config.configExtendsAllow,

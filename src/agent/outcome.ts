@@ -2,6 +2,7 @@
 import type { BudgetName } from "./budget.js";
 import type { Usage } from "./model/model-client.js";
 import type { ReportSection } from "./report.js";
+import type { ReviewAnswer } from "./review-answers.js";
 
 export type TranscriptEntry =
   | {
@@ -42,6 +43,8 @@ export interface CompletedOutcome extends RunFacts {
   kind: "completed";
   report: string;
   sections: ReportSection[];
+  /** A review job's answer per review comment (review-answers.ts), in the order given. */
+  reviewAnswers?: ReviewAnswer[];
 }
 
 export interface ClarificationOutcome extends RunFacts {

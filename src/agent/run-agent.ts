@@ -33,6 +33,7 @@ import { buildSystemPrompt, buildTaskMessage } from "./prompt.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { checkReport } from "./report.js";
 import { buildRequest, cachedSystem, cachedTools } from "./request.js";
+import { unansweredMessage } from "./review-answers.js";
 import { runToolBatch } from "./tool-batch.js";
 import { TOOLS, toolSchemas } from "./tools/registry.js";
 import type { ToolContext } from "./tools/types.js";
@@ -54,6 +55,8 @@ export interface RunAgentOptions {
   protectedGlobs?: string[];
   /** More untrusted material for the first message (repository instructions, a PR diff). */
   extraContext?: string;
+  /** A review's line comment ids: the report must answer each one (review-answers.ts). */
+  reviewCommentIds?: readonly number[];
   goTimeoutMs?: number;
   maxFileBytes?: number;
   /** Restricts the tools (e.g. from the definition's `tools` field); default all. */
@@ -135,7 +138,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   } else {
     messages.push({
       role: "user",
-      content: [{ type: "text", text: buildTaskMessage(options.task, options.extraContext) }],
+      content: [
+        {
+          type: "text",
+          text: buildTaskMessage(options.task, options.extraContext, options.reviewCommentIds),
+        },
+      ],
     });
   }
   for (const f of prior?.changedFiles ?? []) ctx.touched.add(f);
@@ -274,11 +282,21 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       // end_turn (or stop_sequence): the text is the report.
       const reportText = (pendingText + text).trim();
       pendingText = "";
-      const check = checkReport(reportText, definition.output_schema);
-      if (check.missing.length === 0 && reportText) {
-        return { kind: "completed", report: reportText, sections: check.sections, ...facts() };
+      const check = checkReport(reportText, definition.output_schema, options.reviewCommentIds);
+      const unanswered = check.unanswered ?? [];
+      if (check.missing.length === 0 && unanswered.length === 0 && reportText) {
+        return {
+          kind: "completed",
+          report: reportText,
+          sections: check.sections,
+          ...(check.reviewAnswers ? { reviewAnswers: check.reviewAnswers } : {}),
+          ...facts(),
+        };
       }
-      const missing = check.missing.join(", ");
+      const missing = [
+        ...check.missing,
+        ...(unanswered.length ? [`answers to review comments ${unanswered.join(", ")}`] : []),
+      ].join(", ");
       if (repaired)
         return fail(`the report is still missing required sections after a repair turn: ${missing}`);
       repaired = true;
@@ -292,7 +310,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
         content: [
           {
             type: "text",
-            text: `Your report is missing these required sections: ${missing}. Reply with the complete report again, with every required section (${headings.join(", ")}), each under its own Markdown heading (for example "## ${headings[0]}").`,
+            text:
+              check.missing.length === 0
+                ? unansweredMessage(unanswered)
+                : `Your report is missing these required sections: ${check.missing.join(", ")}. Reply with the complete report again, with every required section (${headings.join(", ")}), each under its own Markdown heading (for example "## ${headings[0]}").${unanswered.length ? ` ${unansweredMessage(unanswered)}` : ""}`,
           },
         ],
       });

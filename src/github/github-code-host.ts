@@ -29,6 +29,16 @@ import {
 } from "./publish/courtesy.js";
 import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./publish/markers.js";
 import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./publish/pr-body.js";
+import {
+  historyEntry,
+  mergeReport,
+  type PrBodyState,
+  readPrState,
+  renderHistory,
+  renderMergedReport,
+  renderPrState,
+  stateFromBody,
+} from "./publish/pr-history.js";
 import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish/publish-courtesies.js";
 import { type PublishedPullRequest, upsertPullRequest } from "./publish/pull-request.js";
 import { renderVerdictMarkdown, VERDICT_HEADING } from "./publish/render-verdict.js";
@@ -129,7 +139,10 @@ export class GitHubCodeHost implements CodeHost {
       task,
       plan,
       this.accepted!.facts,
-      this.o.context,
+      {
+        ...this.o.context,
+        ...(this.o.botLogin ? { appSlug: this.o.botLogin.replace(/\[bot\]$/, "") } : {}),
+      },
     );
     const notes = [this.accepted!.notes, renderAgentProblems(problems)].filter(Boolean).join("\n\n");
     this.accepted!.notes = notes || undefined;
@@ -258,6 +271,8 @@ export class GitHubCodeHost implements CodeHost {
       ].join("\n\n"),
     );
     const url = await this.comment(body);
+    if (task.target.kind === "pull_request" && pushed)
+      await this.updateOwnPullRequest(result, outcome, verification, facts);
     const failures = await this.courtesies([
       ...checkRunCourtesy(gh, issue, result, jobId),
       ...(task.target.kind === "issue" ? [removeNeedsInfo] : []),
@@ -343,25 +358,80 @@ export class GitHubCodeHost implements CodeHost {
       !result.verdict || result.verdict.overall === "pass" || result.verdict.overall === "skipped";
     const policy = config.pull_request.draft;
     const draft = policy === "always" || (policy === "when-not-green" && !green);
-    const rendered = renderPullRequestBody({
-      sections: outcome.sections,
-      verification,
-      closes: issue.number,
-      facts,
-      runLog: runLogDetails(clippedRunLog(result, 15_000)),
-      ...(this.o.jobPageUrl ? { jobPageUrl: this.o.jobPageUrl } : {}),
-    });
-    const body = `${rendered}\n\n${jobMarker(this.o.jobId)}`;
+    const runLog = runLogDetails(clippedRunLog(result, 15_000));
+    let body = "";
     const pr = await upsertPullRequest(gh, {
       owner: issue.owner,
       repo: issue.repo,
       head: result.commit!.branch,
       base: this.baseBranch(),
       title: result.task.context.title.slice(0, 250) || `Changes for #${issue.number}`,
-      body: clip(body),
+      // An open PR's earlier jobs stay in its body: this job's report merges into them.
+      body: (previous) => {
+        const prior = previous === undefined ? undefined : (readPrState(previous) ?? stateFromBody(previous));
+        body = this.wholeBody(
+          {
+            ...mergeReport(prior, outcome.sections, historyEntry(result, this.o.jobId)),
+            closes: issue.number,
+          },
+          verification,
+          facts,
+          runLog,
+        );
+        return body;
+      },
       draft,
     });
     return { pr, body };
+  }
+
+  /** The body of the bot's PR as a whole: the merged report, the latest verdict, the history. */
+  private wholeBody(state: PrBodyState, verification: string, facts: RunFacts, runLog?: string): string {
+    const rendered = renderPullRequestBody({
+      sections: [],
+      mergedReport: renderMergedReport(state),
+      history: renderHistory(state.history),
+      verification,
+      ...(state.closes ? { closes: state.closes } : {}),
+      facts,
+      ...(runLog ? { runLog } : {}),
+      ...(this.o.jobPageUrl ? { jobPageUrl: this.o.jobPageUrl } : {}),
+    });
+    // The state first: a body clipped to GitHub's limit loses its end, never what the next job merges.
+    return clip(`${renderPrState(state)}\n${rendered}\n\n${jobMarker(this.o.jobId)}`);
+  }
+
+  /**
+   * A follow-up job on the bot's own PR (a review round, a CI fix, a base update) that pushed:
+   * its report merges into the PR body, so the PR reads as a whole. A person's PR keeps its body.
+   */
+  private async updateOwnPullRequest(
+    result: JobResult,
+    outcome: CompletedOutcome,
+    verification: string,
+    facts: RunFacts,
+  ): Promise<void> {
+    const { gh, issue, jobId, logger, botLogin } = this.o;
+    const pr = this.accepted?.facts.pr;
+    if (!pr || !botLogin || pr.author?.toLowerCase() !== botLogin.toLowerCase()) return;
+    try {
+      const { data } = await gh.rest.pulls.get({
+        owner: issue.owner,
+        repo: issue.repo,
+        pull_number: issue.number,
+      });
+      const prior = readPrState(data.body) ?? stateFromBody(data.body);
+      const state = mergeReport(prior, outcome.sections, historyEntry(result, jobId));
+      await gh.rest.pulls.update({
+        owner: issue.owner,
+        repo: issue.repo,
+        pull_number: issue.number,
+        body: this.wholeBody(state, verification, facts),
+      });
+    } catch (err) {
+      // The report is on the PR already as a comment; the body catches up at the next job.
+      logger.warn({ jobId, err: (err as Error).message }, "could not update the pull request's body");
+    }
   }
 
   private async questions(result: JobResult, questions: string[], tracking: TrackingComment): Promise<void> {

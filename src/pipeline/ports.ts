@@ -12,6 +12,7 @@ import type { Services } from "../services/services.js";
 import type { Verdict } from "../verify/verdict.js";
 import type { CustomCheck } from "../verify/verify.js";
 import type {
+  BaseMerge,
   CommitOptions,
   GitPerson,
   PreparedWorkspace,
@@ -19,7 +20,7 @@ import type {
 } from "../workspace/git-workspace-types.js";
 import type { TaskRequest } from "./task.js";
 
-export type { CommitOptions, GitPerson, PreparedWorkspace, PrepareOptions, Verdict };
+export type { BaseMerge, CommitOptions, GitPerson, PreparedWorkspace, PrepareOptions, Verdict };
 
 export interface Workspace {
   /** Clone or fetch, and check out the job's branch. Calling it again joins the first call. */
@@ -33,6 +34,11 @@ export interface Workspace {
    * job's commit on its new tip. Absent where nobody else writes (a local checkout).
    */
   catchUp?(signal?: AbortSignal): Promise<CaughtUp>;
+  /**
+   * A base_update job: merges the base branch into the work branch, to be committed as a merge
+   * commit. Absent where that cannot be done (a local checkout, commits made through GitHub's API).
+   */
+  mergeBase?(committer: GitPerson, signal?: AbortSignal): Promise<BaseMerge>;
   /** Publishes the branch; a local checkout has nowhere to push and says so. */
   push(signal?: AbortSignal): Promise<{ pushed: boolean }>;
   /** Removes what prepare made (a job worktree); runJob calls it after publishing. */
@@ -67,6 +73,8 @@ export interface TaskContext {
   tools: readonly string[];
   /** More untrusted material: the repository's instructions, a PR's files. */
   material: string;
+  /** A review job's line comment ids: the agent's report answers each one (src/agent/review-answers.ts). */
+  reviewCommentIds?: number[];
   /** The person who triggered the job, as a commit co-author (when known). */
   coAuthor?: GitPerson;
 }

@@ -33,6 +33,7 @@ import { migrationChecks } from "../services/migrations-check.js";
 import { wantsServices } from "../services/services.js";
 import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
+import { conflictMaterial, mergeBase, mergedOutcome, requireVerified } from "./base-update.js";
 import { commitMessage } from "./commit-message.js";
 import { classifyError, JobCancelled, JobRefusal, PermanentError } from "./job-errors.js";
 import type {
@@ -238,6 +239,10 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     // The services the repository's tests need, for the agent's Go runs and the verdict's alike.
     if (wantsServices(plan.config.verify.services)) await progress("cloning", "starting services");
     services = await startJobServices(deps.services, plan.config, prepared.dir, signal);
+    // A base update merges the base first (base-update.ts): the agent only resolves conflicts.
+    const merge =
+      task.trigger.kind === "base_update" ? await mergeBase(workspace, deps.author, signal) : undefined;
+    const agentNeeded = !merge || merge.kind === "conflict";
     // 4 run
     const toolchain = withServices(deps.toolchain(plan), services.job, services.tags);
     const servicesExtra = migrationChecks(services, plan.config);
@@ -260,9 +265,15 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       signal,
       protectedGlobs,
       allowedTools: context.tools,
-      extraContext: [context.material, modulesMaterial(modules), servicesMaterial(services)]
+      extraContext: [
+        context.material,
+        modulesMaterial(modules),
+        servicesMaterial(services),
+        merge?.kind === "conflict" ? conflictMaterial(merge) : "",
+      ]
         .filter(Boolean)
         .join("\n\n"),
+      ...(context.reviewCommentIds?.length ? { reviewCommentIds: context.reviewCommentIds } : {}),
       ...(codeIntelligence ? { codeIntelligence } : {}),
       onProgress: (p: AgentProgress) => {
         const what = p.event === "tool_call" ? `${p.tool}${p.detail ? ` ${p.detail}` : ""}` : "model call";
@@ -272,10 +283,14 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       conversation,
     };
     const agentStarted = Date.now();
-    // Counted before the first model call: a crash mid-run still shows what was paid.
-    made.agentRuns += 1;
-    await recordMade();
-    outcome = await runAgent(agentOptions);
+    if (agentNeeded) {
+      // Counted before the first model call: a crash mid-run still shows what was paid.
+      made.agentRuns += 1;
+      await recordMade();
+      outcome = await runAgent(agentOptions);
+    } else {
+      outcome = mergedOutcome(merge!, model);
+    }
     if (outcome.kind === "completed") {
       const ws = workspace;
       // Git knows better than the tools what changed (go fmt and go mod tidy edit files too).
@@ -284,7 +299,11 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       // (and after each repair round), whose own leftovers are left out of the commit anyway.
       const changedChecked = async () => {
         const files = await ws.changedFiles();
-        const forbidden = files.filter((f) => matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]));
+        // What a base update's merge brought in is the base's, already on the repository.
+        const brought = new Set(merge && merge.kind !== "current" ? merge.brought : []);
+        const forbidden = files.filter(
+          (f) => !brought.has(f) && matchesAny(f, [...BUILTIN_PROTECTED_GLOBS, ...protectedGlobs]),
+        );
         if (forbidden.length > 0) {
           throw new ProtectedPathsChanged(
             `the change touches protected paths (${forbidden.join(", ")}), which the agent's tools may not write, so code it ran wrote them; nothing was committed`,
@@ -298,7 +317,10 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
         toolchain,
         dir: prepared.dir,
         baseSha: prepared.baseSha,
-        config: plan.config,
+        // A merge nobody's conversation made has no agent to repair it.
+        config: agentNeeded
+          ? plan.config
+          : { ...plan.config, verify: { ...plan.config.verify, repair_rounds: 0 } },
         outcome,
         changedFiles: changedChecked,
         extraChecks: [...(deps.extraChecks?.(plan, prepared.dir) ?? []), ...servicesExtra],
@@ -320,6 +342,7 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       verdict = await reportServicesOf(verified.verdict);
       outcome = verified.outcome;
       if (verdict) journal(verdictEntry(verdict));
+      if (merge) requireVerified(merge, verdict, prepared.branch);
       let changed = verified.changed;
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
       const leftovers = new Set(verdict?.leftovers ?? []);
@@ -329,7 +352,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
       const sha =
         changed.length > 0
           ? await workspace.commit({
-              message: commitMessage(outcome.sections, fallbackSubject(current)),
+              message: merge
+                ? `Merge ${merge.branch} into ${prepared.branch}\n\n${commitMessage(outcome.sections, fallbackSubject(current))}`
+                : commitMessage(outcome.sections, fallbackSubject(current)),
               author: deps.author,
               ...(context.coAuthor ? { coAuthor: context.coAuthor } : {}),
               ...(leftovers.size ? { exclude: [...leftovers] } : {}),

@@ -73,15 +73,41 @@ export interface PrReviewTrigger extends TriggerBase {
   reviewCommand?: string;
 }
 
-/** A check from another app concluded failure or timed_out on the head of the bot's open PR. */
+/**
+ * The repository's CI failed on the head of the bot's open PR: a check run or a check suite
+ * of another app concluded failure or timed_out, or a commit status turned failure or error.
+ */
 export interface CiFailureTrigger extends TriggerBase {
   kind: "ci_failure";
+  /** What reported it; absent on tasks stored before statuses and suites counted: a check run. */
+  source?: "check_run" | "check_suite" | "status";
+  /** The check run's id, the check suite's, or the status's. */
   checkRunId: number;
+  /** The check's name, the status's context, or the suite's app name. */
   checkName: string;
   headSha: string;
   conclusion: string;
-  /** The app that ran the check (`github-actions` for Actions). */
+  /** The app that ran the check (`github-actions` for Actions); for a status, who set it. */
   checkApp: { slug: string; id?: number };
+  /** A status's description, sanitised (untrusted). */
+  description?: string;
+  /** A status's target URL (untrusted: read only when it is a GitHub page of this repository). */
+  targetUrl?: string;
+}
+
+/**
+ * Bring the bot's pull request up to date with its base: `/agent update` on it, or (with
+ * `pull_request.keep_up_to_date`) a push that moved its base branch ahead. The job merges the
+ * base into the PR's branch; the agent is called only to resolve conflicts.
+ */
+export interface BaseUpdateTrigger extends TriggerBase {
+  kind: "base_update";
+  via: "command" | "push";
+  /** The `/agent update` comment, and its command word. */
+  commentId?: number;
+  updateCommand?: string;
+  /** The base branch's head the push made (for a push). */
+  baseSha?: string;
 }
 
 /** `backend-go-agent run` on a local checkout. */
@@ -96,6 +122,7 @@ export type Trigger =
   | ReviewCommentTrigger
   | PrReviewTrigger
   | CiFailureTrigger
+  | BaseUpdateTrigger
   | CliTrigger;
 
 export type TriggerKind = Trigger["kind"];

@@ -229,6 +229,8 @@ export const repoConfigSchema = z.strictObject({
       labels: z.array(labelName).default([]),
       /** Which reviews on the bot's PRs start a job: only `/agent` in the body, or any "Request changes". */
       on_review: z.enum(["command", "changes_requested"]).default("command"),
+      /** Merge the base into the bot's open PRs when the base moves ahead of them (a `push` to it). */
+      keep_up_to_date: z.boolean().default(false),
     })
     .prefault({}),
   /** Fixing the repository's own CI when it fails on the bot's pull request. */

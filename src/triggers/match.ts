@@ -34,6 +34,13 @@ export function triggerMismatch(trigger: Trigger, settings: RepoTriggers): strin
   ) {
     return `/${trigger.reviewCommand} is not this repository's command (/${settings.commandWord})`;
   }
+  if (
+    trigger.kind === "base_update" &&
+    trigger.updateCommand !== undefined &&
+    trigger.updateCommand.toLowerCase() !== settings.commandWord.toLowerCase()
+  ) {
+    return `/${trigger.updateCommand} is not this repository's command (/${settings.commandWord})`;
+  }
   return undefined;
 }
 

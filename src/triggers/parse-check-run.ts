@@ -1,7 +1,8 @@
 // `check_run.completed` → a ci_failure trigger: a check from another app concluded failure
 // or timed_out on the head commit of a pull request. Whether the PR is the bot's, open, and
 // within the attempt limit is the gate's to decide (it asks GitHub). The delivery id becomes
-// "this check on this head", so a flood of redeliveries or re-runs makes one job.
+// "CI failed on this head" (ciDeliveryId), so redeliveries, re-runs and several failing
+// checks, suites or statuses on one head make one job.
 import { z } from "zod";
 import type { CiFailureTrigger } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
@@ -30,6 +31,18 @@ const checkRunCompleted = z.object({
   }),
 });
 
+/** One job per pull request head, whatever reported the failure. */
+export function ciDeliveryId(owner: string, repo: string, number: number, headSha: string): string {
+  return `ci:${owner}/${repo}#${number}@${headSha.toLowerCase()}`;
+}
+
+/** Whether an app is the App itself (its own checks never trigger it). */
+export function isOwnApp(app: { id?: number; slug: string }, ctx: FollowUpParseContext): boolean {
+  return (
+    (ctx.appId !== undefined && app.id === ctx.appId) || Boolean(ctx.appSlug && app.slug === ctx.appSlug)
+  );
+}
+
 export const CI_FIX_INSTRUCTION =
   "A check of this repository's own CI failed on this pull request's head commit; its output is in the material below. Find the cause in the code and fix it on this branch so the check passes. Do not weaken, skip or delete tests or checks, and do not change CI configuration.";
 
@@ -39,15 +52,14 @@ export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseConte
   const conclusion = run.conclusion ?? "none";
   if (!FAILED.has(conclusion)) return { kind: "ignore", reason: `check concluded ${conclusion}` };
   const app = run.app ?? { slug: "unknown" };
-  if ((ctx.appId !== undefined && app.id === ctx.appId) || (ctx.appSlug && app.slug === ctx.appSlug)) {
-    return { kind: "ignore", reason: "the bot's own check" };
-  }
+  if (isOwnApp(app, ctx)) return { kind: "ignore", reason: "the bot's own check" };
   const pr = run.pull_requests.find((r) => !r.head || r.head.sha === run.head_sha);
   if (!pr) return { kind: "ignore", reason: "check run without a pull request of this repository" };
   const owner = p.repository.owner.login;
   const repo = p.repository.name;
   const trigger: CiFailureTrigger = {
     kind: "ci_failure",
+    source: "check_run",
     actor: `${app.slug}[bot]`,
     instruction: CI_FIX_INSTRUCTION,
     at: ctx.at,
@@ -60,7 +72,7 @@ export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseConte
   return {
     kind: "task",
     task: {
-      deliveryId: `check_run:${owner}/${repo}#${pr.number}@${trigger.headSha}:${trigger.checkName}`,
+      deliveryId: ciDeliveryId(owner, repo, pr.number, trigger.headSha),
       installationId: p.installation?.id,
       ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
       target: { owner, repo, number: pr.number, kind: "pull_request" },

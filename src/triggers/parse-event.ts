@@ -3,11 +3,14 @@
 // kind of trigger is a new case here and what the job's context step gathers for it.
 import { z } from "zod";
 import type { TaskRequest, Trigger } from "../pipeline/task.js";
+import { type BasePush, isUpdateCommand, parsePush, UPDATE_INSTRUCTION } from "./base-update.js";
 import { parseAgentCommand } from "./command.js";
 import type { FollowUpParseContext } from "./follow-up-parse.js";
 import { DEFAULT_REPO_TRIGGERS, type RepoTriggers, triggerMismatch } from "./match.js";
 import { parseCheckRunCompleted } from "./parse-check-run.js";
+import { parseCheckSuiteCompleted } from "./parse-check-suite.js";
 import { parseReviewSubmitted } from "./parse-review.js";
+import { type FailingStatus, parseStatus } from "./parse-status.js";
 import { mayBeCollaborator } from "./permission.js";
 import { capText, sanitizeUntrusted } from "./sanitize.js";
 import { isStopCommand, type StopRequest } from "./stop-command.js";
@@ -38,7 +41,11 @@ export type ParsedTrigger =
       reaction?: { subject: ReactionSubject; id: number };
     }
   /** `/agent stop`: ends the target's job instead of queueing one (src/triggers/stop-command.ts). */
-  | { kind: "stop"; stop: StopRequest; reason: string };
+  | { kind: "stop"; stop: StopRequest; reason: string }
+  /** A failing commit status: its pull request is looked up, then `statusTask` makes the task. */
+  | { kind: "status"; status: FailingStatus; reason: string }
+  /** A push to a branch: the bot's pull requests into it are looked up, then `baseUpdateTask` per PR. */
+  | { kind: "push"; push: BasePush; reason: string };
 
 export class MalformedPayloadError extends Error {
   override name = "MalformedPayloadError";
@@ -174,6 +181,26 @@ export function parseTriggerEvent(
       const request = { ...stop, command: settings.commandWord, at: p.comment.created_at ?? at };
       return { kind: "stop", stop: request, reason: "a stop request, not a task" };
     }
+    if (onPr && !review && isUpdateCommand(command)) {
+      const trigger: Trigger = {
+        kind: "base_update",
+        via: "command",
+        actor: p.comment.user.login,
+        actorId: p.comment.user.id,
+        instruction: UPDATE_INSTRUCTION,
+        at: p.comment.created_at ?? at,
+        commentId: p.comment.id,
+        updateCommand: settings.commandWord,
+      };
+      const context = { title: clean(subject.title), body: clean(subject.body), comments: [] };
+      return matched({
+        kind: "task",
+        task: taskOf(p, subject.number, "pull_request", trigger, context),
+        reaction: mayBeCollaborator(p.comment.author_association)
+          ? { subject: "issue_comment", id: p.comment.id }
+          : undefined,
+      });
+    }
     const fields = {
       actor: p.comment.user.login,
       actorId: p.comment.user.id,
@@ -200,7 +227,8 @@ export function parseTriggerEvent(
     });
   }
 
-  if (event === "pull_request_review.submitted" || event === "check_run.completed") {
+  const followUps = ["pull_request_review.submitted", "check_run.completed", "check_suite.completed"];
+  if (followUps.includes(event) || name === "status" || name === "push") {
     const ctx: FollowUpParseContext = {
       deliveryId,
       at,
@@ -211,10 +239,15 @@ export function parseTriggerEvent(
       parse,
       isBot: (u) => isBot(u, settings),
     };
+    // Status and push events have no action.
+    if (name === "status") return parseStatus(payload, ctx);
+    if (name === "push") return parsePush(payload, ctx);
     const parsed =
       event === "check_run.completed"
         ? parseCheckRunCompleted(payload, ctx)
-        : parseReviewSubmitted(payload, ctx);
+        : event === "check_suite.completed"
+          ? parseCheckSuiteCompleted(payload, ctx)
+          : parseReviewSubmitted(payload, ctx);
     return matched(parsed);
   }
 

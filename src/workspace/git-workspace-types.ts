@@ -63,3 +63,19 @@ export type CaughtUp =
   | { kind: "current" }
   | { kind: "rebased"; onto: string; sha: string }
   | { kind: "conflict"; onto: string; files: string[] };
+
+/** What merging the base into the work branch found: see the Workspace port (src/pipeline/ports.ts). */
+export type BaseMerge =
+  /** The branch already contains the base's tip. */
+  | { kind: "current"; base: string; branch: string }
+  /** Merged without conflicts; the merge waits to be committed. `brought`: the files the merge changed. */
+  | { kind: "merged"; base: string; branch: string; brought: string[] }
+  /** The merge is in progress with conflict markers in `files`; `sides` has each file's two versions. */
+  | {
+      kind: "conflict";
+      base: string;
+      branch: string;
+      files: string[];
+      brought: string[];
+      sides: { path: string; ours?: string; theirs?: string }[];
+    };

@@ -25,9 +25,11 @@ import { ALLOWED_GIT_ENV, authHeaderConfig, cloneGitEnv, createGitHome, removeGi
 import { classify, refuseLoggedArguments } from "./git-failures.js";
 import { checkPerson, isSafeSegment, parseCloneUrl, repoSegments } from "./git-inputs.js";
 import type {
+  BaseMerge,
   CaughtUp,
   ChangedFile,
   CommitOptions,
+  GitPerson,
   GitWorkspaceOptions,
   PreparedWorkspace,
   PrepareOptions,
@@ -51,6 +53,7 @@ export type {
 } from "./git-workspace-types.js";
 
 interface Prepared extends PreparedWorkspace {
+  baseBranch: string;
   cloneUrl: URL;
   cacheDir: string;
   home: string;
@@ -189,6 +192,7 @@ export class GitWorkspace {
     this.#prepared = {
       dir: prepared.dir,
       branch,
+      baseBranch,
       baseSha: prepared.startSha,
       startedFrom: prepared.remoteWork ? "remote-branch" : "base-branch",
       ...(prepared.remoteWork ? { remoteTip: prepared.remoteWork } : {}),
@@ -280,7 +284,8 @@ export class GitWorkspace {
     await this.#run(git, ["reset", "--hard", "--quiet", "HEAD"]);
     await this.#run(git, ["clean", "-d", "--force", "--quiet"]);
     try {
-      await this.#run(git, ["rebase", "--no-autosquash", "--onto", tip, p.baseSha]);
+      // --rebase-merges: a base update's merge commit is replayed as a merge, not dropped.
+      await this.#run(git, ["rebase", "--no-autosquash", "--rebase-merges", "--onto", tip, p.baseSha]);
     } catch (err) {
       const unmerged = await this.#run(git, ["diff", "--name-only", "--diff-filter=U", "-z"]).catch(() => "");
       await this.#run(git, ["rebase", "--abort"]).catch(() => undefined);
@@ -291,6 +296,57 @@ export class GitWorkspace {
     p.baseSha = tip;
     p.remoteTip = tip;
     return { kind: "rebased", onto: tip, sha: (await this.#run(git, ["rev-parse", "HEAD"])).trim() };
+  }
+
+  /**
+   * Merges the base branch's tip (as fetched by prepare) into the work branch without
+   * committing: the job commits the merge (a merge commit) once it is resolved and verified.
+   * On conflicts the merge stays in progress, with conflict markers in the files named and
+   * both sides of each file returned.
+   */
+  async mergeBase(committer: GitPerson, signal?: AbortSignal): Promise<BaseMerge> {
+    const p = this.#require();
+    const who = checkPerson(committer, "author");
+    this.#committer = [`user.name=${who.name}`, `user.email=${who.email}`];
+    const tip = (await this.#resolve(this.#git(p.dir, p.home), [`refs/remotes/origin/${p.baseBranch}`])).get(
+      `refs/remotes/origin/${p.baseBranch}`,
+    );
+    if (!tip) {
+      throw new GitWorkspaceError(
+        "branch-missing",
+        `The base branch "${p.baseBranch}" does not exist on the remote.`,
+      );
+    }
+    await refuseNestedRepositories(p.dir);
+    // Merging checks out the base's files: blobs a partial clone fetches lazily, hence the token.
+    const token = await this.#token();
+    const git = this.#git(p.dir, p.home, [...this.#committer, authHeaderConfig(p.cloneUrl, token)], signal);
+    if ((await this.#run(git, ["merge-base", "HEAD", tip])).trim() === tip) {
+      return { kind: "current", base: tip, branch: p.baseBranch };
+    }
+    const brought = async () =>
+      (await this.#run(git, ["diff", "--name-only", "--no-renames", "-z", "HEAD"]))
+        .split("\0")
+        .filter(Boolean);
+    // git exits 1 on conflicts, which simple-git may or may not report: the index says.
+    const failed = await this.#run(git, ["merge", "--no-ff", "--no-commit", "--no-edit", tip]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const unmerged = await this.#run(git, ["diff", "--name-only", "--diff-filter=U", "-z"]).catch(() => "");
+    const files = unmerged.split("\0").filter(Boolean);
+    if (files.length === 0) {
+      if (failed) throw failed;
+      return { kind: "merged", base: tip, branch: p.baseBranch, brought: await brought() };
+    }
+    // The argument starts with ":", so a file name can never read as an option.
+    const side = (stage: 2 | 3, file: string) =>
+      this.#run(git, ["show", `:${stage}:${file}`]).catch(() => undefined);
+    const sides = [];
+    for (const file of files.slice(0, 20)) {
+      sides.push({ path: file, ours: await side(2, file), theirs: await side(3, file) });
+    }
+    return { kind: "conflict", base: tip, branch: p.baseBranch, files, brought: await brought(), sides };
   }
 
   /** `git push origin <branch>` with a fresh token; never forced. */

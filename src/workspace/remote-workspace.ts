@@ -18,6 +18,7 @@ export function createRemoteWorkspace(options: GitWorkspaceOptions, target: Prep
     },
     commit: (request: CommitOptions) => git.commit(request),
     catchUp: (signal) => git.catchUp(signal),
+    mergeBase: (committer, signal) => git.mergeBase(committer, signal),
     async push(signal) {
       await git.push(signal);
       return { pushed: true };

@@ -186,6 +186,47 @@ describe("runAgent", () => {
     expect(outcome.reason).toBe("the report is still missing required sections after a repair turn: Testing");
   });
 
+  it("a review job's report must answer each review comment by id: one repair turn names the missing ones", async () => {
+    let firstPrompt = "";
+    let repairPrompt = "";
+    const answered = `${FULL_REPORT}\n## Review comments\n- 101 addressed: Made Version semantic.\n- 102 declined: The package doc already exists.\n`;
+    const outcome = await run(
+      [
+        (req) => {
+          firstPrompt = JSON.stringify(req.messages[0]);
+          return say(
+            `${FULL_REPORT}\n## Review comments\n- 101 addressed: Made Version semantic.\n- 102 declined:\n`,
+          );
+        },
+        (req) => {
+          const last = req.messages.at(-1);
+          repairPrompt = last.content.map((b: { text?: string }) => b.text ?? "").join("");
+          return say(answered);
+        },
+      ],
+      { reviewCommentIds: [101, 102] },
+    );
+    expect(firstPrompt).toContain("ids 101, 102");
+    expect(firstPrompt).toContain("## Review comments");
+    // A declined comment without its reason is not an answer.
+    expect(repairPrompt).toContain("no answer (with its text) for 102");
+    expect(outcome.kind).toBe("completed");
+    if (outcome.kind !== "completed") return;
+    expect(outcome.reviewAnswers).toEqual([
+      { commentId: 101, addressed: true, text: "Made Version semantic." },
+      { commentId: 102, addressed: false, text: "The package doc already exists." },
+    ]);
+    // The section does not swallow the one before it.
+    expect(outcome.sections.find((s) => s.name === "Next Steps")?.body).toBe("Done.");
+  });
+
+  it("a review job whose report never answers a comment fails, naming it", async () => {
+    const outcome = await run([say(FULL_REPORT), say(FULL_REPORT)], { reviewCommentIds: [7] });
+    expect(outcome.kind).toBe("failed");
+    if (outcome.kind !== "failed") return;
+    expect(outcome.reason).toContain("answers to review comments 7");
+  });
+
   it("(e) retries two 529 overloaded responses, then succeeds", async () => {
     const outcome = await run([httpError(529, "Overloaded"), httpError(529, "Overloaded"), say(FULL_REPORT)]);
     expect(outcome.kind).toBe("completed");

@@ -4,11 +4,22 @@
 // PR or for the bot's own check. Against the GitHub stand-in and the scripted model.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { openPullRequest, sendWebhook } from "../support/github-webhooks.js";
-import { checkRunCompleted, pullRequestReviewSubmitted } from "../support/github-webhooks-follow-up.js";
+import {
+  issueCommentCreated,
+  issuesLabeled,
+  openPullRequest,
+  sendWebhook,
+} from "../support/github-webhooks.js";
+import {
+  branchPushed,
+  checkRunCompleted,
+  commitStatus,
+  pullRequestReviewSubmitted,
+} from "../support/github-webhooks-follow-up.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
+  type RecordedRequest,
   report,
   type ScriptedModelServer,
   say,
@@ -37,12 +48,16 @@ beforeAll(async () => {
   gh = await startGitHubServer({ appPublicKey: keys.publicKey });
   model = await startScriptedModel({ script: [] });
   data = await tempDataDir();
-  for (const repo of ["ledger", "limited"]) {
+  for (const repo of ["ledger", "limited", "uptodate", "whole"]) {
     await gh.createRepo(OWNER, repo, { fromDir: LEDGER_FIXTURE });
     gh.setPermission(OWNER, repo, "alice", "write");
   }
   await gh.git.commitFiles(`${OWNER}/limited`, "main", {
     ".github/backend-go-agent.yml": "ci_fix:\n  max_attempts: 1\n",
+  });
+  await gh.git.commitFiles(`${OWNER}/uptodate`, "main", {
+    ".github/backend-go-agent.yml": "pull_request:\n  keep_up_to_date: true\n",
+    "api/version.go": 'package api\n\n// Version is the API\'s version.\nconst Version = "1"\n',
   });
   app = await startAppProcess({
     appId: gh.app.id,
@@ -106,16 +121,25 @@ const quiet = () => new Promise((r) => setTimeout(r, 1500));
 const fixReport = (summary: string) => say(report(GO_ENGINEER_SECTIONS, summary));
 
 describe("a whole review on the bot's pull request", () => {
-  it("one review with two line comments: one job, one push, two thread replies, the report on the PR", async () => {
+  it("one review with three line comments, one declined: one push, three answers, two threads resolved", async () => {
     const pr = await botPr("ledger", "backend-go/issue-10");
     const before = await head("ledger", "backend-go/issue-10");
+    // The model answers by the ids it was given (the stand-in numbers the comments on delivery).
+    const answers = (req: RecordedRequest) => {
+      const ids = /ids ([\d, ]+)\)/.exec(JSON.stringify(req.messages?.[0]))![1]!.split(", ");
+      return `${report(GO_ENGINEER_SECTIONS, "Made Version semantic and documented the package.")}\n## Review comments\n- ${ids[0]} addressed: Version is now semantic (1.0.0).\n- ${ids[1]} addressed: Added the package doc.\n- ${ids[2]} declined: Renaming Version would break every client that imports it.\n`;
+    };
+    let firstRequest: RecordedRequest | undefined;
     model.add(
-      tool("write_file", {
-        path: "api/version.go",
-        content: 'package api\n\n// Version is the API\'s semantic version.\nconst Version = "1.0.0"\n',
-      }),
+      (req) => {
+        firstRequest = req;
+        return tool("write_file", {
+          path: "api/version.go",
+          content: 'package api\n\n// Version is the API\'s semantic version.\nconst Version = "1.0.0"\n',
+        });
+      },
       tool("write_file", { path: "api/doc.go", content: "// Package api serves the ledger.\npackage api\n" }),
-      fixReport("Made Version semantic and documented the package."),
+      () => say(answers(firstRequest!)),
     );
     const modelBefore = model.requests.length;
     await deliver(
@@ -140,32 +164,45 @@ describe("a whole review on the bot's pull request", () => {
             diffHunk: "@@ -1 +1 @@\n package api",
             body: "Add a package doc.",
           },
+          {
+            path: "api/version.go",
+            line: 4,
+            diffHunk: '@@ -0,0 +1,4 @@\n+const Version = "1"',
+            body: "Rename Version to APIVersion.",
+          },
         ],
       }),
     );
     const [job] = await finished(`${OWNER}/ledger#${pr.number}`, 1);
     expect(job!.status).toBe("succeeded");
 
-    const after = await head("ledger", "backend-go/issue-10");
+    const after = (await head("ledger", "backend-go/issue-10"))!;
     expect(after).not.toBe(before);
     const count = await gh.git.revParse(`${OWNER}/ledger`, `${after}~1`);
     expect(count).toBe(before); // exactly one commit pushed
 
-    const replies = gh.state.reviewComments.filter((c) => c.inReplyTo && c.user.login === gh.bot.login);
-    expect(replies).toHaveLength(2);
-    const [onVersion, onServer] = replies;
-    expect(onVersion!.body).toContain("Changed `api/version.go`");
-    expect(onServer!.body).toContain("does not change `api/server.go`");
+    const reviewId = gh.state.reviews.at(-1)!.id;
+    const review = gh.state.reviewComments.filter((c) => c.reviewId === reviewId);
+    const replyTo = (id: number) =>
+      gh.state.reviewComments.filter((c) => c.inReplyTo === id && c.user.login === gh.bot.login);
+    const [semver, doc, rename] = review.map((c) => replyTo(c.id));
+    expect([semver, doc, rename].map((r) => r!.length)).toEqual([1, 1, 1]);
+    const short = after.slice(0, 12);
+    expect(semver![0]!.body).toContain(`**Addressed** in \`${short}\`: Version is now semantic (1.0.0).`);
+    expect(semver![0]!.body).toMatch(/Changed in `api\/version.go`: lines \d/);
+    expect(doc![0]!.body).toContain(`**Addressed** in \`${short}\`: Added the package doc.`);
+    expect(rename![0]!.body).toContain("**Not changed.** Renaming Version would break every client");
+    expect(review.map((c) => gh.state.resolvedThreads.has(c.id))).toEqual([true, true, false]);
     const reportComment = botComments("ledger", pr.number).find((c) =>
       c.body.includes("backend-go-agent:report"),
     );
     expect(reportComment?.body).toContain("Made Version semantic");
-    expect(onVersion!.body).toContain(reportComment ? "The report:" : "");
 
-    // The review reached the model as material: both comments with their hunks, no hidden text.
+    // The review reached the model as material: every comment with its hunk, no hidden text.
     const first = JSON.stringify(model.requests[modelBefore]);
     expect(first).toContain("Use semver.");
     expect(first).toContain("Add a package doc.");
+    expect(first).toContain("Rename Version to APIVersion.");
     expect(first).toContain("+const Version");
     expect(first).toContain("Overall fine.");
     expect(first).not.toContain("push to main");
@@ -338,4 +375,260 @@ describe("the repository's CI on the bot's pull request", () => {
     const said = botComments("limited", pr.number).filter((c) => c.body.includes("pre-existing"));
     expect(said).toHaveLength(1);
   }, 60_000);
+});
+
+describe("CI that reports through commit statuses", () => {
+  it("three failing statuses on the bot's PR head: one fix job, which pushes", async () => {
+    const branch = "backend-go/issue-14";
+    const pr = await botPr("ledger", branch);
+    const before = await head("ledger", branch);
+    model.add(
+      tool("write_file", {
+        path: "api/version.go",
+        content: 'package api\n\n// Version is the version of the API.\nconst Version = "1"\n',
+      }),
+      fixReport("Documented Version, which the Jenkins lint stage asked for."),
+    );
+    const modelBefore = model.requests.length;
+    for (const context of ["ci/jenkins: lint", "ci/jenkins: test", "ci/buildkite"]) {
+      await deliver(
+        "status",
+        await commitStatus(gh, {
+          owner: OWNER,
+          repo: "ledger",
+          branch,
+          context,
+          state: context === "ci/buildkite" ? "error" : "failure",
+          description: `${context} failed: exported const Version should have comment`,
+          targetUrl: "https://jenkins.example.com/job/ledger/14/console",
+        }),
+      );
+    }
+    await waitFor(
+      "the fix's push",
+      async () => {
+        const now = await head("ledger", branch);
+        return now !== before ? now : undefined;
+      },
+      240_000, // the first verification with a cold Go cache takes minutes
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${app.output().slice(-4000)}`);
+    });
+    const done = await finished(`${OWNER}/ledger#${pr.number}`, 1);
+    expect(done).toHaveLength(1);
+    expect(done[0]!.status).toBe("succeeded");
+    await quiet();
+    expect((await jobs()).filter((j) => j.target === `${OWNER}/ledger#${pr.number}`)).toHaveLength(1);
+    const first = JSON.stringify(model.requests[modelBefore]);
+    expect(first).toContain("ci/jenkins: lint failed: exported const Version should have comment");
+    expect(first).toContain("outside GitHub, so not read");
+    // The outside target was never fetched by anyone (the stand-in would have logged it).
+    expect(gh.state.requests.some((r) => r.path.includes("jenkins"))).toBe(false);
+    const tracking = botComments("ledger", pr.number).find((c) =>
+      c.body.includes("backend-go-agent:tracking"),
+    );
+    expect(tracking?.body).toContain("failing status `ci/jenkins: lint`");
+  }, 300_000);
+
+  it("the same failing status on a person's PR: nothing", async () => {
+    const branch = "feature/dave";
+    const persons = await botPr("ledger", branch, "dave");
+    const modelBefore = model.requests.length;
+    const commentsBefore = gh.state.comments.length;
+    await deliver(
+      "status",
+      await commitStatus(gh, { owner: OWNER, repo: "ledger", branch, context: "ci/jenkins: test" }),
+    );
+    await waitFor("the person's PR job to be refused", async () => {
+      const mine = (await jobs()).filter((j) => j.target === `${OWNER}/ledger#${persons.number}`);
+      return mine.length === 1 && mine[0]!.status !== "queued" && mine[0]!.status !== "running";
+    });
+    await quiet();
+    expect(model.requests.length).toBe(modelBefore);
+    expect(gh.state.comments.length).toBe(commentsBefore);
+  }, 60_000);
+});
+
+describe("keeping the bot's pull request up to date with its base", () => {
+  const version = (v: string) => `package api\n\n// Version is the API's version.\nconst Version = "${v}"\n`;
+  const parents = async (sha: string) => {
+    const first = await gh.git.revParse(`${OWNER}/uptodate`, `${sha}^1`);
+    const second = await gh.git.revParse(`${OWNER}/uptodate`, `${sha}^2`);
+    return [first, second];
+  };
+  const file = async (ref: string, path: string) => {
+    const found = await gh.git.readPath(`${OWNER}/uptodate`, ref, path);
+    return found?.type === "file" ? found.content.toString("utf8") : undefined;
+  };
+
+  it("a base push that conflicts (keep_up_to_date on): resolved, verified, merged and pushed without force; a person's commit is kept", async () => {
+    const branch = "backend-go/issue-20";
+    await gh.git.commitFiles(
+      `${OWNER}/uptodate`,
+      branch,
+      { "api/version.go": version("2") },
+      { from: "main" },
+    );
+    const pr = await openPullRequest(gh, {
+      owner: OWNER,
+      repo: "uptodate",
+      head: branch,
+      title: "Version 2",
+      user: BOT,
+    });
+    // A person's commit on the bot's branch.
+    const persons = (await gh.git.commitFiles(`${OWNER}/uptodate`, branch, { "NOTES.md": "by carol\n" }))!;
+    const mainBefore = (await head("uptodate", "main"))!;
+    await gh.git.commitFiles(`${OWNER}/uptodate`, "main", {
+      "api/version.go": version("1.1"),
+      "api/name.go": 'package api\n\n// Name is the service\'s name.\nconst Name = "ledger"\n',
+    });
+    const mainAfter = (await head("uptodate", "main"))!;
+    model.add(
+      tool("write_file", { path: "api/version.go", content: version("2") }),
+      fixReport("Kept this branch's Version 2 over the base's 1.1; took the base's new Name."),
+    );
+    const modelBefore = model.requests.length;
+    await deliver(
+      "push",
+      await branchPushed(gh, {
+        owner: OWNER,
+        repo: "uptodate",
+        branch: "main",
+        before: mainBefore,
+        sender: "alice",
+      }),
+    );
+    const [job] = await finished(`${OWNER}/uptodate#${pr.number}`, 1);
+    if (job!.status !== "succeeded")
+      console.log(
+        JSON.stringify(job),
+        botComments("uptodate", pr.number)
+          .map((c) => c.body)
+          .join("\n---\n"),
+      );
+    expect(job!.status).toBe("succeeded");
+    const tip = (await head("uptodate", branch))!;
+    const merged = await parents(tip);
+    if (merged[1] !== mainAfter) console.log(app.output().slice(-6000));
+    expect(merged).toEqual([persons, mainAfter]); // a merge commit on top: nothing forced
+    expect(await file(tip, "api/version.go")).toBe(version("2"));
+    expect(await file(tip, "api/name.go")).toContain("const Name");
+    expect(await file(tip, "NOTES.md")).toBe("by carol\n");
+    // The agent got the conflict with both sides as material.
+    const first = JSON.stringify(model.requests[modelBefore]);
+    expect(first).toContain("<merge_conflict");
+    expect(first).toContain('const Version = \\"1.1\\"');
+    expect(first).toContain('const Version = \\"2\\"');
+  }, 300_000);
+
+  it("/agent update with a clean merge: merged, verified and pushed, no model call", async () => {
+    const branch = "backend-go/issue-20";
+    const pr = gh.state.pulls(OWNER, "uptodate").find((p) => p.pull?.head === branch)!;
+    const before = (await head("uptodate", branch))!;
+    await gh.git.commitFiles(`${OWNER}/uptodate`, "main", {
+      "api/owner.go": 'package api\n\n// Owner owns the service.\nconst Owner = "acme"\n',
+    });
+    const mainTip = (await head("uptodate", "main"))!;
+    const modelBefore = model.requests.length;
+    await deliver(
+      "issue_comment",
+      issueCommentCreated(gh, { owner: OWNER, repo: "uptodate", number: pr.number, body: "/agent update" }),
+    );
+    const done = await finished(`${OWNER}/uptodate#${pr.number}`, 2);
+    expect(done.every((j) => j.status === "succeeded")).toBe(true);
+    const tip = (await head("uptodate", branch))!;
+    expect(await parents(tip)).toEqual([before, mainTip]);
+    expect(model.requests.length).toBe(modelBefore);
+  }, 300_000);
+});
+
+describe("the bot's PR body covers the whole change", () => {
+  it("after the issue's job, a review round and a CI fix: one report with all three, and their history", async () => {
+    const issue = gh.createIssue(OWNER, "whole", {
+      title: "Add a version constant",
+      body: "We need api.Version.",
+    });
+    model.add(
+      tool("write_file", {
+        path: "api/version.go",
+        content: 'package api\n\n// Version is the API\'s version.\nconst Version = "1"\n',
+      }),
+      fixReport("Added the Version constant."),
+    );
+    await deliver(
+      "issues",
+      issuesLabeled(gh, {
+        owner: OWNER,
+        repo: "whole",
+        number: issue.number,
+        label: "backend-go",
+        sender: "alice",
+      }),
+    );
+    await finished(`${OWNER}/whole#${issue.number}`, 1);
+    const pr = gh.state
+      .pulls(OWNER, "whole")
+      .find((p) => p.pull?.head === `backend-go/issue-${issue.number}`)!;
+    expect(pr).toBeDefined();
+
+    // A review round.
+    let reviewRequest: RecordedRequest | undefined;
+    model.add(
+      (req) => {
+        reviewRequest = req;
+        return tool("write_file", {
+          path: "api/doc.go",
+          content: "// Package api serves the ledger.\npackage api\n",
+        });
+      },
+      () => {
+        const id = /ids (\d+)\)/.exec(JSON.stringify(reviewRequest!.messages?.[0]))![1];
+        return say(
+          `${report(GO_ENGINEER_SECTIONS, "Documented the package.")}\n## Review comments\n- ${id} addressed: Added doc.go.\n`,
+        );
+      },
+    );
+    await deliver(
+      "pull_request_review",
+      await pullRequestReviewSubmitted(gh, {
+        owner: OWNER,
+        repo: "whole",
+        number: pr.number,
+        sender: "alice",
+        body: "/agent please",
+        comments: [
+          { path: "api/version.go", line: 3, diffHunk: "@@ -0,0 +1,4 @@", body: "Document the package." },
+        ],
+      }),
+    );
+    await finished(`${OWNER}/whole#${pr.number}`, 1);
+
+    // A CI fix.
+    model.add(
+      tool("write_file", {
+        path: "api/version.go",
+        content:
+          'package api\n\n// Version is the version of the API that clients see.\nconst Version = "1"\n',
+      }),
+      fixReport("Reworded the Version comment for the linter."),
+    );
+    await deliver(
+      "check_run",
+      await checkRunCompleted(gh, { owner: OWNER, repo: "whole", number: pr.number, name: "lint" }),
+    );
+    await finished(`${OWNER}/whole#${pr.number}`, 2);
+
+    const body = gh.state.issue(OWNER, "whole", pr.number)!.body!;
+    expect(body.match(/^## Summary$/gm)).toHaveLength(1);
+    expect(body).toContain("Added the Version constant.");
+    expect(body).toContain("_After review by @alice (`");
+    expect(body).toContain("Documented the package.");
+    expect(body).toContain("_After CI: `lint` failure (`");
+    expect(body).toContain("Reworded the Version comment for the linter.");
+    expect(body).toContain("History: 3 jobs on this pull request");
+    expect(body).toContain(`Closes #${issue.number}`);
+    const tip = (await head("whole", `backend-go/issue-${issue.number}`))!;
+    expect(body).toContain(`\`${tip.slice(0, 12)}\``);
+  }, 400_000);
 });

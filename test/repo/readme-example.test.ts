@@ -52,6 +52,7 @@ describe("the documented example configuration", () => {
       team_reviewers: ["payments-backend"],
       labels: ["bot", "backend"],
       on_review: "command",
+      keep_up_to_date: false,
     });
     expect(config.verify.services).toEqual({
       postgres: { url: "DATABASE_URL", extensions: ["pgcrypto"], init: "testdata/init.sql" },

@@ -19,6 +19,8 @@ export interface AgentRunOptions {
   signal?: AbortSignal;
   /** Runs on the fresh checkout before the agent starts (plant files, symlinks…). */
   prepare?: (dir: string) => void;
+  /** A review's line comment ids the report must answer. */
+  reviewCommentIds?: number[];
 }
 
 export interface AgentHarness {
@@ -68,6 +70,7 @@ export function agentHarness(): AgentHarness {
         toolchain,
         budgets: options.budgets,
         signal: options.signal,
+        ...(options.reviewCommentIds ? { reviewCommentIds: options.reviewCommentIds } : {}),
       });
     },
     async cleanup() {

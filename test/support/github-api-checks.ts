@@ -58,6 +58,13 @@ export const checkRoutes: Route[] = [
     );
     return ok({ total_count: runs.length, check_runs: runs.map((r) => json(ctx, r)) });
   }),
+  route("GET", "/repos/:owner/:repo/check-suites/:id/check-runs", (ctx) => {
+    const repo = needRepo(ctx);
+    const runs = ctx.env.state.checkRuns.filter(
+      (c) => c.owner === repo.owner && c.repo === repo.name && c.suiteId === Number(ctx.params.id),
+    );
+    return ok({ total_count: runs.length, check_runs: runs.map((r) => json(ctx, r)) });
+  }),
   route("GET", "/repos/:owner/:repo/actions/jobs/:id", (ctx) => {
     const job = needActionsJob(ctx);
     return ok({ id: job.id, status: "completed", conclusion: "failure", steps: job.steps });

@@ -73,6 +73,27 @@ async function commitJson(ctx: RouteContext, dir: string, sha: string) {
   };
 }
 
+const STATUS: Record<string, string> = { A: "added", D: "removed", M: "modified", R: "renamed" };
+
+/** A commit's files against its first parent, with their patches (hunks only), as GitHub lists them. */
+async function commitFiles(dir: string, sha: string) {
+  const parent = await resolveRef(dir, `${sha}^1`);
+  const base = parent ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"; // the empty tree
+  const listed = await out(dir, ["diff", "--name-status", "--no-renames", base, sha]);
+  const files = [];
+  for (const row of listed.split("\n").filter(Boolean)) {
+    const [code, filename] = row.split("\t") as [string, string];
+    const diff = await out(dir, ["diff", "--no-renames", base, sha, "--", filename]);
+    const at = diff.indexOf("\n@@");
+    files.push({
+      filename,
+      status: STATUS[code[0]!] ?? "modified",
+      ...(at >= 0 ? { patch: diff.slice(at + 1) } : {}),
+    });
+  }
+  return files;
+}
+
 function refJson(ref: string, sha: string) {
   return { ref, node_id: `REF_${ref}`, object: { sha, type: "commit" } };
 }
@@ -171,7 +192,12 @@ export const gitRoutes: Route[] = [
     const sha = await resolveRef(dir, ctx.params.ref!);
     if (!sha) throw new HttpError(422, `No commit found for SHA: ${ctx.params.ref}`);
     const c = await commitJson(ctx, dir, sha);
-    return ok({ sha, commit: { ...c, sha: undefined }, parents: c.parents });
+    return ok({
+      sha,
+      commit: { ...c, sha: undefined },
+      parents: c.parents,
+      files: await commitFiles(dir, sha),
+    });
   }),
   route("GET", "/repos/:owner/:repo/git/ref/:ref*", async (ctx) => {
     const ref = `refs/${ctx.params.ref}`;

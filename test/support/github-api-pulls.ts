@@ -1,6 +1,6 @@
 // Stand-in endpoints for pull requests (one open PR per head branch, as GitHub enforces),
-// their files and diff from git, branches, and the two GraphQL mutations that toggle a
-// pull request's draft state (REST PATCH cannot).
+// their files and diff from git, and branches. GraphQL (draft state, review threads) is in
+// github-api-graphql.ts.
 import { pullJson, reviewCommentJson } from "./github-json.js";
 import {
   HttpError,
@@ -141,24 +141,5 @@ export const pullRoutes: Route[] = [
         issue.pull.requestedReviewers.push(String(login));
     }
     return ok(await pull(ctx, issue), 201);
-  }),
-  route("POST", "/graphql", (ctx) => {
-    const query = String(ctx.body?.query ?? "");
-    const mutation = /(markPullRequestReadyForReview|convertPullRequestToDraft)/.exec(query)?.[1];
-    const vars = (ctx.body?.variables ?? {}) as Record<string, unknown>;
-    const id =
-      Object.values(vars).find((v) => typeof v === "string" && v.startsWith("PR_")) ??
-      /"(PR_\d+)"/.exec(query)?.[1];
-    const issue = ctx.env.state.issues.find((i) => i.pull?.nodeId === id);
-    if (!mutation || !issue?.pull) {
-      return ok({
-        data: null,
-        errors: [{ message: "The stand-in only knows the draft mutations on a known pullRequestId." }],
-      });
-    }
-    issue.pull.draft = mutation === "convertPullRequestToDraft";
-    return ok({
-      data: { [mutation]: { pullRequest: { id, isDraft: issue.pull.draft, number: issue.number } } },
-    });
   }),
 ];

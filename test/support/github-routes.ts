@@ -22,6 +22,8 @@ export interface RouteContext {
   body: any;
   accept: string;
   env: StandInEnv;
+  /** The installation token the request carried, when it carried one. */
+  token?: InstallationToken;
 }
 
 export interface Reply {

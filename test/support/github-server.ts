@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { GitBackend } from "./git-server.js";
 import { checkRoutes } from "./github-api-checks.js";
 import { gitRoutes } from "./github-api-git.js";
+import { graphqlRoutes } from "./github-api-graphql.js";
 import { issueRoutes } from "./github-api-issues.js";
 import { pullRoutes } from "./github-api-pulls.js";
 import { repoRoutes } from "./github-api-repos.js";
@@ -40,7 +41,15 @@ import {
 } from "./github-state.js";
 import { scopeRefusal, tokenOpens } from "./github-token-scope.js";
 
-const ROUTES = [...issueRoutes, ...pullRoutes, ...repoRoutes, ...gitRoutes, ...reviewRoutes, ...checkRoutes];
+const ROUTES = [
+  ...issueRoutes,
+  ...pullRoutes,
+  ...repoRoutes,
+  ...gitRoutes,
+  ...reviewRoutes,
+  ...checkRoutes,
+  ...graphqlRoutes,
+];
 
 export interface GitHubStandInOptions {
   app?: { id: number; slug: string; name: string };
@@ -221,6 +230,9 @@ export async function startGitHubServer(opts: GitHubStandInOptions = {}): Promis
           body,
           accept: req.headers.accept ?? "",
           env,
+          ...(entry.tokenIndex !== undefined && entry.tokenIndex >= 0
+            ? { token: state.tokens[entry.tokenIndex] }
+            : {}),
         });
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;

@@ -126,6 +126,8 @@ export interface CheckRunState {
   /** The app that made it; absent means the App the stand-in serves. */
   app?: { id: number; slug: string };
   annotations?: AnnotationState[];
+  /** The check suite it belongs to. */
+  suiteId?: number;
 }
 
 export interface ReactionState {
@@ -168,6 +170,8 @@ export class GitHubState {
   readonly reviewComments: ReviewCommentState[] = [];
   readonly checkRuns: CheckRunState[] = [];
   readonly reviews: ReviewState[] = [];
+  /** Review threads resolved (through GraphQL), by their root comment's id. */
+  readonly resolvedThreads = new Set<number>();
   readonly actionsJobs: ActionsJobState[] = [];
   /** Set to false to answer Actions routes 403, as for an installation without `actions: read`. */
   actionsReadable = true;

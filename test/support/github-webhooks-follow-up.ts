@@ -156,3 +156,127 @@ export async function checkRunCompleted(gh: GitHubStandIn, t: CheckSpec) {
     ...common(gh, t.owner, t.repo, `${app.slug}[bot]`),
   };
 }
+
+export interface SuiteSpec extends Omit<CheckSpec, "name" | "log"> {
+  /** The failing check runs the suite holds (stored with it). */
+  runs: { name: string; output?: CheckSpec["output"]; annotations?: AnnotationState[] }[];
+}
+
+/** Stores a completed check suite with its check runs, and returns the `check_suite` payload. */
+export async function checkSuiteCompleted(gh: GitHubStandIn, t: SuiteSpec) {
+  const pull = t.number ? await pullOf(gh, t.owner, t.repo, t.number) : undefined;
+  const headSha = t.headSha ?? pull?.head.sha;
+  if (!headSha) throw new Error("a check suite needs a head sha");
+  const app = t.app ?? { id: 5001, slug: "circleci-checks" };
+  const suiteId = gh.state.nextId();
+  const conclusion = t.conclusion ?? "failure";
+  for (const r of t.runs) {
+    gh.state.checkRuns.push({
+      id: gh.state.nextId(),
+      owner: t.owner,
+      repo: t.repo,
+      name: r.name,
+      headSha,
+      status: "completed",
+      conclusion,
+      output: { title: null, summary: null, text: null, ...r.output },
+      detailsUrl: null,
+      history: [],
+      app,
+      annotations: r.annotations ?? [],
+      suiteId,
+    });
+  }
+  return {
+    action: "completed",
+    check_suite: {
+      id: suiteId,
+      node_id: `CS_${suiteId}`,
+      head_branch: pull?.head.ref ?? null,
+      head_sha: headSha,
+      status: "completed",
+      conclusion,
+      app: { id: app.id, slug: app.slug, name: app.slug },
+      pull_requests:
+        pull && pull.head.sha === headSha
+          ? [
+              {
+                number: pull.number,
+                head: { ref: pull.head.ref, sha: pull.head.sha },
+                base: { ref: pull.base.ref, sha: pull.base.sha },
+              },
+            ]
+          : [],
+    },
+    ...common(gh, t.owner, t.repo, `${app.slug}[bot]`),
+  };
+}
+
+export interface StatusSpec {
+  owner: string;
+  repo: string;
+  /** The commit; defaults to the head of `branch`. */
+  sha?: string;
+  /** The branch the commit is the tip of (GitHub lists every such branch). */
+  branch: string;
+  context: string;
+  state?: "failure" | "error" | "success" | "pending";
+  description?: string;
+  targetUrl?: string;
+  /** Who set it: a CI's bot user, or a person with a token. */
+  sender?: string;
+}
+
+/** A `status` payload as GitHub sends it (no action; branches, never a pull request). */
+export async function commitStatus(gh: GitHubStandIn, t: StatusSpec) {
+  const sha = t.sha ?? (await gh.git.revParse(`${t.owner}/${t.repo}`, t.branch));
+  if (!sha) throw new Error(`no commit at ${t.branch}`);
+  const id = gh.state.nextId();
+  const sender = t.sender ?? "jenkins-ci[bot]";
+  return {
+    id,
+    sha,
+    name: `${t.owner}/${t.repo}`,
+    target_url: t.targetUrl ?? null,
+    avatar_url: null,
+    context: t.context,
+    description: t.description ?? null,
+    state: t.state ?? "failure",
+    commit: { sha, node_id: `C_${sha}` },
+    branches: [
+      {
+        name: t.branch,
+        commit: { sha, url: `${gh.apiUrl}/repos/${t.owner}/${t.repo}/commits/${sha}` },
+        protected: false,
+      },
+    ],
+    created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+    ...common(gh, t.owner, t.repo, sender),
+  };
+}
+
+/** A `push` payload as GitHub sends it (no action) for a push that moved `branch` from `before` to its tip. */
+export async function branchPushed(
+  gh: GitHubStandIn,
+  t: { owner: string; repo: string; branch: string; before: string; sender: string },
+) {
+  const after = await gh.git.revParse(`${t.owner}/${t.repo}`, t.branch);
+  if (!after) throw new Error(`no branch ${t.branch}`);
+  const c = common(gh, t.owner, t.repo, t.sender);
+  return {
+    ref: `refs/heads/${t.branch}`,
+    before: t.before,
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    compare: `${gh.url}/${t.owner}/${t.repo}/compare/${t.before.slice(0, 12)}...${after.slice(0, 12)}`,
+    commits: [],
+    head_commit: { id: after },
+    pusher: { name: t.sender, email: `${t.sender}@example.com` },
+    ...c,
+    repository: { ...c.repository, owner: { ...c.repository.owner, name: t.owner } },
+  };
+}

@@ -4,6 +4,7 @@ import {
   MalformedPayloadError,
   parseTriggerEvent,
 } from "../../src/triggers/parse-event.js";
+import { statusTask } from "../../src/triggers/parse-status.js";
 import { checkRunCompletedPayload, reviewSubmitted } from "../support/webhook-payloads.js";
 
 const settings = { ...DEFAULT_TRIGGER_SETTINGS, appId: 4242 };
@@ -56,7 +57,7 @@ describe("a submitted review → trigger", () => {
 });
 
 describe("a completed check run → trigger", () => {
-  it("a failure from another app: a ci_failure task deduplicated per head and check", () => {
+  it("a failure from another app: a ci_failure task deduplicated per head", () => {
     const parsed = parseTriggerEvent("check_run", "delivery-1", checkRunCompletedPayload(), settings);
     expect(parsed).toMatchObject({
       kind: "task",
@@ -91,5 +92,98 @@ describe("a completed check run → trigger", () => {
   it("a malformed check run is a MalformedPayloadError, not a crash", () => {
     const broken = checkRunCompletedPayload({ headSha: "not-a-sha" });
     expect(() => parseTriggerEvent("check_run", "d", broken, settings)).toThrow(MalformedPayloadError);
+  });
+});
+
+describe("every kind of CI → one ci_failure trigger per head", () => {
+  const sha = "c".repeat(40);
+  const common = {
+    repository: { id: 77, name: "ledger", owner: { login: "acme" } },
+    installation: { id: 7 },
+  };
+  const suite = (o: { conclusion?: string; app?: { id: number; slug: string; name?: string } } = {}) => ({
+    action: "completed",
+    check_suite: {
+      id: 555,
+      head_sha: sha,
+      conclusion: o.conclusion ?? "failure",
+      app: o.app ?? { id: 5001, slug: "circleci-checks", name: "CircleCI Checks" },
+      pull_requests: [{ number: 7, head: { ref: "backend-go/issue-1", sha } }],
+    },
+    sender: { login: "circleci-checks[bot]", type: "Bot" },
+    ...common,
+  });
+  const status = (o: { state?: string; sender?: string; branches?: string[] } = {}) => ({
+    id: 99,
+    sha,
+    state: o.state ?? "failure",
+    context: "ci/jenkins: build",
+    description: "Build #12 failed <!-- hidden -->",
+    target_url: "https://jenkins.example.com/job/12",
+    branches: (o.branches ?? ["backend-go/issue-1"]).map((name) => ({ name, commit: { sha } })),
+    sender: { login: o.sender ?? "jenkins-ci[bot]", type: "Bot" },
+    ...common,
+  });
+
+  it("a failing check suite of another app: the same task as a failing check run on that head", () => {
+    const parsed = parseTriggerEvent("check_suite", "d-suite", suite(), settings);
+    expect(parsed).toMatchObject({
+      kind: "task",
+      task: {
+        deliveryId: `ci:acme/ledger#7@${sha}`,
+        target: { number: 7, kind: "pull_request" },
+        trigger: { kind: "ci_failure", source: "check_suite", checkRunId: 555, checkName: "CircleCI Checks" },
+      },
+    });
+    const run = parseTriggerEvent("check_run", "d-run", checkRunCompletedPayload({ headSha: sha }), settings);
+    expect(run.kind === "task" && run.task.deliveryId).toBe(`ci:acme/ledger#7@${sha}`);
+    expect(parseTriggerEvent("check_suite", "d", suite({ conclusion: "success" }), settings)).toMatchObject({
+      kind: "ignore",
+    });
+    const own = suite({ app: { id: 4242, slug: "backend-go-agent" } });
+    expect(parseTriggerEvent("check_suite", "d", own, settings)).toMatchObject({
+      kind: "ignore",
+      reason: "the bot's own check suite",
+    });
+  });
+
+  it("a failing or erroring status: its pull request is looked up, then the task is the head's one job", () => {
+    const parsed = parseTriggerEvent("status", "d-status", status(), settings);
+    expect(parsed.kind).toBe("status");
+    if (parsed.kind !== "status") return;
+    expect(parsed.status).toMatchObject({
+      owner: "acme",
+      repo: "ledger",
+      sha,
+      branches: ["backend-go/issue-1"],
+    });
+    expect(parsed.status.trigger).toMatchObject({
+      kind: "ci_failure",
+      source: "status",
+      checkName: "ci/jenkins: build",
+      conclusion: "failure",
+      description: "Build #12 failed",
+      targetUrl: "https://jenkins.example.com/job/12",
+    });
+    const task = statusTask(parsed.status, 7);
+    expect(task.deliveryId).toBe(`ci:acme/ledger#7@${sha}`);
+    expect(task.target).toEqual({ owner: "acme", repo: "ledger", number: 7, kind: "pull_request" });
+    expect(parseTriggerEvent("status", "d", status({ state: "error" }), settings).kind).toBe("status");
+  });
+
+  it("ignores passing and pending statuses, the bot's own, and one no branch points at", () => {
+    const withSlug = { ...settings, appSlug: "backend-go-agent" };
+    for (const state of ["success", "pending"]) {
+      expect(parseTriggerEvent("status", "d", status({ state }), withSlug)).toMatchObject({ kind: "ignore" });
+    }
+    expect(
+      parseTriggerEvent("status", "d", status({ sender: "backend-go-agent[bot]" }), withSlug),
+    ).toMatchObject({ kind: "ignore", reason: "the bot's own status" });
+    expect(parseTriggerEvent("status", "d", status({ branches: [] }), withSlug)).toMatchObject({
+      kind: "ignore",
+    });
+    expect(() => parseTriggerEvent("status", "d", { ...status(), sha: "nope" }, withSlug)).toThrow(
+      MalformedPayloadError,
+    );
   });
 });

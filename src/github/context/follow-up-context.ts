@@ -1,9 +1,9 @@
-// The context step's part for the follow-up triggers: a review's line comments, or the
-// failing check's output. Other triggers need nothing here.
+// The context step's part for the follow-up triggers: a review's line comments, or what the
+// failing CI said (a check run, a check suite or a commit status). Other triggers need nothing here.
 import type { TaskRequest } from "../../pipeline/task.js";
 import { capText, sanitizeUntrusted } from "../../triggers/sanitize.js";
 import type { GitHubClient } from "../auth/client.js";
-import { failingCheckMaterial } from "./check-context.js";
+import { ciFailureMaterial } from "./ci-context.js";
 import { type ReviewLineComment, reviewMaterial } from "./review-context.js";
 import type { PullRequestInfo } from "./thread.js";
 
@@ -16,10 +16,18 @@ export interface FollowUpMaterial {
   title?: string;
 }
 
+export interface FollowUpOptions {
+  /** Where GitHub's web pages live (a status's target is read only when it is one of them). */
+  webOrigin?: string;
+  /** The App's slug: its own checks are never material. */
+  appSlug?: string;
+}
+
 export async function followUpMaterial(
   gh: GitHubClient,
   task: TaskRequest,
   pr: PullRequestInfo | undefined,
+  options: FollowUpOptions = {},
 ): Promise<FollowUpMaterial | undefined> {
   const { trigger } = task;
   const { owner, repo, number } = task.target;
@@ -28,7 +36,7 @@ export async function followUpMaterial(
     return { text: review.text, paths: review.paths, reviewComments: review.comments };
   }
   if (trigger.kind === "ci_failure") {
-    const check = await failingCheckMaterial(gh, { owner, repo }, trigger);
+    const check = await ciFailureMaterial(gh, { owner, repo }, trigger, options);
     const title = pr ? capText(sanitizeUntrusted(pr.title), 500) : undefined;
     return { ...check, ...(title ? { title } : {}) };
   }

@@ -5,7 +5,12 @@
 // (counted across heads from hidden markers in the bot's tracking comments, so the count
 // survives restarts; at the limit it says once that it stopped). The bot never chases its
 // own pushes: every automatic job is bounded here.
-import type { CiFailureTrigger, PrReviewTrigger, TaskRequest } from "../../pipeline/task.js";
+import type {
+  BaseUpdateTrigger,
+  CiFailureTrigger,
+  PrReviewTrigger,
+  TaskRequest,
+} from "../../pipeline/task.js";
 import type { RepoConfig } from "../../repo/config-schema.js";
 import type { GitHubClient, IssueRef } from "../auth/client.js";
 import { replyOnce } from "../publish/comments.js";
@@ -13,6 +18,7 @@ import {
   CI_FIX_ATTEMPT_MARKER,
   CI_FIX_LIMIT_MARKER,
   CI_PREEXISTING_MARKER_PREFIX,
+  UPDATE_PERSONS_PR_MARKER,
 } from "../publish/markers.js";
 import type { PullRequestInfo } from "./thread.js";
 
@@ -41,6 +47,32 @@ export async function followUpGate(f: FollowUpFacts): Promise<FollowUpDecision> 
   const { trigger } = f.task;
   if (trigger.kind === "pr_review") return reviewGate(f, trigger);
   if (trigger.kind === "ci_failure") return ciGate(f, trigger);
+  if (trigger.kind === "base_update") return updateGate(f, trigger);
+  return {};
+}
+
+/**
+ * A base update runs on the bot's own open PR only (a person's branch is theirs to merge); a
+ * base-branch push only where the repository opted in (`pull_request.keep_up_to_date`).
+ */
+async function updateGate(f: FollowUpFacts, trigger: BaseUpdateTrigger): Promise<FollowUpDecision> {
+  if (trigger.via === "push" && !f.config.pull_request.keep_up_to_date) {
+    return { refused: "pull_request.keep_up_to_date is not on" };
+  }
+  if (!isBotsPr(f)) {
+    if (trigger.via === "command") {
+      const { owner, repo, number } = f.task.target;
+      await replyOnce(
+        f.gh,
+        { owner, repo, number },
+        UPDATE_PERSONS_PR_MARKER,
+        "`/agent update` keeps the app's own pull requests up to date with their base; this one is a person's, so the app leaves its branch alone. Use GitHub's **Update branch** button, or merge the base yourself.",
+      );
+    }
+    return { refused: "the pull request is a person's, not the bot's" };
+  }
+  if (f.pr.state !== "open") return { refused: `the pull request is ${f.pr.state}` };
+  if (trigger.via === "push" && trigger.baseSha) f.log("updating from the base", { base: f.pr.baseRef });
   return {};
 }
 
@@ -64,7 +96,9 @@ async function ciGate(f: FollowUpFacts, trigger: CiFailureTrigger): Promise<Foll
   if (pr.headSha.toLowerCase() !== trigger.headSha) {
     return { refused: "the check ran on an older head: the pull request has moved on" };
   }
-  if (await failsOnBase(gh, { owner, repo }, pr.baseRef, trigger.checkName)) {
+  // Only a check run can be looked up on the base by name (reading statuses needs a permission jobs do not ask for).
+  const checkRun = trigger.source === undefined || trigger.source === "check_run";
+  if (checkRun && (await failsOnBase(gh, { owner, repo }, pr.baseRef, trigger.checkName))) {
     await replyOnce(
       gh,
       issue,
@@ -86,8 +120,13 @@ async function ciGate(f: FollowUpFacts, trigger: CiFailureTrigger): Promise<Foll
   }
   f.log("fixing a failing check", { check: trigger.checkName, attempt: done + 1, max });
   return {
-    note: `${CI_FIX_ATTEMPT_MARKER}\n_Fixing the failing check ${code(trigger.checkName)} (attempt ${done + 1} of ${max})._`,
+    note: `${CI_FIX_ATTEMPT_MARKER}\n_Fixing the failing ${whatFailed(trigger)} ${code(trigger.checkName)} (attempt ${done + 1} of ${max})._`,
   };
+}
+
+/** "check", "status" or "check suite": what reported the failure, in words. */
+function whatFailed(trigger: CiFailureTrigger): string {
+  return trigger.source === "status" ? "status" : trigger.source === "check_suite" ? "check suite" : "check";
 }
 
 /** The bot's earlier CI-fix jobs on this PR (this job's own comment, on a re-run, excluded). */

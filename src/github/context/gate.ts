@@ -80,10 +80,12 @@ export async function gateOnGitHub(
 
   const minimum = config.trigger.min_permission;
   // A failing check has no person behind it: the bot's own PR is what allows it (follow-up-gate.ts).
-  const { allowed, permission } =
-    task.trigger.kind === "ci_failure"
-      ? { allowed: true, permission: "none" }
-      : await isAuthorized(gh, { owner, repo }, task.trigger.actor, minimum);
+  const automatic =
+    task.trigger.kind === "ci_failure" ||
+    (task.trigger.kind === "base_update" && task.trigger.via === "push");
+  const { allowed, permission } = automatic
+    ? { allowed: true, permission: "none" }
+    : await isAuthorized(gh, { owner, repo }, task.trigger.actor, minimum);
   if (!allowed) {
     log("sender may not trigger", { actor: task.trigger.actor, permission });
     await replyOnce(gh, issue, UNAUTHORIZED_MARKER, unauthorizedReply(config, "run"));

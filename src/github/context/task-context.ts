@@ -18,6 +18,17 @@ export interface TaskContextOptions {
   appAgentsDir?: string;
   /** Characters of thread comments given to the agent. Default 60,000. */
   maxThreadChars?: number;
+  /** The App's slug: its own check runs are never CI material. */
+  appSlug?: string;
+}
+
+/** GitHub's web origin, from the clone URL the API gave (the same host serves both). */
+function webOrigin(cloneUrl: string): string | undefined {
+  try {
+    return new URL(cloneUrl).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function taskContextOnGitHub(
@@ -35,7 +46,10 @@ export async function taskContextOnGitHub(
   });
   const prContext = facts.pr ? pullRequestContext(gh, { owner, repo }, facts.pr) : undefined;
   prContext?.catch(() => undefined);
-  const followUp = followUpMaterial(gh, task, facts.pr);
+  const followUp = followUpMaterial(gh, task, facts.pr, {
+    webOrigin: webOrigin(facts.repo.cloneUrl),
+    ...(options.appSlug ? { appSlug: options.appSlug } : {}),
+  });
   followUp.catch(() => undefined);
   const focus = (async () => [
     ...((await prContext)?.paths ?? []),
@@ -83,6 +97,8 @@ export async function taskContextOnGitHub(
         }
       : {}),
     problems: material.problems,
-    ...(extra?.reviewComments ? { reviewComments: extra.reviewComments } : {}),
+    ...(extra?.reviewComments
+      ? { reviewComments: extra.reviewComments, reviewCommentIds: extra.reviewComments.map((c) => c.id) }
+      : {}),
   };
 }

@@ -8,6 +8,7 @@ export const QUESTIONS_MARKER = "<!-- backend-go-agent:questions -->";
 export const STOP_MARKER = "<!-- backend-go-agent:stop -->";
 export const CI_FIX_ATTEMPT_MARKER = "<!-- backend-go-agent:ci-fix-attempt -->";
 export const CI_FIX_LIMIT_MARKER = "<!-- backend-go-agent:ci-fix-limit -->";
+export const UPDATE_PERSONS_PR_MARKER = "<!-- backend-go-agent:update-persons-pr -->";
 /** Followed by the check's name (URI-encoded) and ` -->`: one "pre-existing" reply per check. */
 export const CI_PREEXISTING_MARKER_PREFIX = "<!-- backend-go-agent:ci-preexisting:";
 

@@ -14,6 +14,10 @@ export interface RunFacts {
 
 export interface PullRequestBodyInput {
   sections: ReportSection[];
+  /** The report merged across the PR's jobs (pr-history.ts); replaces `sections` when given. */
+  mergedReport?: string;
+  /** The folded history of the PR's jobs (pr-history.ts). */
+  history?: string;
   /** Markdown table rendered from the verdict ("Verified by backend-go-agent"). */
   verification: string;
   /** The issue this PR resolves; omitted on PR jobs. */
@@ -48,9 +52,10 @@ export function renderReport(sections: ReportSection[]): string {
 
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
   return [
-    renderReport(input.sections),
+    input.mergedReport ?? renderReport(input.sections),
     input.verification.trim(),
     ...(input.runLog ? [input.runLog] : []),
+    ...(input.history ? [input.history] : []),
     renderFooter(input.facts, input.closes, input.jobPageUrl),
   ].join("\n\n");
 }

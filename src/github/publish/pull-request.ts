@@ -6,7 +6,8 @@ export interface PullRequestSpec extends RepoRef {
   head: string;
   base: string;
   title: string;
-  body: string;
+  /** The body, or how to make it from the open PR's current body (undefined when it is created now). */
+  body: string | ((previousBody: string | undefined) => string);
   draft: boolean;
 }
 
@@ -44,7 +45,7 @@ export async function upsertPullRequest(
       head: spec.head,
       base: spec.base,
       title: spec.title,
-      body: spec.body,
+      body: typeof spec.body === "string" ? spec.body : spec.body(undefined),
       draft: spec.draft,
       maintainer_can_modify: true,
     });
@@ -55,7 +56,7 @@ export async function upsertPullRequest(
     repo,
     pull_number: existing.number,
     title: spec.title,
-    body: spec.body,
+    body: typeof spec.body === "string" ? spec.body : spec.body(existing.body ?? ""),
   });
   if (Boolean(existing.draft) !== spec.draft && existing.node_id) {
     await gh.graphql(spec.draft ? MARK_DRAFT : MARK_READY, { id: existing.node_id });
