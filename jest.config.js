@@ -3,8 +3,46 @@
 // no TypeScript compiler API (ts-jest cannot run on TypeScript 7, and the type check
 // runs separately with `tsc`). nock 14 is the newest that supports Node 20 and still
 // intercepts Octokit's native fetch.
+//
+// Three projects (docs/testing.md), run together by parallel workers:
+// - app: suites that start the built app or the queue's worker processes (dist/), or Redis;
+// - go: suites that run the real Go toolchain in-process (builds, the sandbox, gopls);
+// - unit: the rest. New files land here unless their path says otherwise.
+// Every suite is safe beside any other: ports are asked of the kernel, data directories are
+// per suite, the Go caches are Go's own (safe for concurrent processes). `--selectProjects
+// unit` is the quick loop. Jest's default on 2 cores is one worker, which runs every suite
+// in a row; waiting (on a child process, the model stand-in, a poll) is most of a suite's
+// time, so two workers beat one even on 2 cores (measured in docs/testing.md).
+
+/** Suites that run dist/ (the app, the CLI, the queue's worker processes) or redis-server. */
+const APP = [
+  "e2e/**/*.test.ts",
+  "**/*.e2e.test.ts",
+  "cli/**/*.test.ts",
+  "queue/{bullmq-queue,create-queue,crash-recovery,cross-process-stop,queue-faults}.test.ts",
+  "github/stop-job.test.ts",
+];
+
+/** Suites that build, vet and test Go code in-process (the shared test Go caches). */
+const GO = [
+  "golang/**/*.test.ts",
+  "verify/**/*.test.ts",
+  "deps/**/*.test.ts",
+  "pipeline/run-job.test.ts",
+  "eval/eval.test.ts",
+  "agent/{model-providers,prompt-cache,tools}.test.ts",
+  "github/render-verdict.test.ts",
+  "security/{resource-limits,token-scope}.test.ts",
+];
+
+/** testMatch globs under test/: these, and none of `but` (jest reads `!` globs in order). */
+const under = (globs, but = []) => [
+  ...globs.map((g) => `<rootDir>/test/${g}`),
+  ...but.map((g) => `!**/test/${g}`),
+];
+
 /** @type {import('jest').Config} */
-export default {
+const common = {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
@@ -17,8 +55,18 @@ export default {
       },
     ],
   },
-  testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 60_000,
+  // Builds dist/ when it is older than src/ (a lone jest run), and the run's shared Go cache.
   globalSetup: "<rootDir>/test/setup/global-setup.js",
   globalTeardown: "<rootDir>/test/setup/global-teardown.js",
+};
+
+/** @type {import('jest').Config} */
+export default {
+  maxWorkers: 2,
+  projects: [
+    { ...common, displayName: "app", testMatch: under(APP) },
+    { ...common, displayName: "go", testMatch: under(GO, APP) },
+    { ...common, displayName: "unit", testMatch: under(["**/*.test.ts"], [...APP, ...GO]) },
+  ],
 };
