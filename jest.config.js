@@ -55,7 +55,6 @@ const common = {
       },
     ],
   },
-  testTimeout: 60_000,
   // Builds dist/ when it is older than src/ (a lone jest run), and the run's shared Go cache.
   globalSetup: "<rootDir>/test/setup/global-setup.js",
   globalTeardown: "<rootDir>/test/setup/global-teardown.js",
@@ -64,6 +63,8 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   maxWorkers: 2,
+  // A global option: in a project's config jest ignores it (and would give each test 5 s).
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: "app", testMatch: under(APP) },
     { ...common, displayName: "go", testMatch: under(GO, APP) },
