@@ -3,8 +3,8 @@
 // failing on the bot's branch is fixed, within ci_fix.max_attempts, and never on a person's
 // PR or for the bot's own check. Against the GitHub stand-in and the scripted model.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { openPullRequest, sendWebhook } from "../support/github-webhooks.js";
+import type { GitHubStandIn } from "../support/github-server.js";
+import { openPullRequest } from "../support/github-webhooks.js";
 import { checkRunCompleted, pullRequestReviewSubmitted } from "../support/github-webhooks-follow-up.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
@@ -12,31 +12,21 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { waitFor } from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 
 const BOT = "backend-go-agent[bot]";
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  ({ gh, model } = world);
   for (const repo of ["ledger", "limited"]) {
     await gh.createRepo(OWNER, repo, { fromDir: LEDGER_FIXTURE });
     gh.setPermission(OWNER, repo, "alice", "write");
@@ -44,43 +34,17 @@ beforeAll(async () => {
   await gh.git.commitFiles(`${OWNER}/limited`, "main", {
     ".github/backend-go-agent.yml": "ci_fix:\n  max_attempts: 1\n",
   });
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
+  await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
-async function deliver(event: string, payload: unknown): Promise<string> {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, { secret: WEBHOOK_SECRET, event, payload });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-}
-
-interface JobView {
-  deliveryId: string;
-  target: string;
-  status: string;
-  trigger?: { kind: string };
-}
-async function jobs(): Promise<JobView[]> {
-  const res = await fetch(`${app.url}/jobs?limit=500`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
+const deliver = (event: string, payload: unknown) => world.deliver(event, payload);
 const finished = (target: string, count: number) =>
   waitFor(
     `${count} finished jobs on ${target}`,
     async () => {
-      const mine = (await jobs()).filter((j) => j.target === target);
+      const mine = (await world.jobs()).filter((j) => j.target === target);
       return mine.length >= count && mine.every((j) => j.status === "succeeded" || j.status === "failed")
         ? mine
         : undefined;
@@ -101,7 +65,7 @@ async function botPr(repo: string, branch: string, user = BOT) {
 const head = (repo: string, branch: string) => gh.git.revParse(`${OWNER}/${repo}`, branch);
 const botComments = (repo: string, n: number) =>
   gh.state.commentsOn(OWNER, repo, n).filter((c) => c.user.login === gh.bot.login);
-const quiet = () => new Promise((r) => setTimeout(r, 1500));
+const jobs = () => world.jobs();
 
 const fixReport = (summary: string) => say(report(GO_ENGINEER_SECTIONS, summary));
 
@@ -197,7 +161,7 @@ describe("a whole review on the bot's pull request", () => {
         all.length <= jobsBefore + 1 && all.every((j) => j.status !== "queued" && j.status !== "running")
       );
     });
-    await quiet();
+    await world.idle();
     expect(model.requests.length).toBe(modelBefore);
     expect(
       botComments("ledger", pr.number)
@@ -290,7 +254,7 @@ describe("the repository's CI on the bot's pull request", () => {
       const mine = (await jobs()).filter((j) => j.target === `${OWNER}/ledger#${persons.number}`);
       return mine.length === 1 && mine[0]!.status !== "queued" && mine[0]!.status !== "running";
     });
-    await quiet();
+    await world.idle();
     expect(model.requests.length).toBe(modelBefore);
     expect(gh.state.comments.length).toBe(commentsBefore);
     expect((await jobs()).filter((j) => j.target === `${OWNER}/ledger#${bots.number}`)).toHaveLength(1);
