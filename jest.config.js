@@ -55,6 +55,8 @@ const common = {
       },
     ],
   },
+  // The app project's suites one at a time, beside the others (test/setup/lanes-runner.js).
+  runner: "<rootDir>/test/setup/lanes-runner.js",
   // Builds dist/ when it is older than src/ (a lone jest run), and the run's shared Go cache.
   globalSetup: "<rootDir>/test/setup/global-setup.js",
   globalTeardown: "<rootDir>/test/setup/global-teardown.js",
@@ -62,7 +64,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
-  maxWorkers: 2,
+  // One worker for the app project's lane, the others for the go and unit projects.
+  maxWorkers: 3,
   // A global option: in a project's config jest ignores it (and would give each test 5 s).
   testTimeout: 60_000,
   projects: [
