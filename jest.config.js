@@ -4,15 +4,15 @@
 // runs separately with `tsc`). nock 14 is the newest that supports Node 20 and still
 // intercepts Octokit's native fetch.
 //
-// Three projects (docs/testing.md), run together by parallel workers:
-// - app: suites that start the built app or the queue's worker processes (dist/), or Redis;
+// Three projects (docs/testing.md), run together on three workers by test/setup/lanes-runner.js:
+// - app: suites that start the built app or the queue's worker processes (dist/), or Redis:
+//   one at a time in a lane of their own (two cold app starts at once starve each other);
 // - go: suites that run the real Go toolchain in-process (builds, the sandbox, gopls);
 // - unit: the rest. New files land here unless their path says otherwise.
-// Every suite is safe beside any other: ports are asked of the kernel, data directories are
-// per suite, the Go caches are Go's own (safe for concurrent processes). `--selectProjects
-// unit` is the quick loop. Jest's default on 2 cores is one worker, which runs every suite
-// in a row; waiting (on a child process, the model stand-in, a poll) is most of a suite's
-// time, so two workers beat one even on 2 cores (measured in docs/testing.md).
+// Ports are asked of the kernel, data directories are per suite, and the Go caches are Go's
+// own (safe for concurrent processes), so go and unit suites run side by side. `--selectProjects
+// unit` is the quick loop; `--runInBand` runs every suite in a row, as jest's default of one
+// worker on 2 cores did before (about three times slower, measured in docs/testing.md).
 
 /** Suites that run dist/ (the app, the CLI, the queue's worker processes) or redis-server. */
 const APP = [
