@@ -9,13 +9,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { RunOptions, Toolchain } from "../../src/golang/toolchain.js";
 import { runJob } from "../../src/pipeline/run-job.js";
-import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { NO_BUBBLEWRAP, testToolchain } from "../golang/support.js";
-import { recordingHost } from "../support/local-host.js";
+import { localJob } from "../support/local-job.js";
 import { cliTask, git } from "../support/model-checkout.js";
 import {
   callTools,
@@ -90,17 +88,14 @@ async function runFamily(family: Family) {
   });
   const network: { args: string[]; ms: number }[] = [];
   const tc = timed(toolchain, network);
-  const { host, published } = recordingHost(checkout.dir);
+  const { deps, published } = localJob({
+    repoDir: checkout.dir,
+    branch: `backend-go/deps-${family.name}`,
+    modelUrl: server.url,
+    toolchain: tc,
+  });
   try {
-    const result = await runJob(cliTask(family.task), {
-      workspace: () =>
-        createLocalWorkspace({ repoDir: checkout.dir, branch: `backend-go/deps-${family.name}` }),
-      host,
-      modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-      toolchain: () => tc,
-      resolveModel: (m) => m,
-      author: { name: "backend-go-agent", email: "bot@example.com" },
-    });
+    const result = await runJob(cliTask(family.task), deps);
     const outputs = toolOutputs(server.requests);
     const committed = {
       gomod: git(checkout.dir, "show", "HEAD:go.mod"),

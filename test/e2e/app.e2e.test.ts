@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST } from "../agent/ledger-code.js";
 import { testToolchain } from "../golang/support.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { CommentState, IssueState } from "../support/github-state.js";
-import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import { issueCommentCreated, issuesLabeled } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   callTools,
@@ -23,43 +23,22 @@ import {
   type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  API_KEY,
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { API_KEY, type AppProcess, WEBHOOK_SECRET, waitFor } from "./harness.js";
+import { type E2EWorld, type JobView, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const REPO = "ledger";
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
-let keys: { privateKey: string; publicKey: string };
-
-async function startApp(): Promise<AppProcess> {
-  return startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
-}
 
 beforeAll(async () => {
-  keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  ({ gh, model } = world);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   await gh.createRepo(OWNER, "payments", { fromDir: LEDGER_FIXTURE });
   await gh.git.commitFiles(`${OWNER}/payments`, "main", {
@@ -69,66 +48,27 @@ beforeAll(async () => {
     gh.setPermission(OWNER, repo, "alice", "write");
     gh.setPermission(OWNER, repo, "bob", "read");
   }
-  app = await startApp();
+  app = await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
 // ---- helpers -------------------------------------------------------------------------
 
-interface JobView {
-  id: string;
-  deliveryId: string;
-  target: string;
-  status: string;
-  attempts: number;
-  restarts: number;
-  agent?: string;
-  prUrl?: string;
-  error?: string;
-}
+const jobs = () => world.jobs(app);
+const finishedJob = (deliveryId: string) => world.finishedJob(deliveryId, undefined, app);
 
-async function jobs(): Promise<JobView[]> {
-  const res = await fetch(`${app.url}/jobs?limit=500`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
-
-async function finishedJob(deliveryId: string, timeoutMs = 240_000): Promise<JobView> {
-  return waitFor(
-    `the job of delivery ${deliveryId} to finish`,
-    async () => {
-      const job = (await jobs()).find((j) => j.deliveryId === deliveryId);
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    timeoutMs,
+const label = (issue: IssueState, sender = "alice", deliveryId?: string, repo = REPO) =>
+  world.deliver(
+    "issues",
+    issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go", sender }),
+    { app, ...(deliveryId ? { deliveryId } : {}) },
   );
-}
 
-async function label(issue: IssueState, sender = "alice", deliveryId?: string, repo = REPO) {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issues",
-    deliveryId,
-    payload: issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go", sender }),
+const comment = (number: number, body: string, sender = "alice", repo = REPO) =>
+  world.deliver("issue_comment", issueCommentCreated(gh, { owner: OWNER, repo, number, body, sender }), {
+    app,
   });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-}
-
-async function comment(number: number, body: string, sender = "alice", repo = REPO) {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issue_comment",
-    payload: issueCommentCreated(gh, { owner: OWNER, repo, number, body, sender }),
-  });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-}
 
 const botComments = (number: number, repo = REPO): CommentState[] =>
   gh.state.commentsOn(OWNER, repo, number).filter((c) => c.user.login === gh.bot.login);
@@ -252,7 +192,8 @@ describe("the app end to end", () => {
       const { feature, firstDelivery } = await featurePullRequest();
       const before = model.requests.length;
       await label(feature, "alice", firstDelivery);
-      await new Promise((r) => setTimeout(r, 500));
+      // The webhook is answered after the enqueue decision; a second job would keep the queue busy.
+      await world.idle(app);
       expect((await jobs()).filter((j) => j.deliveryId === firstDelivery)).toHaveLength(1);
       expect(model.requests.length).toBe(before);
 
@@ -439,7 +380,7 @@ describe("the app end to end", () => {
       const delivery = await label(issue);
       await atModel;
       await app.kill();
-      app = await startApp();
+      app = await world.startApp({}, { dataDir: app.dataDir });
       const job = await finishedJob(delivery);
       expect(job).toMatchObject({ status: "succeeded", restarts: 1 });
       expect(pullFor(`backend-go/issue-${issue.number}`)).toHaveLength(1);
@@ -454,7 +395,7 @@ describe("the app end to end", () => {
     const all = everythingTheAppWrote();
     expect(all).not.toContain(API_KEY);
     expect(all).not.toContain(WEBHOOK_SECRET);
-    const keyLine = keys.privateKey.split("\n")[5]!;
+    const keyLine = world.keys.privateKey.split("\n")[5]!;
     expect(all).not.toContain(keyLine);
     for (const t of gh.state.tokens) expect(all).not.toContain(t.token);
   });

@@ -3,7 +3,7 @@
 // failing on the bot's branch is fixed, within ci_fix.max_attempts, and never on a person's
 // PR or for the bot's own check. Against the GitHub stand-in and the scripted model.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import {
   issueCommentCreated,
   issuesLabeled,
@@ -23,31 +23,21 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { waitFor } from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 
 const BOT = "backend-go-agent[bot]";
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  ({ gh, model } = world);
   for (const repo of ["ledger", "limited", "uptodate", "whole"]) {
     await gh.createRepo(OWNER, repo, { fromDir: LEDGER_FIXTURE });
     gh.setPermission(OWNER, repo, "alice", "write");
@@ -59,43 +49,17 @@ beforeAll(async () => {
     ".github/backend-go-agent.yml": "pull_request:\n  keep_up_to_date: true\n",
     "api/version.go": 'package api\n\n// Version is the API\'s version.\nconst Version = "1"\n',
   });
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
+  await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
-async function deliver(event: string, payload: unknown): Promise<string> {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, { secret: WEBHOOK_SECRET, event, payload });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-}
-
-interface JobView {
-  deliveryId: string;
-  target: string;
-  status: string;
-  trigger?: { kind: string };
-}
-async function jobs(): Promise<JobView[]> {
-  const res = await fetch(`${app.url}/jobs?limit=500`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
+const deliver = (event: string, payload: unknown) => world.deliver(event, payload);
 const finished = (target: string, count: number) =>
   waitFor(
     `${count} finished jobs on ${target}`,
     async () => {
-      const mine = (await jobs()).filter((j) => j.target === target);
+      const mine = (await world.jobs()).filter((j) => j.target === target);
       return mine.length >= count && mine.every((j) => j.status === "succeeded" || j.status === "failed")
         ? mine
         : undefined;
@@ -116,7 +80,7 @@ async function botPr(repo: string, branch: string, user = BOT) {
 const head = (repo: string, branch: string) => gh.git.revParse(`${OWNER}/${repo}`, branch);
 const botComments = (repo: string, n: number) =>
   gh.state.commentsOn(OWNER, repo, n).filter((c) => c.user.login === gh.bot.login);
-const quiet = () => new Promise((r) => setTimeout(r, 1500));
+const jobs = () => world.jobs();
 
 const fixReport = (summary: string) => say(report(GO_ENGINEER_SECTIONS, summary));
 
@@ -234,7 +198,7 @@ describe("a whole review on the bot's pull request", () => {
         all.length <= jobsBefore + 1 && all.every((j) => j.status !== "queued" && j.status !== "running")
       );
     });
-    await quiet();
+    await world.idle();
     expect(model.requests.length).toBe(modelBefore);
     expect(
       botComments("ledger", pr.number)
@@ -327,7 +291,7 @@ describe("the repository's CI on the bot's pull request", () => {
       const mine = (await jobs()).filter((j) => j.target === `${OWNER}/ledger#${persons.number}`);
       return mine.length === 1 && mine[0]!.status !== "queued" && mine[0]!.status !== "running";
     });
-    await quiet();
+    await world.idle();
     expect(model.requests.length).toBe(modelBefore);
     expect(gh.state.comments.length).toBe(commentsBefore);
     expect((await jobs()).filter((j) => j.target === `${OWNER}/ledger#${bots.number}`)).toHaveLength(1);
@@ -412,12 +376,12 @@ describe("CI that reports through commit statuses", () => {
       },
       240_000, // the first verification with a cold Go cache takes minutes
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${app.output().slice(-4000)}`);
+      throw new Error(`${err.message}\n${world.app.output().slice(-4000)}`);
     });
     const done = await finished(`${OWNER}/ledger#${pr.number}`, 1);
     expect(done).toHaveLength(1);
     expect(done[0]!.status).toBe("succeeded");
-    await quiet();
+    await world.idle();
     expect((await jobs()).filter((j) => j.target === `${OWNER}/ledger#${pr.number}`)).toHaveLength(1);
     const first = JSON.stringify(model.requests[modelBefore]);
     expect(first).toContain("ci/jenkins: lint failed: exported const Version should have comment");
@@ -443,7 +407,7 @@ describe("CI that reports through commit statuses", () => {
       const mine = (await jobs()).filter((j) => j.target === `${OWNER}/ledger#${persons.number}`);
       return mine.length === 1 && mine[0]!.status !== "queued" && mine[0]!.status !== "running";
     });
-    await quiet();
+    await world.idle();
     expect(model.requests.length).toBe(modelBefore);
     expect(gh.state.comments.length).toBe(commentsBefore);
   }, 60_000);
@@ -510,7 +474,7 @@ describe("keeping the bot's pull request up to date with its base", () => {
     expect(job!.status).toBe("succeeded");
     const tip = (await head("uptodate", branch))!;
     const merged = await parents(tip);
-    if (merged[1] !== mainAfter) console.log(app.output().slice(-6000));
+    if (merged[1] !== mainAfter) console.log(world.app.output().slice(-6000));
     expect(merged).toEqual([persons, mainAfter]); // a merge commit on top: nothing forced
     expect(await file(tip, "api/version.go")).toBe(version("2"));
     expect(await file(tip, "api/name.go")).toContain("const Name");

@@ -6,10 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
 import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_GO_TOOLS_DIR } from "../golang/go-tools-support.js";
+import { freePort } from "../support/free-port.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret-5b1f0c9d";
@@ -24,17 +24,12 @@ export function appKeyPair(): { privateKey: string; publicKey: string } {
   });
 }
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+export { freePort };
 
 export interface AppProcess {
   url: string;
+  /** Its DATA_DIR: start another app on it to play a restarted machine. */
+  dataDir: string;
   /** Everything the process wrote to stdout and stderr, as it arrived. */
   output(): string;
   /** SIGKILL: no shutdown hooks run, as when a machine dies. */
@@ -105,8 +100,25 @@ function appEnvironment(env: AppEnv, port: number, cwd: string): NodeJS.ProcessE
   };
 }
 
+/** The app's listen error when another process took its port between freePort() and its bind. */
+const PORT_TAKEN = /EADDRINUSE|already in use/;
+
 export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
-  const port = env.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(env, env.port ?? (await freePort()));
+    } catch (err) {
+      // A fixed port (env.port) is the caller's to keep free: no second try on another.
+      if (!(err instanceof PortTakenError) || env.port !== undefined || attempt === 3) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {
+  override name = "PortTakenError";
+}
+
+async function startAppOnce(env: AppEnv, port: number): Promise<AppProcess> {
   const cwd = await mkdtemp(join(tmpdir(), "bga-e2e-cwd-"));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "dist", "main.js")], {
     cwd,
@@ -124,7 +136,11 @@ export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited during startup:\n${text}`);
+    if (child.exitCode !== null) {
+      await rm(cwd, { recursive: true, force: true });
+      const Failure = PORT_TAKEN.test(text) ? PortTakenError : Error;
+      throw new Failure(`the app exited during startup:\n${text}`);
+    }
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) break;
@@ -140,6 +156,7 @@ export async function startAppProcess(env: AppEnv): Promise<AppProcess> {
   const cleanup = () => rm(cwd, { recursive: true, force: true });
   return {
     url,
+    dataDir: env.dataDir,
     output: () => text,
     async kill() {
       child.kill("SIGKILL");
@@ -168,41 +185,6 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** A job record as `GET /jobs` shows it. */
-export interface JobView {
-  id: string;
-  deliveryId: string;
-  /** "owner/repo#number" */
-  target: string;
-  status: string;
-  error?: string;
-  costUsd?: number;
-}
-
-/** The app's job records, newest first. */
-export async function jobRecords(app: AppProcess, jobsToken: string): Promise<JobView[]> {
-  const res = await fetch(`${app.url}/jobs?limit=500`, { headers: { authorization: `Bearer ${jobsToken}` } });
-  if (res.status !== 200) throw new Error(`GET /jobs answered ${res.status}`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
-
-/** Waits until the job of a delivery has succeeded or failed. */
-export function finishedJob(
-  app: AppProcess,
-  jobsToken: string,
-  deliveryId: string,
-  timeoutMs = 240_000,
-): Promise<JobView> {
-  return waitFor(
-    `the job of delivery ${deliveryId}`,
-    async () => {
-      const job = (await jobRecords(app, jobsToken)).find((j) => j.deliveryId === deliveryId);
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 /**

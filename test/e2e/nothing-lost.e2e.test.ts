@@ -9,9 +9,9 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { SqliteJobQueue, sqliteQueueFile } from "../../src/queue/sqlite-queue.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { IssueState } from "../support/github-state.js";
-import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import { issueCommentCreated, issuesLabeled } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import { makeTask } from "../support/queue-task.js";
 import {
@@ -20,69 +20,31 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  runAppToExit,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { type AppProcess, runAppToExit, startAppProcess, tempDataDir, waitFor } from "./harness.js";
+import { type E2EWorld, type JobView, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const REPO = "ledger";
 const JOB_MS = 300_000;
-const keys = appKeyPair();
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
-
-const appEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
-  appId: gh.app.id,
-  privateKey: keys.privateKey,
-  gheHost: gh.host,
-  modelUrl: model.url,
-  dataDir,
-  extra,
-});
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
+  world = await startWorld();
+  ({ gh, model } = world);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   gh.setPermission(OWNER, REPO, "alice", "maintain");
-  data = await tempDataDir();
-  app = await startAppProcess(appEnv(data.dir));
+  app = await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
-interface JobView {
-  deliveryId: string;
-  status: string;
-  attempts: number;
-  agentRuns?: number;
-  pushedSha?: string;
-  verdict?: string;
-  prUrl?: string;
-  error?: string;
-}
-
-const send = async (event: string, payload: unknown) => {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, { secret: WEBHOOK_SECRET, event, payload });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-};
+const appEnv = (dataDir: string, extra: Record<string, string> = {}) => world.appEnv(dataDir, extra);
+const send = (event: string, payload: unknown) => world.deliver(event, payload);
 const label = (issue: IssueState) =>
   send(
     "issues",
@@ -94,10 +56,7 @@ const label = (issue: IssueState) =>
       sender: "alice",
     }),
   );
-const job = async (delivery: string): Promise<JobView | undefined> => {
-  const res = await fetch(`${app.url}/jobs?limit=500`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs.find((j) => j.deliveryId === delivery);
-};
+const job = (delivery: string) => world.job(delivery);
 const finished = (delivery: string, timeoutMs = JOB_MS) =>
   waitFor(
     `the job of ${delivery} to finish`,

@@ -4,11 +4,10 @@
 // two processes with their own DATA_DIRs — and a person's push during a job ends with the
 // job's commit on top of it, verified there. Run `npm run build` first (npm test does).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { IssueState } from "../support/github-state.js";
-import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import { issueCommentCreated, issuesLabeled } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
-import { type RedisServer, startRedis } from "../support/redis-server.js";
 import {
   GO_ENGINEER_SECTIONS,
   heldStep,
@@ -17,17 +16,10 @@ import {
   type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { type AppProcess, waitFor } from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const REPO = "ledger";
@@ -38,37 +30,18 @@ const fileAt = async (sha: string, path: string) => {
   return found?.type === "file" ? found.content.toString("utf8") : undefined;
 };
 const JOB_MS = 300_000;
-const keys = appKeyPair();
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let redis: RedisServer;
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  redis = await startRedis();
+  world = await startWorld({ redis: true });
+  ({ gh, model } = world);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   gh.setPermission(OWNER, REPO, "alice", "maintain");
 }, 60_000);
 
-afterAll(async () => {
-  await model?.close();
-  await gh?.close();
-  await redis?.stop();
-});
-
-interface JobView {
-  id: string;
-  deliveryId: string;
-  target: string;
-  status: string;
-  attempts: number;
-  agentRuns?: number;
-  pushedSha?: string;
-  verdict?: string;
-  branch?: string;
-  error?: string;
-}
+afterAll(() => world?.close());
 
 /** Go code the agent adds: one constant in package ledger, so verification has a change to check. */
 const constantFile = (name: string) => ({
@@ -84,26 +57,14 @@ function addsConstant(name: string, last: ScriptStep = say(report(GO_ENGINEER_SE
 const conversations = (requests: RecordedRequest[]) =>
   requests.filter((r) => Array.isArray(r.messages) && r.messages.length === 1).length;
 
+/** `count` processes on one queue, each with its own DATA_DIR. */
 async function startApps(count: number, extra: Record<string, string>) {
-  const dirs = await Promise.all(Array.from({ length: count }, () => tempDataDir()));
   const apps: AppProcess[] = [];
-  for (const data of dirs) {
-    apps.push(
-      await startAppProcess({
-        appId: gh.app.id,
-        privateKey: keys.privateKey,
-        gheHost: gh.host,
-        modelUrl: model.url,
-        dataDir: data.dir,
-        extra,
-      }),
-    );
-  }
+  for (let i = 0; i < count; i++) apps.push(await world.startApp(extra));
   return {
     apps,
     async close() {
       await Promise.all(apps.map((a) => a.stop()));
-      await Promise.all(dirs.map((d) => d.cleanup()));
     },
   };
 }
@@ -117,7 +78,7 @@ describe.each([
   beforeAll(async () => {
     running = await startApps(processes, {
       JOB_CONCURRENCY: "2",
-      ...(adapter === "BullMQ" ? { REDIS_URL: redis.url } : {}),
+      ...(adapter === "BullMQ" ? { REDIS_URL: world.redis!.url } : {}),
       ...extraEnv,
     });
     app = running.apps[0]!;
@@ -126,15 +87,7 @@ describe.each([
     await running?.close();
   });
 
-  const send = async (event: string, payload: unknown) => {
-    const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
-      secret: WEBHOOK_SECRET,
-      event,
-      payload,
-    });
-    expect(res.status).toBeLessThan(300);
-    return res.deliveryId;
-  };
+  const send = (event: string, payload: unknown) => world.deliver(event, payload, { app });
   const label = (issue: IssueState) =>
     send(
       "issues",
@@ -151,12 +104,8 @@ describe.each([
       "issue_comment",
       issueCommentCreated(gh, { owner: OWNER, repo: REPO, number, body, sender: "alice" }),
     );
-  const jobs = async (): Promise<JobView[]> => {
-    // Every process answers for the whole queue on Redis; on SQLite there is one.
-    const res = await fetch(`${app.url}/jobs?limit=500`);
-    return ((await res.json()) as { jobs: JobView[] }).jobs;
-  };
-  const job = async (delivery: string) => (await jobs()).find((j) => j.deliveryId === delivery);
+  // Every process answers for the whole queue on Redis; on SQLite there is one.
+  const job = (delivery: string) => world.job(delivery, app);
   const finished = (delivery: string) =>
     waitFor(
       `the job of ${delivery} to finish`,
@@ -190,11 +139,10 @@ describe.each([
       // PR job's checkout, no model conversation, no attempt spent.
       model.add(...addsConstant(`Issue${adapter}`));
       const issueDelivery = await command(issue.number, "/agent add an issue constant");
-      await waitFor("the issue job to be queued", () => job(issueDelivery));
-      await new Promise((r) => setTimeout(r, 3_000));
-      await waitFor("the issue job back in line, no attempt spent", async () => {
+      // A job put back in line for its branch carries the branch on its record: it was tried.
+      await waitFor("the issue job back in line for the branch, no attempt spent", async () => {
         const j = await job(issueDelivery);
-        return j?.status === "queued" && j.attempts === 0;
+        return j?.status === "queued" && j.attempts === 0 && j.branch === `${NAME}:${branch}`;
       });
       expect(conversations(model.requests.slice(before))).toBe(1);
       expect((await job(prDelivery))!.status).toBe("running");

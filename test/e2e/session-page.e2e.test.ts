@@ -24,12 +24,12 @@ import {
   type AppProcess,
   appKeyPair,
   freePort,
-  jobRecords,
   startAppProcess,
   tempDataDir,
   WEBHOOK_SECRET,
   waitFor,
 } from "./harness.js";
+import { jobRecords } from "./world.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const JOBS_TOKEN = "e2e-jobs-token-4f1d2c";

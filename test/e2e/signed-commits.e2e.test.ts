@@ -5,8 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { BALANCE_HANDLER, BALANCE_ROUTE_EDIT, BALANCE_TEST } from "../agent/ledger-code.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import type { GitHubStandIn } from "../support/github-server.js";
+import { issuesLabeled } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   callTools,
@@ -14,77 +14,39 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const REPO = "signed";
 const FULL = `${OWNER}/${REPO}`;
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  ({ gh, model } = world);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   await gh.git.commitFiles(FULL, "main", {
     ".github/backend-go-agent.yml": 'commits:\n  signing: github\nprotected_paths:\n  - "deploy/**"\n',
     "NOTES.md": "Old notes, to be removed.\n",
   });
   gh.setPermission(OWNER, REPO, "alice", "write");
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
+  await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
-async function finishedJob(deliveryId: string): Promise<{ status: string; error?: string }> {
-  return waitFor(
-    `the job of delivery ${deliveryId} to finish`,
-    async () => {
-      const res = await fetch(`${app.url}/jobs?limit=500`);
-      const jobs = ((await res.json()) as { jobs: { deliveryId: string; status: string; error?: string }[] })
-        .jobs;
-      const job = jobs.find((j) => j.deliveryId === deliveryId);
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    230_000,
+const finishedJob = (deliveryId: string) => world.finishedJob(deliveryId, 230_000);
+
+const label = (number: number) =>
+  world.deliver(
+    "issues",
+    issuesLabeled(gh, { owner: OWNER, repo: REPO, number, label: "backend-go", sender: "alice" }),
   );
-}
-
-async function label(number: number): Promise<string> {
-  const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issues",
-    payload: issuesLabeled(gh, { owner: OWNER, repo: REPO, number, label: "backend-go", sender: "alice" }),
-  });
-  expect(res.status).toBeLessThan(300);
-  return res.deliveryId;
-}
 
 const receivePacks = () => gh.git.requests.filter((r) => r.url.includes("git-receive-pack")).length;
 const gitOut = (...args: string[]) =>

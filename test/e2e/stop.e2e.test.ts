@@ -3,83 +3,51 @@
 // scripted model holding the agent's second call. Run `npm run build` first (npm test does).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { issueBranchName } from "../../src/workspace/branch-name.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issueCommentCreated, issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import type { GitHubStandIn } from "../support/github-server.js";
+import { issueCommentCreated, issuesLabeled } from "../support/github-webhooks.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
-import { type RedisServer, startRedis } from "../support/redis-server.js";
-import { heldStep, type ScriptedModelServer, startScriptedModel, tool } from "../support/scripted-model.js";
-import {
-  API_KEY,
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { heldStep, type ScriptedModelServer, tool } from "../support/scripted-model.js";
+import { API_KEY, type AppProcess, waitFor } from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const REPO = "ledger";
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let redis: RedisServer;
-const keys = appKeyPair();
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  redis = await startRedis();
+  world = await startWorld({ redis: true });
+  ({ gh, model } = world);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   gh.setPermission(OWNER, REPO, "alice", "write");
   gh.setPermission(OWNER, REPO, "bob", "read");
 }, 60_000);
 
-afterAll(async () => {
-  await model?.close();
-  await gh?.close();
-  await redis?.stop();
-});
+afterAll(() => world?.close());
 
 const botComments = (number: number) =>
   gh.state.commentsOn(OWNER, REPO, number).filter((c) => c.user.login === gh.bot.login);
 
 describe.each(["SQLite", "BullMQ"])("/agent stop in the running app on %s", (adapter) => {
   let app: AppProcess;
-  let data: { dir: string; cleanup: () => Promise<void> };
   beforeAll(async () => {
-    data = await tempDataDir();
-    app = await startAppProcess({
-      appId: gh.app.id,
-      privateKey: keys.privateKey,
-      gheHost: gh.host,
-      modelUrl: model.url,
-      dataDir: data.dir,
-      extra: adapter === "BullMQ" ? { REDIS_URL: redis.url } : {},
-    });
+    app = await world.startApp(adapter === "BullMQ" ? { REDIS_URL: world.redis!.url } : {});
   }, 90_000);
   afterAll(async () => {
     await app?.stop();
-    await data?.cleanup();
   });
 
   const send = async (event: string, payload: unknown) => {
-    const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
-      secret: WEBHOOK_SECRET,
-      event,
-      payload,
-    });
-    expect(res.status).toBeLessThan(300);
+    await world.deliver(event, payload, { app });
   };
   const stop = (number: number, sender: string) =>
     send(
       "issue_comment",
       issueCommentCreated(gh, { owner: OWNER, repo: REPO, number, body: "/agent stop", sender }),
     );
-  const jobOn = async (number: number) => {
-    const res = await fetch(`${app.url}/jobs?limit=500`);
-    const { jobs } = (await res.json()) as { jobs: { target: string; status: string; error?: string }[] };
-    return jobs.find((j) => j.target === `${OWNER}/${REPO}#${number}`);
-  };
+  const jobOn = async (number: number) =>
+    (await world.jobs(app)).find((j) => j.target === `${OWNER}/${REPO}#${number}`);
 
   it("stops the job during a held model call; a read-only user's stop is refused", async () => {
     const issue = gh.createIssue(OWNER, REPO, { title: `Balance endpoint (${adapter})` });

@@ -4,40 +4,30 @@
 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
+import type { GitHubStandIn } from "../support/github-server.js";
+import { issuesLabeled } from "../support/github-webhooks.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 import {
   callTools,
   type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { waitFor } from "./harness.js";
+import { type E2EWorld, startWorld } from "./world.js";
 
 const OWNER = "acme";
 const FIXTURE = join(REPO_ROOT, "test", "fixtures", "ledgerkit");
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  ({ gh, model } = world);
   for (const repo of ["kit-a", "kit-b", "kit-c"]) {
     await gh.createRepo(OWNER, repo, { fromDir: FIXTURE });
     gh.setPermission(OWNER, repo, "alice", "write");
@@ -46,21 +36,10 @@ beforeAll(async () => {
   await gh.git.commitFiles(`${OWNER}/kit-a`, "main", {
     ".github/backend-go-agent.yml": "verify:\n  scope: all\n",
   });
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
+  await world.startApp();
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
-});
+afterAll(() => world?.close());
 
 const REPORT = [
   "## Summary\nAdded money.Sub.\n",
@@ -116,17 +95,10 @@ async function runIssue(repo: string, script: ScriptStep[]) {
   });
   model.add(...script);
   const before = model.requests.length;
-  await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issues",
-    payload: issuesLabeled(gh, {
-      owner: OWNER,
-      repo,
-      number: issue.number,
-      label: "backend-go",
-      sender: "alice",
-    }),
-  });
+  await world.deliver(
+    "issues",
+    issuesLabeled(gh, { owner: OWNER, repo, number: issue.number, label: "backend-go", sender: "alice" }),
+  );
   const pr = await waitFor(
     `the pull request on ${repo}`,
     () => gh.state.pulls(OWNER, repo).find((p) => p.pull?.head === `backend-go/issue-${issue.number}`),

@@ -1,44 +1,35 @@
 // The GitHub job's refusals and choices, in process: a real Probot against the GitHub
 // stand-in (REST and git), the scripted model through the real SDK, the real toolchain.
 // The whole happy path runs in test/e2e; here each way a job can be turned away.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { TaskRequest } from "../../src/pipeline/task.js";
-import type { HandledJob, JobHandler } from "../../src/queue/job-queue.js";
-import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
-import { appKeyPair } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import {
   issueCommentCreated,
   issuesLabeled,
   openPullRequest,
   pullRequestReviewCommentCreated,
 } from "../support/github-webhooks.js";
-import { inProcessJobHandler } from "../support/job-handler.js";
+import { type InProcessJobs, startInProcessJobs } from "../support/job-handler.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 
-const { privateKey, publicKey } = appKeyPair();
-
+let jobs: InProcessJobs;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let dataDir: string;
-let handler: JobHandler;
-let n = 0;
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: publicKey });
-  model = await startScriptedModel({ script: [] });
-  dataDir = await mkdtemp(join(tmpdir(), "bga-ghjob-"));
+  jobs = await startInProcessJobs();
+  ({ gh, model, dataDir } = jobs);
   await gh.createRepo("acme", "ledger", { fromDir: LEDGER_FIXTURE });
   await gh.git.commitFiles(
     "acme/ledger",
@@ -62,37 +53,13 @@ beforeAll(async () => {
     gh.setPermission("acme", repo, "carol", "write");
     gh.setPermission("acme", repo, "bob", "read");
   }
-  handler = await inProcessJobHandler({ gh, privateKey, modelUrl: model.url, dataDir });
 }, 60_000);
 
-afterAll(async () => {
-  await model.close();
-  await gh.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => jobs?.close());
 
-function taskFrom(
-  event: string,
-  payload: unknown,
-  settings?: { labels: string[]; commandWord: string },
-): TaskRequest {
-  const parsed = parseTriggerEvent(event, `delivery-${++n}`, payload, {
-    labels: settings?.labels ?? ["backend-go"],
-    commandWord: settings?.commandWord ?? "agent",
-    maxContextChars: 60_000,
-  });
-  if (parsed.kind !== "task") throw new Error(`not a task: ${parsed.reason}`);
-  return parsed.task;
-}
-
-function run(task: TaskRequest): Promise<HandledJob> {
-  return handler(task, {
-    jobId: `job-${n}`,
-    attempt: 1,
-    restarted: false,
-    signal: new AbortController().signal,
-  }) as Promise<HandledJob>;
-}
+const taskFrom = (event: string, payload: unknown, settings?: { labels: string[]; commandWord: string }) =>
+  jobs.task(event, payload, settings);
+const run = (task: TaskRequest) => jobs.run(task);
 
 const botComments = (repo: string, number: number) =>
   gh.state.commentsOn("acme", repo, number).filter((c) => c.user.login === gh.bot.login);

@@ -1,20 +1,11 @@
-// GitHub's faults while a job publishes, in process against the stand-in: a check run the
-// installation may not create (403), tokens revoked mid-job (401 on REST and git), a storm
-// of 5xx on every write, a tracking comment deleted mid-job. The pull request is never lost
-// to a courtesy, and the job's final word always reaches the issue.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { openInstallation } from "../../src/github/auth/installation.js";
 import { CHECK_NAME, publishCheckRun } from "../../src/github/publish/check-run.js";
 import type { TaskRequest } from "../../src/pipeline/task.js";
-import type { HandledJob, JobHandler } from "../../src/queue/job-queue.js";
-import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
-import { appKeyPair } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { HandledJob } from "../../src/queue/job-queue.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import { issuesLabeled } from "../support/github-webhooks.js";
-import { inProcessJobHandler, standInProbot } from "../support/job-handler.js";
+import { type InProcessJobs, standInProbot, startInProcessJobs } from "../support/job-handler.js";
 import { LEDGER_FIXTURE } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
@@ -22,54 +13,31 @@ import {
   type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 
-const { privateKey, publicKey } = appKeyPair();
 const OWNER = "acme";
 const REPO = "ledger";
 
+let jobs: InProcessJobs;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let dataDir: string;
-let handler: JobHandler;
-let n = 0;
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: publicKey });
-  model = await startScriptedModel({ script: [] });
-  dataDir = await mkdtemp(join(tmpdir(), "bga-faults-"));
+  jobs = await startInProcessJobs();
+  ({ gh, model } = jobs);
   await gh.createRepo(OWNER, REPO, { fromDir: LEDGER_FIXTURE });
   gh.setPermission(OWNER, REPO, "alice", "maintain");
-  handler = await inProcessJobHandler({ gh, privateKey, modelUrl: model.url, dataDir });
 }, 60_000);
 
-afterAll(async () => {
-  await model.close();
-  await gh.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => jobs?.close());
 
-function labeled(number: number): TaskRequest {
-  const parsed = parseTriggerEvent(
+const labeled = (number: number) =>
+  jobs.task(
     "issues",
-    `delivery-faults-${++n}`,
     issuesLabeled(gh, { owner: OWNER, repo: REPO, number, label: "backend-go", sender: "alice" }),
-    { labels: ["backend-go"], commandWord: "agent", maxContextChars: 60_000 },
   );
-  if (parsed.kind !== "task") throw new Error(`not a task: ${parsed.reason}`);
-  return parsed.task;
-}
-
-function run(task: TaskRequest, jobId: string, attempt = 1): Promise<HandledJob> {
-  return handler(task, {
-    jobId,
-    attempt,
-    restarted: attempt > 1,
-    signal: new AbortController().signal,
-  }) as Promise<HandledJob>;
-}
+const run = (task: TaskRequest, jobId: string, attempt = 1) => jobs.run(task, { jobId, attempt });
 
 /** The agent adds one Go file, then reports; `beforeReport` runs as the report is asked for. */
 function addsFile(name: string, beforeReport: () => void = () => {}): ScriptStep[] {
@@ -129,7 +97,7 @@ describe("publishing survives GitHub's faults", () => {
   });
 
   it("a check run published twice for one job and commit is one check run, updated", async () => {
-    const session = await openInstallation(standInProbot(gh, privateKey), 7, { name: REPO });
+    const session = await openInstallation(standInProbot(gh, jobs.keys.privateKey), 7, { name: REPO });
     const sha = (await gh.git.revParse(`${OWNER}/${REPO}`, "refs/heads/main"))!;
     const output = { title: "t", summary: "s", conclusion: "success" as const };
     const first = await publishCheckRun(session.octokit, { owner: OWNER, repo: REPO }, sha, output, {

@@ -6,15 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import type { CodeIntelligence } from "../../src/agent/code-intelligence.js";
-import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { createGoplsSession, type GoplsSession } from "../../src/golang/gopls-session.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
 import { goToolDeps } from "../../src/pipeline/go-tool-deps.js";
 import type { JobDeps, WorkPlan } from "../../src/pipeline/ports.js";
 import { runJob } from "../../src/pipeline/run-job.js";
-import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
-import { recordingHost } from "../support/local-host.js";
+import { localJob } from "../support/local-job.js";
 import { cliTask } from "../support/model-checkout.js";
 import {
   callTools,
@@ -56,16 +54,13 @@ async function job(script: ScriptStep[], deps: (dir: string) => Partial<JobDeps>
   const download = await toolchain.go(["mod", "download"], { cwd: checkout.dir, network: true });
   expect(download.exitCode).toBe(0);
   server = await startScriptedModel({ script });
-  const rec = recordingHost(checkout.dir);
-  const result = await runJob(cliTask("Use the ledger's API."), {
-    host: rec.host,
-    workspace: () => createLocalWorkspace({ repoDir: checkout.dir, branch: "backend-go/gopls" }),
-    toolchain: () => toolchain,
-    modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-    resolveModel: (m) => (m === "opus" ? "claude-opus-4-5" : m),
-    author: { name: "backend-go-agent", email: "bot@example.com" },
-    ...deps(checkout.dir),
+  const { deps: jobDeps } = localJob({
+    repoDir: checkout.dir,
+    branch: "backend-go/gopls",
+    modelUrl: server.url,
+    toolchain,
   });
+  const result = await runJob(cliTask("Use the ledger's API."), { ...jobDeps, ...deps(checkout.dir) });
   return { result, requests: server.requests, dir: checkout.dir };
 }
 

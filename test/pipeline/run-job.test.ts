@@ -4,14 +4,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { CodeHost, JobDeps, JobMade, JournalEntry } from "../../src/pipeline/ports.js";
 import { runJob } from "../../src/pipeline/run-job.js";
 import { serializeEntry } from "../../src/queue/job-journal.js";
 import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
-import { recordingHost } from "../support/local-host.js";
+import { localJob } from "../support/local-job.js";
 import { cliTask, git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
@@ -47,15 +46,14 @@ async function job(
   checkout = await ledgerCheckout();
   prepare?.(checkout.dir);
   server = await startScriptedModel({ script });
-  const rec = recordingHost(checkout.dir);
-  const dir = checkout.dir;
+  const { deps, ...rec } = localJob({
+    repoDir: checkout.dir,
+    branch: "backend-go/test",
+    modelUrl: server.url,
+    toolchain,
+  });
   const result = await runJob(cliTask("Add a Version constant."), {
-    host: rec.host,
-    workspace: () => createLocalWorkspace({ repoDir: dir, branch: "backend-go/test" }),
-    toolchain: () => toolchain,
-    modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-    resolveModel: (m) => (m === "opus" ? "claude-opus-4-5" : m),
-    author: { name: "backend-go-agent", email: "bot@example.com" },
+    ...deps,
     ...(typeof overrides === "function" ? overrides(rec.host) : overrides),
   });
   return { result, ...rec, requests: server.requests };
@@ -301,16 +299,17 @@ describe("runJob", () => {
     expect(made.result?.commit?.sha).toMatch(/^[0-9a-f]{40}$/);
 
     const requestsBefore = first.requests.length;
-    const published = recordingHost(checkout!.dir);
+    const published = localJob({
+      repoDir: checkout!.dir,
+      branch: "backend-go/test",
+      modelUrl: server!.url,
+      toolchain,
+    });
     const again = await runJob(cliTask("Add a Version constant."), {
-      host: published.host,
+      ...published.deps,
       workspace: () => {
         throw new Error("the retry must not prepare a checkout");
       },
-      toolchain: () => toolchain,
-      modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server!.url, maxRetries: 0 }),
-      resolveModel: (m) => m,
-      author: { name: "backend-go-agent", email: "bot@example.com" },
       attempt: { number: 2 },
       made,
       onMade: async (m) => void recorded.push(m),

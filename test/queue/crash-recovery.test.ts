@@ -1,9 +1,10 @@
 // A worker process is SIGKILLed in the middle of a job; a new worker process picks the
 // job up again (SQLite: the lease expires; BullMQ: the stalled check), tells the handler
-// it restarted, and the job completes exactly once. Runs the compiled dist/ in children.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+// it restarted, and the job completes exactly once. Runs the compiled dist/ in children
+// (test/setup/global-setup.js builds it first when it is older than src/).
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -17,21 +18,10 @@ const root = process.cwd();
 const workerScript = join(root, "test/support/queue-crash-worker.mjs");
 const OPTS: JobQueueOptions = { leaseMs: 1_000, pollMs: 25, backoffMs: 50, maxRestarts: 1 };
 
-/** `npm test` builds first; a lone `jest` run builds here when dist/ is older than src/queue. */
-function ensureBuilt(): void {
-  const built = ["sqlite-queue", "bullmq-queue", "shutdown"].map((m) => join(root, `dist/queue/${m}.js`));
-  const srcDir = join(root, "src/queue");
-  const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
-  const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSrc);
-  if (stale) spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
-  for (const f of built) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build`);
-}
-
 let redis: RedisServer;
 const dir = mkdtempSync(join(tmpdir(), "jobs-crash-"));
 const children: ChildProcess[] = [];
 beforeAll(async () => {
-  ensureBuilt();
   redis = await startRedis();
 });
 afterAll(async () => {

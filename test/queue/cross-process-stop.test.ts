@@ -1,9 +1,10 @@
 // `/agent stop` reaches a worker in another process: the job runs in a child process (the
-// compiled dist/), this process asks the queue to stop its target, and the child's handler
-// sees its signal aborted with JobCancelled; the record ends cancelled. SQLite (the cancel
+// compiled dist/, which test/setup/global-setup.js builds when stale), this process asks the
+// queue to stop its target, and the child's handler sees its signal aborted with
+// JobCancelled; the record ends cancelled. SQLite (the cancel
 // flag polled beside the lease) and BullMQ (a Redis key polled by the worker).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -17,23 +18,10 @@ const root = process.cwd();
 const workerScript = join(root, "test/support/queue-stop-worker.mjs");
 const OPTS: JobQueueOptions = { leaseMs: 3_000, pollMs: 100 };
 
-/** A lone jest run builds here when dist/ is older than src/queue. */
-function ensureBuilt(): void {
-  const built = ["sqlite-queue", "bullmq-queue", "shutdown", "cancel"].map((m) =>
-    join(root, `dist/queue/${m}.js`),
-  );
-  const srcDir = join(root, "src/queue");
-  const newestSrc = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
-  const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSrc);
-  if (stale) spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
-  for (const f of built) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build`);
-}
-
 let redis: RedisServer;
 const dir = mkdtempSync(join(tmpdir(), "jobs-stop-"));
 const children: ChildProcess[] = [];
 beforeAll(async () => {
-  ensureBuilt();
   redis = await startRedis();
 }, 180_000);
 afterAll(async () => {

@@ -9,15 +9,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type AppProcess, appKeyPair, finishedJob, startAppProcess, tempDataDir } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { AppProcess } from "../e2e/harness.js";
+import { type E2EWorld, startWorld } from "../e2e/world.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import {
   GO_ENGINEER_SECTIONS,
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
@@ -100,18 +100,16 @@ func TestLook(t *testing.T) {
 }
 `;
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 let moduleDir: string;
 let markerDir: string;
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld({ extra: { WEBHOOK_SECRET, JOBS_TOKEN, JOB_CONCURRENCY: "1" } });
+  ({ gh, model } = world);
   moduleDir = await mkdtemp(join(tmpdir(), "bga-containment-module-"));
   markerDir = await mkdtemp(join(tmpdir(), "bga-containment-marker-"));
   for (const [path, content] of Object.entries(MODULE_FILES)) {
@@ -124,25 +122,15 @@ beforeAll(async () => {
   }
   // A submodule entry: cloned as an empty directory, as the bot never initialises submodules.
   await gh.git.commitFiles(`${OWNER}/${LEDGER}`, "main", { "third_party/fx": { gitlink: GITLINK } });
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-    extra: { WEBHOOK_SECRET, JOBS_TOKEN, JOB_CONCURRENCY: "1" },
-  });
+  app = await world.startApp();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
+  await world?.close();
   for (const dir of [moduleDir, markerDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const finished = (deliveryId: string) => finishedJob(app, JOBS_TOKEN, deliveryId, 240_000);
+const finished = (deliveryId: string) => world.finishedJob(deliveryId, 240_000);
 
 async function labelIssue(repo: string, title: string): Promise<{ number: number; deliveryId: string }> {
   const issue = gh.createIssue(OWNER, repo, { title, user: "alice" });

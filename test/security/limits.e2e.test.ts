@@ -8,15 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import {
-  type AppProcess,
-  appKeyPair,
-  jobRecords,
-  startAppProcess,
-  tempDataDir,
-  waitFor,
-} from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import { type AppProcess, waitFor } from "../e2e/harness.js";
+import { type E2EWorld, startWorld } from "../e2e/world.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { CommentState } from "../support/github-state.js";
 import { issueCommentCreated, sendWebhook } from "../support/github-webhooks.js";
 import {
@@ -24,7 +18,6 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 
@@ -33,10 +26,10 @@ const WEBHOOK_SECRET = "bga-limits-webhook-secret";
 const JOBS_TOKEN = "bga-limits-jobs-token";
 const RATE_LIMIT = 3;
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 let moduleDir: string;
 
 const MODULE_FILES: Record<string, string> = {
@@ -45,10 +38,17 @@ const MODULE_FILES: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld({
+    extra: {
+      WEBHOOK_SECRET,
+      JOBS_TOKEN,
+      JOB_CONCURRENCY: "1",
+      MAX_JOB_COST_USD: "5",
+      TRIGGER_RATE_LIMIT: String(RATE_LIMIT),
+      ALLOWED_MODELS: "opus,claude-sonnet-4-5",
+    },
+  });
+  ({ gh, model } = world);
   moduleDir = await mkdtemp(join(tmpdir(), "bga-limits-module-"));
   for (const [path, content] of Object.entries(MODULE_FILES)) {
     mkdirSync(join(moduleDir, path, ".."), { recursive: true });
@@ -67,32 +67,15 @@ beforeAll(async () => {
   gh.setPermission(OWNER, "rated", "rita", "write");
   gh.setPermission(OWNER, "fancy", "alice", "write");
   gh.setPermission(OWNER, "costly", "alice", "write");
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-    extra: {
-      WEBHOOK_SECRET,
-      JOBS_TOKEN,
-      JOB_CONCURRENCY: "1",
-      MAX_JOB_COST_USD: "5",
-      TRIGGER_RATE_LIMIT: String(RATE_LIMIT),
-      ALLOWED_MODELS: "opus,claude-sonnet-4-5",
-    },
-  });
+  app = await world.startApp();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
+  await world?.close();
   if (moduleDir) await rm(moduleDir, { recursive: true, force: true });
 });
 
-const jobs = () => jobRecords(app, JOBS_TOKEN);
+const jobs = () => world.jobs();
 
 async function comment(repo: string, number: number, body: string, sender: string): Promise<string> {
   const res = await sendWebhook(`${app.url}/api/github/webhooks`, {
@@ -121,8 +104,11 @@ describe("limits an operator sets", () => {
     deliveries.push(await comment("vault", issue.number, "/agent empty the vault", "mallory"));
     const reply = await waitFor("the one reply", () => botComments("vault", issue.number)[0]);
     expect(reply.body).toMatch(/Only people with \*\*write\*\* permission/);
-    await settle();
-    const first = installationRequests().slice(before);
+    // The reply's POST is the last request of the background refusal: wait until it is logged.
+    const first = await waitFor("the reply's request in the stand-in's log", () => {
+      const since = installationRequests().slice(before);
+      return since.some((r) => r.method === "POST") && since;
+    });
     expect(first[0]).toMatchObject({ method: "GET", path: permission });
     // After the lookup: the repository's settings for the reply's words, then the reply itself.
     expect(first.filter((r) => r.method !== "GET")).toEqual([

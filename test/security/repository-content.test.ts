@@ -12,49 +12,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { TaskRequest } from "../../src/pipeline/task.js";
-import type { JobHandler } from "../../src/queue/job-queue.js";
-import { parseTriggerEvent } from "../../src/triggers/parse-event.js";
-import { appKeyPair } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import { issuesLabeled } from "../support/github-webhooks.js";
-import { inProcessJobHandler } from "../support/job-handler.js";
+import { type InProcessJobs, startInProcessJobs } from "../support/job-handler.js";
 import {
   GO_ENGINEER_SECTIONS,
   type RecordedRequest,
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
 
-const { privateKey, publicKey } = appKeyPair();
 const OWNER = "acme";
 const MODULE = {
   "go.mod": "module example.com/vault\n\ngo 1.21\n",
   "vault/vault.go": 'package vault\n\n// Name of the package.\nconst Name = "vault"\n',
 };
 
+let jobs: InProcessJobs;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
-let dataDir: string;
 let scratch: string;
-let handler: JobHandler;
 let n = 0;
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ appPublicKey: publicKey });
-  model = await startScriptedModel({ script: [] });
-  dataDir = await mkdtemp(join(tmpdir(), "bga-sec-content-"));
+  jobs = await startInProcessJobs();
+  ({ gh, model } = jobs);
   scratch = await mkdtemp(join(tmpdir(), "bga-sec-markers-"));
-  handler = await inProcessJobHandler({ gh, privateKey, modelUrl: model.url, dataDir });
 }, 60_000);
 
 afterAll(async () => {
-  await model.close();
-  await gh.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await jobs?.close();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -76,18 +66,10 @@ function labelTask(
     label: "backend-go",
   });
   forge?.(payload as unknown as { repository: Record<string, unknown> });
-  const parsed = parseTriggerEvent("issues", `delivery-${++n}`, payload);
-  if (parsed.kind !== "task") throw new Error(parsed.reason);
-  return parsed.task;
+  return jobs.task("issues", payload);
 }
 
-const run = (task: TaskRequest) =>
-  handler(task, {
-    jobId: `job-sec-${n}`,
-    attempt: 1,
-    restarted: false,
-    signal: new AbortController().signal,
-  });
+const run = (task: TaskRequest) => jobs.run(task);
 
 const trackingOf = (repo: string, number: number) =>
   gh.state
@@ -106,7 +88,7 @@ describe("a repository's own content", () => {
   ])(
     "a configuration whose base branch is %s is refused by name before any git runs",
     async (_what, branch) => {
-      const repo = `config-${n}`;
+      const repo = `config-${++n}`;
       await repoWith(repo, { ".github/backend-go-agent.yml": `base_branch: "${branch}"\n` });
       const task = labelTask(repo);
       const gitBefore = gh.git.requests.length;

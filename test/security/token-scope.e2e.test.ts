@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { JOB_PERMISSIONS } from "../../src/github/auth/installation-token.js";
 import { CONFIG_PATH } from "../../src/repo/config-schema.js";
-import { type AppProcess, appKeyPair, finishedJob, startAppProcess, tempDataDir } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { AppProcess } from "../e2e/harness.js";
+import { type E2EWorld, startWorld } from "../e2e/world.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { RepoState } from "../support/github-state.js";
 import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import {
@@ -18,7 +19,6 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 
@@ -33,18 +33,16 @@ const MODULE_FILES: Record<string, string> = {
   "vault/vault.go": 'package vault\n\n// Name of the package.\nconst Name = "vault"\n',
 };
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
 let moduleDir: string;
 let vault: RepoState;
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld({ extra: { WEBHOOK_SECRET, JOBS_TOKEN, JOB_CONCURRENCY: "1" } });
+  ({ gh, model } = world);
   moduleDir = await mkdtemp(join(tmpdir(), "bga-scope-module-"));
   for (const [path, content] of Object.entries(MODULE_FILES)) {
     mkdirSync(join(moduleDir, path, ".."), { recursive: true });
@@ -60,21 +58,11 @@ beforeAll(async () => {
     "deploy/values.yml": `db_password: ${SECRET}\nreplicas: 3\n`,
   });
   for (const repo of ["vault", "extender"]) gh.setPermission(OWNER, repo, "alice", "write");
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-    extra: { WEBHOOK_SECRET, JOBS_TOKEN, JOB_CONCURRENCY: "1" },
-  });
+  app = await world.startApp();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
+  await world?.close();
   if (moduleDir) await rm(moduleDir, { recursive: true, force: true });
 });
 
@@ -89,7 +77,7 @@ async function labeled(repo: string): Promise<{ deliveryId: string; number: numb
   return { deliveryId: res.deliveryId, number: issue.number };
 }
 
-const finished = (deliveryId: string) => finishedJob(app, JOBS_TOKEN, deliveryId, 150_000);
+const finished = (deliveryId: string) => world.finishedJob(deliveryId, 150_000);
 
 const mintedSince = (from: number) =>
   gh.state.requests

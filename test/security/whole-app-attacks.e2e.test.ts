@@ -11,8 +11,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type AppProcess, appKeyPair, startAppProcess, tempDataDir, waitFor } from "../e2e/harness.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
+import type { AppProcess } from "../e2e/harness.js";
+import { type E2EWorld, startWorld } from "../e2e/world.js";
+import type { GitHubStandIn } from "../support/github-server.js";
 import type { CommentState, IssueState } from "../support/github-state.js";
 import { issueCommentCreated, issuesLabeled, signPayload } from "../support/github-webhooks.js";
 import {
@@ -22,7 +23,6 @@ import {
   report,
   type ScriptedModelServer,
   say,
-  startScriptedModel,
   tool,
   toolResults,
 } from "../support/scripted-model.js";
@@ -35,11 +35,10 @@ const WEBHOOK_SECRET = "bga-sentinel-webhook-secret-93af17";
 const API_KEY = "bga-sentinel-api-key-7d1c5e02";
 const JOBS_TOKEN = "bga-sentinel-jobs-token-55e2c1";
 
+let world: E2EWorld;
 let gh: GitHubStandIn;
 let model: ScriptedModelServer;
 let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
-let keys: { privateKey: string; publicKey: string };
 let moduleDir: string;
 
 const hookUrl = () => `${app.url}/api/github/webhooks`;
@@ -57,10 +56,10 @@ const CI_YML =
   "on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: go test ./... }]\n";
 
 beforeAll(async () => {
-  keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld({
+    extra: { WEBHOOK_SECRET, ANTHROPIC_API_KEY: API_KEY, JOBS_TOKEN, JOB_CONCURRENCY: "1" },
+  });
+  ({ gh, model } = world);
   moduleDir = await mkdtemp(join(tmpdir(), "bga-sec-module-"));
   for (const [path, content] of Object.entries(MODULE_FILES)) {
     mkdirSync(join(moduleDir, path, ".."), { recursive: true });
@@ -77,32 +76,15 @@ beforeAll(async () => {
     gh.setPermission(OWNER, repo, "alice", "write");
     gh.setPermission(OWNER, repo, "trina", "triage");
   }
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-    extra: { WEBHOOK_SECRET, ANTHROPIC_API_KEY: API_KEY, JOBS_TOKEN, JOB_CONCURRENCY: "1" },
-  });
+  app = await world.startApp();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
+  await world?.close();
   if (moduleDir) await rm(moduleDir, { recursive: true, force: true });
 });
 
 // ---- helpers -------------------------------------------------------------------------
-
-interface JobView {
-  id: string;
-  deliveryId: string;
-  status: string;
-  error?: string;
-}
 
 async function jobsJson(): Promise<string> {
   const res = await fetch(`${app.url}/jobs?limit=500`, {
@@ -112,20 +94,8 @@ async function jobsJson(): Promise<string> {
   return res.text();
 }
 
-async function jobs(): Promise<JobView[]> {
-  return (JSON.parse(await jobsJson()) as { jobs: JobView[] }).jobs;
-}
-
-async function finishedJob(deliveryId: string): Promise<JobView> {
-  return waitFor(
-    `the job of delivery ${deliveryId}`,
-    async () => {
-      const job = (await jobs()).find((j) => j.deliveryId === deliveryId);
-      return job && (job.status === "succeeded" || job.status === "failed") ? job : undefined;
-    },
-    150_000,
-  );
-}
+const jobs = () => world.jobs();
+const finishedJob = (deliveryId: string) => world.finishedJob(deliveryId, 150_000);
 
 /** POSTs raw bytes to the webhook route, with GitHub's headers unless told otherwise. */
 async function post(
@@ -170,7 +140,7 @@ const firstMessage = (req: RecordedRequest): string => JSON.stringify(req.messag
 
 /** A delivery never became a job: nothing was queued, nothing was asked of GitHub or the model. */
 async function nothingRan(deliveryId: string, before: { gh: number; model: number }) {
-  await new Promise((r) => setTimeout(r, 300));
+  await world.idle();
   expect((await jobs()).some((j) => j.deliveryId === deliveryId)).toBe(false);
   expect(gh.state.requests.length).toBe(before.gh);
   expect(model.requests.length).toBe(before.model);
@@ -488,7 +458,7 @@ describe("secrets", () => {
       "API key": API_KEY,
       "webhook secret": WEBHOOK_SECRET,
       "jobs token": JOBS_TOKEN,
-      "private key (a line of it)": keys.privateKey.split("\n")[5]!,
+      "private key (a line of it)": world.keys.privateKey.split("\n")[5]!,
     };
     const tokens = gh.state.tokens.map((t) => t.token);
     expect(tokens.length).toBeGreaterThan(2);
@@ -509,7 +479,7 @@ describe("secrets", () => {
       ]),
       "what the model was sent": JSON.stringify(model.requests),
       "job records (/jobs)": await jobsJson(),
-      "the data directory (job database, checkouts, Go caches)": filesUnder(data.dir),
+      "the data directory (job database, checkouts, Go caches)": filesUnder(app.dataDir),
       "the pushed commits": [REPO, INJECT]
         .map((r) =>
           execFileSync("git", ["log", "--all", "-p"], {

@@ -2,22 +2,13 @@
 // persistence, stopped afterwards. Tests never depend on a system-wide Redis.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
+import { freePort } from "./free-port.js";
 
 export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (typeof addr !== "object" || !addr) throw new Error("no port");
-  return addr.port;
 }
 
 async function ping(port: number): Promise<boolean> {

@@ -5,7 +5,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createAnthropicModelClient } from "../../src/agent/model/anthropic-client.js";
 import { renderVerdictMarkdown } from "../../src/github/publish/render-verdict.js";
 import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import { goInstallationOf } from "../../src/golang/tool-sandbox.js";
@@ -22,10 +21,9 @@ import {
 } from "../../src/verify/golangci-lint.js";
 import { newLintFindings } from "../../src/verify/verdict.js";
 import { verify } from "../../src/verify/verify.js";
-import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { paymentsCheckout, testGoTools } from "../golang/go-tools-support.js";
 import { testToolchain } from "../golang/support.js";
-import { recordingHost } from "../support/local-host.js";
+import { localJob } from "../support/local-job.js";
 import { cliTask } from "../support/model-checkout.js";
 import {
   GO_ENGINEER_SECTIONS,
@@ -102,14 +100,14 @@ withLint("golangci-lint in verification", () => {
         say(GO_ENGINEER_SECTIONS.map((s) => `## ${s}\nDone.`).join("\n\n")),
       ],
     });
-    const rec = recordingHost(checkout.dir);
+    const rec = localJob({
+      repoDir: checkout.dir,
+      branch: "backend-go/lint",
+      modelUrl: server.url,
+      toolchain,
+    });
     const result = await runJob(cliTask("Stream snapshots to the file."), {
-      host: rec.host,
-      workspace: () => createLocalWorkspace({ repoDir: checkout.dir, branch: "backend-go/lint" }),
-      toolchain: () => toolchain,
-      modelClient: createAnthropicModelClient({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 }),
-      resolveModel: (m) => m,
-      author: { name: "backend-go-agent", email: "bot@example.com" },
+      ...rec.deps,
       extraChecks: (plan) => [check(plan.config.verify.golangci_lint)],
     });
     const verdict = rec.published[0]!.verdict!;
