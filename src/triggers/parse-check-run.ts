@@ -4,7 +4,7 @@
 // "CI failed on this head" (ciDeliveryId), so redeliveries, re-runs and several failing
 // checks, suites or statuses on one head make one job.
 import { z } from "zod";
-import type { CiFailureTrigger } from "../pipeline/task.js";
+import type { CiFailureTrigger, TaskRequest } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
 
 const FAILED = new Set(["failure", "timed_out"]);
@@ -34,6 +34,28 @@ const checkRunCompleted = z.object({
 /** One job per pull request head, whatever reported the failure. */
 export function ciDeliveryId(owner: string, repo: string, number: number, headSha: string): string {
   return `ci:${owner}/${repo}#${number}@${headSha.toLowerCase()}`;
+}
+
+/** The fix job of a failing check run, check suite or status on a pull request's head. */
+export function ciFailureTask(
+  where: {
+    owner: string;
+    repo: string;
+    installationId?: number | undefined;
+    repositoryId?: number | undefined;
+  },
+  pullNumber: number,
+  trigger: CiFailureTrigger,
+): TaskRequest {
+  const { owner, repo } = where;
+  return {
+    deliveryId: ciDeliveryId(owner, repo, pullNumber, trigger.headSha),
+    installationId: where.installationId,
+    ...(where.repositoryId ? { repositoryId: where.repositoryId } : {}),
+    target: { owner, repo, number: pullNumber, kind: "pull_request" },
+    trigger,
+    context: { title: "", body: "", comments: [] },
+  };
 }
 
 /** Whether an app is the App itself (its own checks never trigger it). */
@@ -71,13 +93,10 @@ export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseConte
   };
   return {
     kind: "task",
-    task: {
-      deliveryId: ciDeliveryId(owner, repo, pr.number, trigger.headSha),
-      installationId: p.installation?.id,
-      ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
-      target: { owner, repo, number: pr.number, kind: "pull_request" },
+    task: ciFailureTask(
+      { owner, repo, installationId: p.installation?.id, repositoryId: p.repository.id },
+      pr.number,
       trigger,
-      context: { title: "", body: "", comments: [] },
-    },
+    ),
   };
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { CiFailureTrigger } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
-import { CI_FIX_INSTRUCTION, ciDeliveryId, isOwnApp } from "./parse-check-run.js";
+import { CI_FIX_INSTRUCTION, ciFailureTask, isOwnApp } from "./parse-check-run.js";
 
 const FAILED = new Set(["failure", "timed_out"]);
 
@@ -57,13 +57,10 @@ export function parseCheckSuiteCompleted(payload: unknown, ctx: FollowUpParseCon
   };
   return {
     kind: "task",
-    task: {
-      deliveryId: ciDeliveryId(owner, repo, pr.number, trigger.headSha),
-      installationId: p.installation?.id,
-      ...(p.repository.id ? { repositoryId: p.repository.id } : {}),
-      target: { owner, repo, number: pr.number, kind: "pull_request" },
+    task: ciFailureTask(
+      { owner, repo, installationId: p.installation?.id, repositoryId: p.repository.id },
+      pr.number,
       trigger,
-      context: { title: "", body: "", comments: [] },
-    },
+    ),
   };
 }

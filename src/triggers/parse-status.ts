@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CiFailureTrigger, TaskRequest } from "../pipeline/task.js";
 import type { FollowUpParseContext } from "./follow-up-parse.js";
-import { CI_FIX_INSTRUCTION, ciDeliveryId } from "./parse-check-run.js";
+import { CI_FIX_INSTRUCTION, ciFailureTask } from "./parse-check-run.js";
 
 const FAILED = new Set(["failure", "error"]);
 
@@ -82,12 +82,5 @@ export function parseStatus(payload: unknown, ctx: FollowUpParseContext): Status
 
 /** The task once the status's pull request is known. */
 export function statusTask(status: FailingStatus, pullNumber: number): TaskRequest {
-  return {
-    deliveryId: ciDeliveryId(status.owner, status.repo, pullNumber, status.sha),
-    installationId: status.installationId,
-    ...(status.repositoryId ? { repositoryId: status.repositoryId } : {}),
-    target: { owner: status.owner, repo: status.repo, number: pullNumber, kind: "pull_request" },
-    trigger: status.trigger,
-    context: { title: "", body: "", comments: [] },
-  };
+  return ciFailureTask(status, pullNumber, status.trigger);
 }
