@@ -196,5 +196,5 @@ export async function tempDataDir(): Promise<{ dir: string; cleanup: () => Promi
   await mkdir(dir, { recursive: true });
   const shared = process.env.BGA_E2E_GO_DIR;
   if (shared) await symlink(shared, join(dir, "go"));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }) };
 }

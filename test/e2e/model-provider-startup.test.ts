@@ -20,7 +20,8 @@ const servers: ScriptedModelServer[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
   for (const s of servers.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0))
+    await rm(d, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
 });
 
 async function start(env: Record<string, string>) {
