@@ -231,11 +231,14 @@ export async function gofmtCheck(ctx: CheckContext, files: string[] | "all"): Pr
     .map(rel)
     .filter((p) => files !== "all" || !/(^|\/)(vendor|testdata)\//.test(p));
   if (res.exitCode !== 0 && res.stderr.trim()) {
+    // A syntax error names its position (file:line:col:); anything else on stderr is the
+    // run itself failing (the sandbox, a limit), which is not the change's fault.
+    const parseError = /:\d+:\d+: /.test(res.stderr);
     return {
       name,
       command,
-      status: "fail",
-      summary: "gofmt could not parse a file",
+      status: parseError ? "fail" : "error",
+      summary: parseError ? "gofmt could not parse a file" : "gofmt could not run",
       details: trimTail(res.stderr, DETAIL_LIMITS),
       durationMs: res.durationMs,
     };
