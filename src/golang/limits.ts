@@ -204,11 +204,27 @@ async function usablePidsCgroup(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Empty run cgroups left by a crashed app (rmdir refuses populated ones). */
+/** Whether a process still runs (EPERM: it does, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Empty run cgroups left by a crashed app (rmdir refuses populated ones). Only those of dead
+ * processes: another live app (a second worker on the machine) creates a run's cgroup empty
+ * and joins it a moment later, and must find it there.
+ */
 function sweepStale(parent: string): void {
   try {
     for (const name of readdirSync(parent)) {
       if (!name.startsWith(PREFIX)) continue;
+      const owner = Number(/(\d+)(?:-\d+)?$/.exec(name.slice(PREFIX.length))?.[1]);
+      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
       try {
         rmdirSync(join(parent, name));
       } catch {
