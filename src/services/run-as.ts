@@ -85,6 +85,9 @@ export function execAs(
         stderr: Buffer.concat(err).toString("utf8"),
       });
     });
+    // A command that exits before reading its input (psql refused by a server still starting)
+    // closes the pipe: its exit code and stderr say why, so EPIPE on our end is no error.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
