@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MODULE, packages, writeRepository } from "./generate-repo.js";
+import { withSection } from "./results-section.js";
 import { REPO_ROOT } from "./stand-in.js";
 import { fmtMs } from "./stats.js";
 
@@ -178,24 +179,11 @@ On the generated module (${r.repo.goFiles} Go files, ${r.repo.packages} packages
 `;
 }
 
-const MARK_START = "<!-- go-tools:start -->";
-const MARK_END = "<!-- go-tools:end -->";
-
-/** results.md with the Go tools section put in (or replaced). */
-export function withGoToolsSection(markdown, section) {
-  const block = `${MARK_START}\n${section}${MARK_END}\n`;
-  const start = markdown.indexOf(MARK_START);
-  const end = markdown.indexOf(MARK_END);
-  if (start >= 0 && end > start)
-    return markdown.slice(0, start) + block + markdown.slice(end + MARK_END.length + 1);
-  return `${markdown.trimEnd()}\n\n${block}`;
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
   const result = await measureGoTools({ log });
   const file = join(REPO_ROOT, "bench", "results.md");
   const section = renderGoTools(result);
-  await writeFile(file, withGoToolsSection(await readFile(file, "utf8"), section));
+  await writeFile(file, withSection(await readFile(file, "utf8"), "go-tools", section));
   process.stdout.write(section);
 }

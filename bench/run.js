@@ -15,12 +15,13 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { measureAck } from "./ack-latency.js";
 import { measureFirstRequest } from "./first-request.js";
-import { measureGoTools, renderGoTools, withGoToolsSection } from "./go-tools.js";
+import { measureGoTools, renderGoTools } from "./go-tools.js";
 import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
 import { measurePrefixShare } from "./prefix-share.js";
 import { startApp } from "./processes.js";
-import { measureServices, renderServices, withServicesSection } from "./services.js";
+import { withSection } from "./results-section.js";
+import { measureServices, renderServices } from "./services.js";
 import { REPO_ROOT } from "./stand-in.js";
 import { fmtMs, median, renderGrid, renderTable, row } from "./stats.js";
 import { createWorld } from "./world.js";
@@ -105,8 +106,9 @@ async function main() {
     load: `${loadBefore} before, ${loadavg()} after`,
   };
   results.repo = world.repoStats;
-  const markdown = withServicesSection(
-    withGoToolsSection(render(results), renderGoTools(results.goTools)),
+  const markdown = withSection(
+    withSection(render(results), "go-tools", renderGoTools(results.goTools)),
+    "services",
     renderServices(results.services),
   );
   await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);

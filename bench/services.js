@@ -14,6 +14,7 @@ import { createLocalServices } from "../dist/services/local-services.js";
 import { withServices } from "../dist/services/with-services.js";
 import { prepareModules } from "../dist/verify/prepare-modules.js";
 import { verify } from "../dist/verify/verify.js";
+import { withSection } from "./results-section.js";
 import { REPO_ROOT } from "./stand-in.js";
 import { fmtMs, renderTable, row } from "./stats.js";
 
@@ -108,24 +109,11 @@ ${renderTable(rows)}
 `;
 }
 
-const MARK_START = "<!-- services:start -->";
-const MARK_END = "<!-- services:end -->";
-
-/** results.md with the services section put in (or replaced). */
-export function withServicesSection(markdown, section) {
-  const block = `${MARK_START}\n${section}${MARK_END}\n`;
-  const start = markdown.indexOf(MARK_START);
-  const end = markdown.indexOf(MARK_END);
-  if (start >= 0 && end > start)
-    return markdown.slice(0, start) + block + markdown.slice(end + MARK_END.length + 1);
-  return `${markdown.trimEnd()}\n\n${block}`;
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
   const result = await measureServices({ log });
   const file = join(REPO_ROOT, "bench", "results.md");
   const section = renderServices(result);
-  await writeFile(file, withServicesSection(await readFile(file, "utf8"), section));
+  await writeFile(file, withSection(await readFile(file, "utf8"), "services", section));
   process.stdout.write(section);
 }

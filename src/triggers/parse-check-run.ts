@@ -7,27 +7,34 @@ import { z } from "zod";
 import type { CiFailureTrigger, TaskRequest } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
 
-const FAILED = new Set(["failure", "timed_out"]);
+/** Conclusions of a check run or suite that start a fix. */
+export const FAILED_CONCLUSIONS = new Set(["failure", "timed_out"]);
 
-const checkRunCompleted = z.object({
-  action: z.literal("completed"),
+/** What every CI event carries about where it happened. */
+export const ciEventWhere = {
   repository: z.object({
     id: z.number().optional(),
     name: z.string(),
     owner: z.object({ login: z.string() }),
   }),
   installation: z.object({ id: z.number() }).optional(),
+};
+
+/** The pull requests a check run or suite names (empty for forks). */
+export const checkPullRequests = z
+  .array(z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }).optional() }))
+  .default([]);
+
+const checkRunCompleted = z.object({
+  action: z.literal("completed"),
+  ...ciEventWhere,
   check_run: z.object({
     id: z.number(),
     name: z.string(),
     head_sha: z.string().regex(/^[0-9a-f]{40}$/i, "must be a commit sha"),
     conclusion: z.string().nullable().optional(),
     app: z.object({ id: z.number().optional(), slug: z.string() }).nullable().optional(),
-    pull_requests: z
-      .array(
-        z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }).optional() }),
-      )
-      .default([]),
+    pull_requests: checkPullRequests,
   }),
 });
 
@@ -72,7 +79,7 @@ export function parseCheckRunCompleted(payload: unknown, ctx: FollowUpParseConte
   const p = ctx.parse(checkRunCompleted, payload, "check_run.completed");
   const run = p.check_run;
   const conclusion = run.conclusion ?? "none";
-  if (!FAILED.has(conclusion)) return { kind: "ignore", reason: `check concluded ${conclusion}` };
+  if (!FAILED_CONCLUSIONS.has(conclusion)) return { kind: "ignore", reason: `check concluded ${conclusion}` };
   const app = run.app ?? { slug: "unknown" };
   if (isOwnApp(app, ctx)) return { kind: "ignore", reason: "the bot's own check" };
   const pr = run.pull_requests.find((r) => !r.head || r.head.sha === run.head_sha);

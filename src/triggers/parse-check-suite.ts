@@ -4,18 +4,18 @@
 import { z } from "zod";
 import type { CiFailureTrigger } from "../pipeline/task.js";
 import type { FollowUpParseContext, FollowUpParsed } from "./follow-up-parse.js";
-import { CI_FIX_INSTRUCTION, ciFailureTask, isOwnApp } from "./parse-check-run.js";
-
-const FAILED = new Set(["failure", "timed_out"]);
+import {
+  CI_FIX_INSTRUCTION,
+  checkPullRequests,
+  ciEventWhere,
+  ciFailureTask,
+  FAILED_CONCLUSIONS,
+  isOwnApp,
+} from "./parse-check-run.js";
 
 const checkSuiteCompleted = z.object({
   action: z.literal("completed"),
-  repository: z.object({
-    id: z.number().optional(),
-    name: z.string(),
-    owner: z.object({ login: z.string() }),
-  }),
-  installation: z.object({ id: z.number() }).optional(),
+  ...ciEventWhere,
   check_suite: z.object({
     id: z.number(),
     head_sha: z.string().regex(/^[0-9a-f]{40}$/i, "must be a commit sha"),
@@ -24,11 +24,7 @@ const checkSuiteCompleted = z.object({
       .object({ id: z.number().optional(), slug: z.string(), name: z.string().optional() })
       .nullable()
       .optional(),
-    pull_requests: z
-      .array(
-        z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }).optional() }),
-      )
-      .default([]),
+    pull_requests: checkPullRequests,
   }),
 });
 
@@ -36,7 +32,8 @@ export function parseCheckSuiteCompleted(payload: unknown, ctx: FollowUpParseCon
   const p = ctx.parse(checkSuiteCompleted, payload, "check_suite.completed");
   const suite = p.check_suite;
   const conclusion = suite.conclusion ?? "none";
-  if (!FAILED.has(conclusion)) return { kind: "ignore", reason: `check suite concluded ${conclusion}` };
+  if (!FAILED_CONCLUSIONS.has(conclusion))
+    return { kind: "ignore", reason: `check suite concluded ${conclusion}` };
   const app = suite.app ?? { slug: "unknown" };
   if (isOwnApp(app, ctx)) return { kind: "ignore", reason: "the bot's own check suite" };
   const pr = suite.pull_requests.find((r) => !r.head || r.head.sha === suite.head_sha);

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CiFailureTrigger, TaskRequest } from "../pipeline/task.js";
 import type { FollowUpParseContext } from "./follow-up-parse.js";
-import { CI_FIX_INSTRUCTION, ciFailureTask } from "./parse-check-run.js";
+import { CI_FIX_INSTRUCTION, ciEventWhere, ciFailureTask } from "./parse-check-run.js";
 
 const FAILED = new Set(["failure", "error"]);
 
@@ -19,12 +19,7 @@ const statusEvent = z.object({
   target_url: z.string().nullable().optional(),
   branches: z.array(z.object({ name: z.string() })).default([]),
   sender: z.object({ login: z.string(), id: z.number().optional(), type: z.string().optional() }),
-  repository: z.object({
-    id: z.number().optional(),
-    name: z.string(),
-    owner: z.object({ login: z.string() }),
-  }),
-  installation: z.object({ id: z.number() }).optional(),
+  ...ciEventWhere,
 });
 
 /** A failing status before its pull request is known. */

@@ -1,0 +1,14 @@
+// A section of bench/results.md that one bench script owns, between its own markers, so a
+// script run alone replaces its part and leaves the others' as they are.
+
+/** `markdown` with the section `name` put in (or replaced). */
+export function withSection(markdown, name, section) {
+  const startMark = `<!-- ${name}:start -->`;
+  const endMark = `<!-- ${name}:end -->`;
+  const block = `${startMark}\n${section}${endMark}\n`;
+  const start = markdown.indexOf(startMark);
+  const end = markdown.indexOf(endMark);
+  if (start >= 0 && end > start)
+    return markdown.slice(0, start) + block + markdown.slice(end + endMark.length + 1);
+  return `${markdown.trimEnd()}\n\n${block}`;
+}
