@@ -3,23 +3,15 @@
 // created exclusively and holding the owner's pid; a lock whose process is gone, or that
 // is older than the longest install, is taken over.
 import { open, readFile, rm, stat } from "node:fs/promises";
+import { processAlive } from "../process/process-alive.js";
 
 const POLL_MS = 500;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function stale(path: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
     const pid = Number.parseInt(text, 10);
-    if (Number.isFinite(pid) && pid > 0 && !alive(pid)) return true;
+    if (Number.isFinite(pid) && pid > 0 && !processAlive(pid)) return true;
     return Date.now() - info.mtimeMs > staleMs;
   } catch {
     return false;

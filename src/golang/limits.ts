@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
+import { processAlive } from "../process/process-alive.js";
 import type { SpawnConfinement } from "../process/run-process.js";
 import { findOnPath } from "./sandbox.js";
 
@@ -204,16 +205,6 @@ async function usablePidsCgroup(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Whether a process still runs (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Empty run cgroups left by a crashed app (rmdir refuses populated ones). Only those of dead
  * processes: another live app (a second worker on the machine) creates a run's cgroup empty
@@ -224,7 +215,7 @@ function sweepStale(parent: string): void {
     for (const name of readdirSync(parent)) {
       if (!name.startsWith(PREFIX)) continue;
       const owner = Number(/(\d+)(?:-\d+)?$/.exec(name.slice(PREFIX.length))?.[1]);
-      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
+      if (!Number.isInteger(owner) || owner <= 0 || processAlive(owner)) continue;
       try {
         rmdirSync(join(parent, name));
       } catch {

@@ -5,18 +5,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { processAlive } from "../process/process-alive.js";
 
 export const OWNER_FILE = "owner";
 const PID_FILES = ["postgres.pid", "redis.pid"];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function readPid(file: string): number | undefined {
   try {
@@ -38,7 +30,7 @@ function isServer(pid: number): boolean {
 }
 
 function isGone(pid: number | undefined): boolean {
-  return pid === undefined || !alive(pid) || !isServer(pid);
+  return pid === undefined || !processAlive(pid) || !isServer(pid);
 }
 
 /** Removes the leftovers of jobs whose worker is dead; returns the directories removed. */
@@ -48,7 +40,7 @@ export async function sweepJobs(jobsRoot: string): Promise<string[]> {
   for (const entry of await readdir(jobsRoot)) {
     const dir = join(jobsRoot, entry);
     const owner = readPid(join(dir, OWNER_FILE));
-    if (owner !== undefined && owner !== process.pid && alive(owner)) continue;
+    if (owner !== undefined && owner !== process.pid && processAlive(owner)) continue;
     if (owner === process.pid) continue;
     for (const file of PID_FILES) {
       const pid = readPid(join(dir, file));
