@@ -164,17 +164,21 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
   let explanation: string | undefined;
   let codeIntelligence: ReturnType<NonNullable<JobDeps["codeIntelligence"]>> | undefined;
   let services: StartedServices | undefined;
-  /** The verdict with what the services did (or a suggestion to declare them). */
-  const reportServicesOf = (v: Verdict | undefined) =>
-    services && prepared
-      ? reportServices(v, {
-          root: prepared.dir,
-          declared: services.declared,
-          tags: services.tags,
-          ...(services.job ? { job: services.job } : {}),
-          costMs: services.costMs,
-        })
-      : Promise.resolve(v);
+  /** A finished verdict: with what the services did (or a suggestion to declare them), journaled. */
+  const finishVerdict = async (v: Verdict | undefined) => {
+    const full =
+      services && prepared
+        ? await reportServices(v, {
+            root: prepared.dir,
+            declared: services.declared,
+            tags: services.tags,
+            ...(services.job ? { job: services.job } : {}),
+            costMs: services.costMs,
+          })
+        : v;
+    if (full) journal(verdictEntry(full));
+    return full;
+  };
   const result = (): JobResult => {
     const o = outcome!;
     return {
@@ -339,9 +343,8 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
           progress("verifying", detail).catch(() => undefined);
         },
       });
-      verdict = await reportServicesOf(verified.verdict);
+      verdict = await finishVerdict(verified.verdict);
       outcome = verified.outcome;
-      if (verdict) journal(verdictEntry(verdict));
       if (merge) requireVerified(merge, verdict, prepared.branch);
       let changed = verified.changed;
       // 6 commit and push. Files the tests wrote during verification are not the agent's work.
@@ -389,11 +392,9 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
               progress("verifying", detail).catch(() => undefined);
             },
           });
-          const reverified = await reportServicesOf(again.verdict);
-          if (reverified) {
+          const reverified = await finishVerdict(again.verdict);
+          if (reverified)
             verdict = { ...reverified, ...(verdict?.repairs ? { repairs: verdict.repairs } : {}) };
-            journal(verdictEntry(reverified));
-          }
           throwIfStopped(signal);
           await progress("pushing", prepared.branch);
         }

@@ -73,7 +73,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   let child: ChildProcess;
   try {
     child = spawn(spec.command, spec.args, {
-      env: childEnv({ LANG: "C.UTF-8" }),
+      env: childEnv(),
       stdio: ["ignore", fd, fd],
       detached: true,
       ...(spec.user.uid !== undefined ? { uid: spec.user.uid, gid: spec.user.gid } : {}),

@@ -2,6 +2,7 @@
 // passed, failed or were skipped, and each package's output in order (where the race detector
 // writes its reports). checks.ts's report counts; an evidence row needs each test by name.
 import type { RunResult, Toolchain } from "../../golang/toolchain.js";
+import { innerTestTimeoutMs } from "../checks.js";
 import { describeModule, moduleEnv } from "../go-modules.js";
 
 export type TestOutcome = "pass" | "fail" | "skip" | "no-build" | "not-run";
@@ -89,11 +90,6 @@ export function outcomeOf(run: Map<string, PackageEvents>, pkg: string, test: st
   return p.tests.get(test) ?? "not-run";
 }
 
-/** go's own -timeout fires before the kill, naming the hung test. */
-function innerTimeout(ms: number): string {
-  return `${Math.max(1, Math.floor((ms - Math.min(60_000, ms / 2)) / 1000))}s`;
-}
-
 export async function runTestEvents(o: TestEventsOptions): Promise<TestEventsRun> {
   const module = describeModule(o.root, o.dir);
   const env = moduleEnv(module);
@@ -102,7 +98,7 @@ export async function runTestEvents(o: TestEventsOptions): Promise<TestEventsRun
     ...(module.vendored ? ["-mod=vendor"] : []),
     "-json",
     "-count=1",
-    `-timeout=${innerTimeout(o.timeoutMs)}`,
+    `-timeout=${Math.floor(innerTestTimeoutMs(o.timeoutMs) / 1000)}s`,
     ...(o.race ? ["-race"] : []),
     ...(o.tests ? ["-run", `^(${o.tests.join("|")})$`] : []),
     ...o.packages,
