@@ -14,7 +14,7 @@ RUN npm run build && npm prune --omit=dev
 
 # --- go: the toolchain the agent and the verifier run --------------------------------
 FROM golang:1.26-bookworm AS go
-# gopls (the agent's code tools) and golangci-lint (the lint check), at their pins.
+# gopls (the agent's code tools), golangci-lint, govulncheck and benchstat (verdict rows), at their pins.
 COPY src/golang/tool-versions.ts /src/golang/tool-versions.ts
 COPY bin/install-go-tools.sh /bin-src/install-go-tools.sh
 RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-src/install-go-tools.sh \

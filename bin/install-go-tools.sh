@@ -1,6 +1,6 @@
 #!/bin/sh
-# Installs the pinned Go tools of src/golang/tool-versions.ts (gopls, golangci-lint) into
-# $GO_TOOLS_DIR/bin (default $DATA_DIR/tools/bin, DATA_DIR defaulting to .data), with the
+# Installs the pinned Go tools of src/golang/tool-versions.ts (gopls, golangci-lint, govulncheck,
+# benchstat) into $GO_TOOLS_DIR/bin (default $DATA_DIR/tools/bin, DATA_DIR defaulting to .data), with the
 # `<name>.version` stamps the app checks. Needs only Go and the module proxy, not
 # node_modules, so CI runs it alongside `npm install`. A tool already at its pin is skipped.
 set -eu

@@ -1,10 +1,11 @@
 // The Go tools the app installs for itself, pinned: gopls for the agent's code tools,
-// golangci-lint for the repository's linter check and govulncheck for the vulnerability row.
+// golangci-lint for the repository's linter check, govulncheck for the vulnerability row and
+// benchstat for the benchmark row.
 // bin/install-go-tools.sh reads the `module@version` strings below, so keep each on one line
 // in this form.
 export interface GoToolSpec {
   /** The binary's name in the tools directory. */
-  name: "gopls" | "golangci-lint" | "govulncheck";
+  name: "gopls" | "golangci-lint" | "govulncheck" | "benchstat";
   /** `go install` argument: package path and version. */
   install: string;
   version: string;
@@ -31,4 +32,11 @@ export const GOVULNCHECK: GoToolSpec = {
   version: "v1.9.0",
 };
 
-export const GO_TOOLS: readonly GoToolSpec[] = [GOPLS, GOLANGCI_LINT, GOVULNCHECK];
+/** The verdict's benchmark row (verify/evidence/benchmarks.ts); x/perf is versioned by commit. */
+export const BENCHSTAT: GoToolSpec = {
+  name: "benchstat",
+  install: "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da",
+  version: "v0.0.0-20260908200009-22c9c6c9d4da",
+};
+
+export const GO_TOOLS: readonly GoToolSpec[] = [GOPLS, GOLANGCI_LINT, GOVULNCHECK, BENCHSTAT];

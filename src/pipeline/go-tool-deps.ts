@@ -1,11 +1,11 @@
-// The job's Go tools beyond `go`: gopls behind the agent's go_* code tools and golangci-lint
-// as a verification check, both installed on first need (install-go-tools.ts) and run in
-// the toolchain's sandbox. The GitHub job and the CLI spread this into their JobDeps.
+// The job's Go tools beyond `go`: gopls behind the agent's go_* code tools, golangci-lint and
+// govulncheck as verification checks and benchstat for the benchmark row, all installed on
+// first need (install-go-tools.ts); those that read the repository run in the toolchain's sandbox. The GitHub job and the CLI spread this into their JobDeps.
 import { join } from "node:path";
 import { createGoplsSession } from "../golang/gopls-session.js";
 import { ensureGoTool, goToolsSettings, installedTool } from "../golang/install-go-tools.js";
 import { goInstallationOf } from "../golang/tool-sandbox.js";
-import { GOLANGCI_LINT, GOPLS, GOVULNCHECK } from "../golang/tool-versions.js";
+import { BENCHSTAT, GOLANGCI_LINT, GOPLS, GOVULNCHECK } from "../golang/tool-versions.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { DEFAULT_VULN_DB, vulncheckCheck } from "../verify/evidence/vulncheck.js";
 import { findModuleDirs } from "../verify/go-modules.js";
@@ -16,7 +16,7 @@ export function goToolDeps(
   toolchain: Toolchain,
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): Pick<JobDeps, "codeIntelligence" | "extraChecks"> {
+): Pick<JobDeps, "codeIntelligence" | "extraChecks" | "evidenceTools"> {
   const go = goInstallationOf(toolchain);
   if (!go) return {};
   const settings = goToolsSettings(env, dataDir);
@@ -24,6 +24,7 @@ export function goToolDeps(
   // read-only one, and one repository's lint results must never be another's.
   const caches = go.caches.tools;
   return {
+    evidenceTools: { benchstat: () => ensureGoTool(BENCHSTAT, settings) },
     codeIntelligence: (_plan, checkoutDir) =>
       createGoplsSession({
         go,

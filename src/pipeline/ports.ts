@@ -1,5 +1,6 @@
 // The ports runJob walks through. The CLI and the GitHub app supply different adapters; the
 // pipeline (run-job.ts) is the same for both.
+
 import type { Budgets } from "../agent/budget.js";
 import type { CodeIntelligence } from "../agent/code-intelligence.js";
 import type { AgentDefinition } from "../agent/definition.js";
@@ -9,6 +10,7 @@ import type { AgentOutcome, AgentProgress, TranscriptEntry } from "../agent/outc
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
 import type { Services } from "../services/services.js";
+import type { EvidenceTools } from "../verify/evidence/evidence.js";
 import type { Verdict } from "../verify/verdict.js";
 import type { CustomCheck } from "../verify/verify.js";
 import type {
@@ -212,4 +214,6 @@ export interface JobDeps {
   services?: Services;
   /** Checks verification runs after the repository's commands (golangci-lint). */
   extraChecks?(plan: WorkPlan, checkoutDir: string): CustomCheck[];
+  /** Tools the evidence rows use beyond go (benchstat); absent, their rows say so. */
+  evidenceTools?: EvidenceTools;
 }

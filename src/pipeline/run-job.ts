@@ -31,6 +31,7 @@ import {
 } from "../services/index.js";
 import { migrationChecks } from "../services/migrations-check.js";
 import { wantsServices } from "../services/services.js";
+import { asksForSpeed } from "../verify/evidence/benchmarks.js";
 import { modulesMaterial, prepareRepositoryModules } from "../verify/prepare-modules.js";
 import { BUILTIN_PROTECTED_GLOBS, matchesAny } from "../workspace/safe-path.js";
 import { conflictMaterial, mergeBase, mergedOutcome, requireVerified } from "./base-update.js";
@@ -63,6 +64,11 @@ function fallbackSubject(task: TaskRequest): string {
   return (
     task.context.title || task.trigger.instruction.split("\n")[0]?.trim() || "Changes by backend-go-agent"
   );
+}
+
+/** What the task asks, as people wrote it: the instruction, the title and body. */
+function taskText(task: TaskRequest): string {
+  return [task.trigger.instruction, task.context.title, task.context.body].join("\n");
 }
 
 function failedOutcome(
@@ -328,6 +334,8 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
         outcome,
         changedFiles: changedChecked,
         extraChecks: [...(deps.extraChecks?.(plan, prepared.dir) ?? []), ...servicesExtra],
+        ...(deps.evidenceTools ? { evidenceTools: deps.evidenceTools } : {}),
+        speedTask: asksForSpeed(taskText(current)),
         // The wall clock keeps running across rounds: a round gets what the first run left.
         resume: (message, prior) => {
           const wall = { ...DEFAULT_BUDGETS, ...agentOptions.budgets }.maxWallClockMs;

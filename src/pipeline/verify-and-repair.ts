@@ -6,6 +6,7 @@
 import type { AgentOutcome, CompletedOutcome } from "../agent/outcome.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import type { RepoConfig } from "../repo/config-schema.js";
+import type { EvidenceTools } from "../verify/evidence/evidence.js";
 import {
   introducedFailures,
   type RepairRound,
@@ -28,6 +29,10 @@ export interface VerifyAndRepairOptions {
   changedFiles(): Promise<string[]>;
   /** Checks beyond the built-in ones and verify.commands (golangci-lint). */
   extraChecks?: CustomCheck[];
+  /** Tools the evidence rows use beyond go (benchstat). */
+  evidenceTools?: EvidenceTools;
+  /** The task asks for speed: `verify.bench: auto` runs the benchmark row. */
+  speedTask?: boolean;
   /** Continues the agent's conversation with a message; the job's budgets still apply. */
   resume(message: string, prior: CompletedOutcome): Promise<AgentOutcome>;
   signal?: AbortSignal;
@@ -44,8 +49,10 @@ async function verifyOnce(o: VerifyAndRepairOptions, changed: string[]): Promise
   const checks = verifyCommands(o.config.verify.commands);
   checks.extraChecks.push(...(o.extraChecks ?? []));
   const v = o.config.verify;
+  const bench = v.bench === "on" || (v.bench === "auto" && o.speedTask === true) ? "on" : "off";
   return verifyChange({
-    evidence: { failPass: v.fail_pass, race: v.race, api: v.api },
+    evidence: { failPass: v.fail_pass, race: v.race, api: v.api, bench },
+    ...(o.evidenceTools ? { evidenceTools: o.evidenceTools } : {}),
     toolchain: o.toolchain,
     root: o.dir,
     baseSha: o.baseSha,

@@ -216,6 +216,8 @@ export const repoConfigSchema = z.strictObject({
       api: z.enum(["warn", "strict", "off"]).default("warn"),
       // govulncheck: auto runs it when go.mod or go.sum changed.
       vulncheck: z.enum(["auto", "on", "off"]).default("auto"),
+      // Benchmarks on the base and the change, compared by benchstat: auto when the task asks for speed.
+      bench: z.enum(["auto", "on", "off"]).default("auto"),
     })
     .prefault({}),
   base_branch: branchName.optional(),

@@ -7,7 +7,7 @@ import { relative, resolve } from "node:path";
 import type { TestRunReport } from "../golang/test-json.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { type Baseline, compareWithBase } from "./base-comparison.js";
-import { type EvidenceSettings, gatherEvidence } from "./evidence/evidence.js";
+import { type EvidenceSettings, type EvidenceTools, gatherEvidence } from "./evidence/evidence.js";
 import { modulesOfChange } from "./go-modules.js";
 import { affectedScope, type ScopeMode } from "./scope.js";
 import { serviceSummary } from "./service-needs.js";
@@ -27,6 +27,8 @@ export interface VerifyChangeOptions {
   timeoutMs?: number;
   /** The evidence rows (fail → pass, -race, exported API); none when absent. */
   evidence?: EvidenceSettings;
+  /** Tools the evidence rows use beyond go (benchstat). */
+  evidenceTools?: EvidenceTools;
   signal?: AbortSignal;
   onProgress?: (detail: string) => void;
 }
@@ -74,6 +76,7 @@ async function verifyModule(o: VerifyChangeOptions, dir: string, files: string[]
     changed: files,
     ...(scope.packages ? { packages: scope.packages } : {}),
     settings: o.evidence,
+    ...(o.evidenceTools ? { tools: o.evidenceTools } : {}),
     testsPass: compared.checks.some((c) => c.name === "go test" && c.status === "pass"),
     timeoutMs: o.timeoutMs ?? EVIDENCE_TIMEOUT_MS,
     ...(o.signal ? { signal: o.signal } : {}),

@@ -1,7 +1,8 @@
 // The evidence rows through the whole job: the real app (dist/), the GitHub stand-in and the
 // scripted model. A data race the change brings is red and goes to a repair round, which fixes
 // it; a new test that passes without the change is flagged and sent to the agent as a warning,
-// and the stronger test of its next round is proven fail → pass in the PR.
+// and the stronger test of its next round is proven fail → pass in the PR; an issue that asks
+// for speed gets benchstat's comparison of the base and the change in the PR.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
 import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
@@ -35,18 +36,73 @@ const GO_MOD = "module example.com/textkit\n\ngo 1.21\n";
 const CLAMP_BASE =
   "package num\n\n// Clamp keeps n in [lo, hi].\nfunc Clamp(n, lo, hi int) int { return n }\n";
 
+/** Join with += on a string: a copy of the whole result per word. */
+const SLOW_JOIN = `package text
+
+// Join puts the words one after another, separated by sep.
+func Join(words []string, sep string) string {
+	out := ""
+	for i, w := range words {
+		if i > 0 {
+			out += sep
+		}
+		out += w
+	}
+	return out
+}
+`;
+
+const FAST_JOIN = `package text
+
+import "strings"
+
+// Join puts the words one after another, separated by sep.
+func Join(words []string, sep string) string {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+`;
+
+const JOIN_BENCH = `package text
+
+import "testing"
+
+func TestJoin(t *testing.T) {
+	if got := Join([]string{"a", "b"}, ","); got != "a,b" {
+		t.Fatalf("Join = %q", got)
+	}
+}
+
+func BenchmarkJoin(b *testing.B) {
+	words := make([]string, 500)
+	for i := range words {
+		words[i] = "word"
+	}
+	for i := 0; i < b.N; i++ {
+		_ = Join(words, ",")
+	}
+}
+`;
+
 beforeAll(async () => {
   const keys = appKeyPair();
   gh = await startGitHubServer({ appPublicKey: keys.publicKey });
   model = await startScriptedModel({ script: [] });
   data = await tempDataDir();
-  for (const repo of ["words", "clamp"]) {
+  for (const repo of ["words", "clamp", "join"]) {
     await gh.createRepo(OWNER, repo);
     gh.setPermission(OWNER, repo, "alice", "write");
     await gh.git.commitFiles(`${OWNER}/${repo}`, "main", {
       "go.mod": GO_MOD,
       "num/num.go": CLAMP_BASE,
       "verbs/verbs.go": 'package verbs\n\n// Be is the verb.\nconst Be = "be"\n',
+      ...(repo === "join" ? { "text/join.go": SLOW_JOIN, "text/join_test.go": JOIN_BENCH } : {}),
     });
   }
   app = await startAppProcess({
@@ -180,5 +236,23 @@ describe("evidence through the whole job", () => {
     );
     expect(pr.body).toContain("Round 1: fail → pass warned → resolved fail → pass; no warning left");
     expect(pr.body).toContain("| exported API | ✅ pass | no change to the exported API of 1 package |");
+    // The issue asks for behaviour, not speed: no benchmark row.
+    expect(pr.body).not.toContain("| benchmarks |");
+  }, 480_000);
+
+  it("an issue that asks for speed gets benchstat's comparison of the base and the change in the PR", async () => {
+    const script: ScriptStep[] = [
+      tool("write_file", { path: "text/join.go", content: FAST_JOIN }),
+      say(REPORT),
+    ];
+    const { pr } = await runIssue("join", "Speed up Join: it copies the whole string per word", script);
+    expect(pr.pull!.draft).toBe(false);
+    expect(pr.body).toMatch(
+      /\| benchmarks \| ✅ pass \| 1 benchmark, base [0-9a-f]{7} → change \(benchstat, 6 runs each\); better: Join sec\/op −[\d.]+%, Join B\/op −[\d.]+%, Join allocs\/op −[\d.]+% \|/,
+    );
+    // benchstat's own table, in the row's folded details.
+    expect(pr.body).toMatch(/<details><summary>benchmarks: 1 benchmark/);
+    expect(pr.body).toMatch(/│\s+base\s+│\s+change\s+│/);
+    expect(pr.body).toMatch(/Join-\d+\s+.*-\d+\.\d+% \(p=0\.\d+ n=6\)/);
   }, 480_000);
 });

@@ -4,12 +4,7 @@
 // PR or for the bot's own check. Against the GitHub stand-in and the scripted model.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { GitHubStandIn } from "../support/github-server.js";
-import {
-  issueCommentCreated,
-  issuesLabeled,
-  openPullRequest,
-  sendWebhook,
-} from "../support/github-webhooks.js";
+import { issueCommentCreated, issuesLabeled, openPullRequest } from "../support/github-webhooks.js";
 import {
   branchPushed,
   checkRunCompleted,

@@ -8,7 +8,6 @@ import type { GoToolchain } from "../../src/golang/go-toolchain.js";
 import type { CodeHost, JobDeps, JobMade, JournalEntry } from "../../src/pipeline/ports.js";
 import { runJob } from "../../src/pipeline/run-job.js";
 import { serializeEntry } from "../../src/queue/job-journal.js";
-import { createLocalWorkspace } from "../../src/workspace/local-workspace.js";
 import { testToolchain } from "../golang/support.js";
 import { localJob } from "../support/local-job.js";
 import { cliTask, git, type LedgerCheckout, ledgerCheckout } from "../support/model-checkout.js";

@@ -1,4 +1,5 @@
 // What every evidence row is given: the module, the change, the base, the limits.
+import type { ToolAvailability } from "../../golang/install-go-tools.js";
 import type { Toolchain } from "../../golang/toolchain.js";
 import type { BaseTree } from "./base-tree.js";
 
@@ -14,9 +15,16 @@ export interface EvidenceContext {
   changed: string[];
   /** The packages the verdict covered (scope.ts import paths); undefined: the whole module. */
   packages?: string[];
+  /** The Go tools the rows use beyond go, installed on first need. */
+  tools: EvidenceTools;
   timeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (detail: string) => void;
+}
+
+export interface EvidenceTools {
+  /** golang.org/x/perf's benchstat, for the benchmark row; absent: the row says it is missing. */
+  benchstat?: () => Promise<ToolAvailability>;
 }
 
 /** Per-repository settings of the evidence rows (`verify:` keys). */
@@ -27,9 +35,11 @@ export interface EvidenceSettings {
   race: "auto" | "on" | "off";
   /** Exported API against the base: incompatible changes warn, or fail under strict. */
   api: "warn" | "strict" | "off";
+  /** Benchmarks on the base and the change, compared by benchstat: on when the task asks for speed. */
+  bench: "on" | "off";
 }
 
-export const DEFAULT_EVIDENCE: EvidenceSettings = { failPass: "on", race: "auto", api: "warn" };
+export const DEFAULT_EVIDENCE: EvidenceSettings = { failPass: "on", race: "auto", api: "warn", bench: "off" };
 
 /** The base commit as rows name it. */
 export function short(sha: string): string {

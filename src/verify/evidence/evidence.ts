@@ -7,11 +7,12 @@ import type { Toolchain } from "../../golang/toolchain.js";
 import type { Check } from "../verdict-types.js";
 import { apiCheck } from "./api-diff.js";
 import { baseTree } from "./base-tree.js";
-import type { EvidenceContext, EvidenceSettings } from "./evidence-context.js";
+import { benchCheck } from "./benchmarks.js";
+import type { EvidenceContext, EvidenceSettings, EvidenceTools } from "./evidence-context.js";
 import { failPassCheck } from "./fail-pass.js";
 import { raceCheck } from "./race.js";
 
-export { DEFAULT_EVIDENCE, type EvidenceSettings } from "./evidence-context.js";
+export { DEFAULT_EVIDENCE, type EvidenceSettings, type EvidenceTools } from "./evidence-context.js";
 
 export interface EvidenceOptions {
   toolchain: Toolchain;
@@ -23,6 +24,7 @@ export interface EvidenceOptions {
   changed: string[];
   packages?: string[];
   settings: EvidenceSettings;
+  tools?: EvidenceTools;
   /** Whether the verdict's go test passed: -race on tests that fail anyway adds nothing. */
   testsPass: boolean;
   timeoutMs: number;
@@ -34,7 +36,7 @@ function notRun(name: string, summary: string): Check {
   return { name, status: "skipped", summary, details: "", evidence: true };
 }
 
-/** The evidence rows, in the order the verdict shows them (fail → pass, race, API). */
+/** The evidence rows, in the order the verdict shows them (fail → pass, race, API, benchmarks). */
 export async function gatherEvidence(o: EvidenceOptions): Promise<Check[]> {
   const base = baseTree(o.repoDir, o.baseSha, relative(o.root, o.dir));
   const ctx: EvidenceContext = {
@@ -44,6 +46,7 @@ export async function gatherEvidence(o: EvidenceOptions): Promise<Check[]> {
     baseSha: o.baseSha,
     base,
     changed: o.changed,
+    tools: o.tools ?? {},
     ...(o.packages ? { packages: o.packages } : {}),
     timeoutMs: o.timeoutMs,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -75,7 +78,9 @@ export async function gatherEvidence(o: EvidenceOptions): Promise<Check[]> {
         : notRun("go test -race", "not run: go test does not pass");
     const failPass =
       o.settings.failPass === "on" ? await guarded("fail → pass", () => failPassCheck(ctx)) : undefined;
-    return [failPass, race, api].filter((c): c is Check => c !== undefined);
+    // After fail → pass: both lay the change's tests over the same base export.
+    const bench = o.settings.bench === "on" ? await guarded("benchmarks", () => benchCheck(ctx)) : undefined;
+    return [failPass, race, api, bench].filter((c): c is Check => c !== undefined);
   } finally {
     await base.dispose();
   }

@@ -3,13 +3,12 @@
 // (a test that does not compile there fails there) and against the change. Each should fail
 // without the change and pass with it; one that passes without it may not test the change,
 // and goes back to the agent as a warning. A change to code that no test fails without is named.
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, rm } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { trimHead } from "../../text.js";
 import { prepareModules } from "../prepare-modules.js";
 import type { Check } from "../verdict-types.js";
+import { layOver } from "./base-tree.js";
 import { type EvidenceContext, short } from "./evidence-context.js";
 import { testFunctions } from "./evidence-helper.js";
 import { importPathOf, isCodeFile, isTestData, isTestFile, packagePattern } from "./go-files.js";
@@ -82,25 +81,6 @@ async function targets(ctx: EvidenceContext, testFiles: string[]): Promise<Targe
   return out.sort((a, b) => a.pattern.localeCompare(b.pattern) || a.name.localeCompare(b.name));
 }
 
-/** The change's test files and test data laid over the base module: the old code, the new tests. */
-async function overlay(ctx: EvidenceContext, files: string[]): Promise<string> {
-  const baseDir = await ctx.base.moduleDir();
-  const h = createHash("sha256");
-  for (const file of files.sort()) {
-    const to = join(baseDir, relative(ctx.dir, file));
-    h.update(relative(ctx.dir, file)).update("\0");
-    if (existsSync(file)) {
-      h.update(readFileSync(file));
-      await mkdir(dirname(to), { recursive: true });
-      await copyFile(file, to);
-    } else {
-      h.update("deleted");
-      await rm(to, { force: true });
-    }
-  }
-  return h.digest("hex");
-}
-
 export async function failPassCheck(ctx: EvidenceContext): Promise<Check | undefined> {
   const name = FAIL_PASS_CHECK;
   const started = Date.now();
@@ -151,7 +131,7 @@ export async function failPassCheck(ctx: EvidenceContext): Promise<Check | undef
     const key = [
       ctx.baseSha,
       relative(ctx.root, ctx.dir),
-      await overlay(ctx, laid),
+      await layOver(ctx.base, ctx.dir, laid),
       names.join(","),
       patterns.join(","),
     ].join("\0");

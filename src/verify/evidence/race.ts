@@ -10,7 +10,7 @@ import type { Finding } from "../findings.js";
 import { prepareModules } from "../prepare-modules.js";
 import type { Check } from "../verdict-types.js";
 import { type EvidenceContext, type EvidenceSettings, short } from "./evidence-context.js";
-import { isCodeFile, isTestFile, packagePattern, patternDir } from "./go-files.js";
+import { patternDir, touchedPackages } from "./go-files.js";
 import { type PackageEvents, runTestEvents } from "./test-events.js";
 
 /** Signs of concurrency in Go source: what a data race needs. */
@@ -26,13 +26,6 @@ export function concurrent(dir: string): boolean {
   } catch {
     return true;
   }
-}
-
-/** `./pkg` of every package holding a Go file the change touched that still exists. */
-function touchedPackages(ctx: EvidenceContext): string[] {
-  const files = ctx.changed.filter((f) => isCodeFile(ctx.dir, f) || isTestFile(ctx.dir, f));
-  const patterns = new Set(files.map((f) => packagePattern(ctx.dir, f)));
-  return [...patterns].filter((p) => existsSync(patternDir(ctx.dir, p))).sort();
 }
 
 export const RACE_CHECK = "go test -race";
@@ -105,7 +98,7 @@ export async function raceCheck(
   // The packages whose files the change touched: their tests exercise what it wrote. Every
   // importer too would instrument and rerun the whole affected scope (minutes, cold) for races
   // that the touched package's own tests nearly always show first.
-  const packages = touchedPackages(ctx);
+  const packages = touchedPackages(ctx.dir, ctx.changed);
   if (packages.length === 0) return undefined;
   if (mode === "auto" && !packages.some((p) => concurrent(patternDir(ctx.dir, p)))) {
     // The first -race run of a repository instruments its whole dependency graph (a minute or
