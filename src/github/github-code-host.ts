@@ -1,5 +1,6 @@
 // The CodeHost port on GitHub: the gate and the task context (gate.ts, task-context.ts);
-// progress goes into the job's tracking comment; the end of the job becomes a pull request (issue jobs), a report comment (PR jobs, or no change), the
+// progress goes into the job's tracking comment; the end of the job becomes a pull request
+// (issue jobs: publish/job-pull-request.ts), a report comment (PR jobs, or no change), the
 // agent's questions with the needs-info label, or a failure that says how to retry. The
 // verdict also goes onto the pushed commit as a Check Run.
 import type { AgentProgress, CompletedOutcome } from "../agent/outcome.js";
@@ -8,7 +9,6 @@ import type {
   GateDecision,
   JobResult,
   JobStage,
-  JobStep,
   Published,
   TaskContext,
   WorkPlan,
@@ -27,28 +27,20 @@ import {
   renderCourtesyFailures,
   runCourtesies,
 } from "./publish/courtesy.js";
-import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./publish/markers.js";
-import { type RunFacts, renderFooter, renderPullRequestBody, renderReport } from "./publish/pr-body.js";
 import {
-  historyEntry,
-  mergeReport,
-  type PrBodyState,
-  readPrState,
-  renderHistory,
-  renderMergedReport,
-  renderPrState,
-  stateFromBody,
-} from "./publish/pr-history.js";
+  clipBody,
+  type JobPullRequestContext,
+  publishPullRequest,
+  updateOwnPullRequest,
+} from "./publish/job-pull-request.js";
+import { jobMarker, QUESTIONS_MARKER, REPORT_MARKER } from "./publish/markers.js";
+import { renderFooter, renderReport, runFactsOf } from "./publish/pr-body.js";
 import { checkRunCourtesy, needsInfoCourtesy, pullRequestCourtesies } from "./publish/publish-courtesies.js";
-import { type PublishedPullRequest, upsertPullRequest } from "./publish/pull-request.js";
 import { renderVerdictMarkdown, VERDICT_HEADING } from "./publish/render-verdict.js";
 import { replyInReviewThreads } from "./publish/review-replies.js";
 import { clippedRunLog, runLogDetails } from "./publish/run-log.js";
-import { stoppedState } from "./publish/stopped-state.js";
+import { stoppedAt, stoppedState } from "./publish/stopped-state.js";
 import { renderTracking, TrackingComment, type TrackingState } from "./publish/tracking-comment.js";
-
-/** GitHub's limit on an issue comment or PR body is 65,536 characters. */
-const MAX_BODY = 60_000;
 
 export interface GitHubCodeHostOptions {
   gh: GitHubClient;
@@ -78,27 +70,6 @@ interface Accepted {
   notes?: string;
   /** A pr_review job's line comments, answered in their threads. */
   reviewComments?: ReviewLineComment[];
-}
-
-const clip = (text: string) =>
-  text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}\n\n… (cut: GitHub's size limit)` : text;
-
-function runFacts(result: JobResult): RunFacts {
-  const u = result.outcome.usage;
-  return {
-    agent: result.agent,
-    model: result.outcome.model,
-    turns: result.outcome.turns,
-    tokens: {
-      input: u.input_tokens,
-      output: u.output_tokens,
-      cacheRead: u.cache_read_input_tokens,
-      cacheWrite: u.cache_creation_input_tokens,
-    },
-    costUsd: result.outcome.costUsd,
-    durationMs: result.durationMs,
-    actor: result.task.trigger.actor,
-  };
 }
 
 function stageDetail(detail: string, p?: AgentProgress): string {
@@ -232,14 +203,14 @@ export class GitHubCodeHost implements CodeHost {
         : `### ${VERDICT_HEADING}\n\nNo files changed, so there was nothing to verify.`,
       ...this.verdictNotes,
     ].join("\n\n");
-    const facts = runFacts(result);
+    const facts = runFactsOf(result);
     const pushedNow = Boolean(commit?.sha && commit.pushed);
     const branchHasWork = commit?.startedFrom === "remote-branch";
     const { jobId } = this.o;
     const removeNeedsInfo = needsInfoCourtesy(gh, issue, "remove");
     if (task.target.kind === "issue" && commit && (pushedNow || branchHasWork)) {
       // The pull request first, with its verdict in the body: it is the product.
-      const { pr, body } = await this.pullRequest(result, outcome, verification, facts);
+      const { pr, body } = await publishPullRequest(this.prContext(), result, outcome, verification, facts);
       this.published.prUrl = pr.url;
       const failures = await this.courtesies([
         ...checkRunCourtesy(gh, issue, result, jobId),
@@ -260,7 +231,7 @@ export class GitHubCodeHost implements CodeHost {
     const lead = pushed
       ? `Pushed \`${commit.sha!.slice(0, 12)}\` to \`${commit.branch}\`.`
       : "The agent made no change to the repository, so there is no commit and no pull request.";
-    const body = clip(
+    const body = clipBody(
       [
         `${REPORT_MARKER}${jobMarker(this.o.jobId)}`,
         lead,
@@ -272,7 +243,14 @@ export class GitHubCodeHost implements CodeHost {
     );
     const url = await this.comment(body);
     if (task.target.kind === "pull_request" && pushed)
-      await this.updateOwnPullRequest(result, outcome, verification, facts);
+      await updateOwnPullRequest(
+        this.prContext(),
+        this.accepted?.facts.pr,
+        result,
+        outcome,
+        verification,
+        facts,
+      );
     const failures = await this.courtesies([
       ...checkRunCourtesy(gh, issue, result, jobId),
       ...(task.target.kind === "issue" ? [removeNeedsInfo] : []),
@@ -339,105 +317,17 @@ export class GitHubCodeHost implements CodeHost {
         owner: issue.owner,
         repo: issue.repo,
         pull_number: number,
-        body: clip(`${renderCourtesyFailures(failures)}\n\n${body}`),
+        body: clipBody(`${renderCourtesyFailures(failures)}\n\n${body}`),
       });
     } catch (err) {
       logger.warn({ jobId, err: (err as Error).message }, "could not note the missing courtesies in the PR");
     }
   }
 
-  private async pullRequest(
-    result: JobResult,
-    outcome: CompletedOutcome,
-    verification: string,
-    facts: RunFacts,
-  ): Promise<{ pr: PublishedPullRequest; body: string }> {
-    const { gh, issue } = this.o;
-    const { config } = this;
-    const green =
-      !result.verdict || result.verdict.overall === "pass" || result.verdict.overall === "skipped";
-    const policy = config.pull_request.draft;
-    const draft = policy === "always" || (policy === "when-not-green" && !green);
-    const runLog = runLogDetails(clippedRunLog(result, 15_000));
-    let body = "";
-    const pr = await upsertPullRequest(gh, {
-      owner: issue.owner,
-      repo: issue.repo,
-      head: result.commit!.branch,
-      base: this.baseBranch(),
-      title: result.task.context.title.slice(0, 250) || `Changes for #${issue.number}`,
-      // An open PR's earlier jobs stay in its body: this job's report merges into them.
-      body: (previous) => {
-        const prior = previous === undefined ? undefined : (readPrState(previous) ?? stateFromBody(previous));
-        body = this.wholeBody(
-          {
-            ...mergeReport(prior, outcome.sections, historyEntry(result, this.o.jobId)),
-            closes: issue.number,
-          },
-          verification,
-          facts,
-          runLog,
-        );
-        return body;
-      },
-      draft,
-    });
-    return { pr, body };
-  }
-
-  /** The body of the bot's PR as a whole: the merged report, the latest verdict, the history. */
-  private wholeBody(state: PrBodyState, verification: string, facts: RunFacts, runLog?: string): string {
-    const rendered = renderPullRequestBody({
-      sections: [],
-      mergedReport: renderMergedReport(state),
-      history: renderHistory(state.history),
-      verification,
-      ...(state.closes ? { closes: state.closes } : {}),
-      facts,
-      ...(runLog ? { runLog } : {}),
-      ...(this.o.jobPageUrl ? { jobPageUrl: this.o.jobPageUrl } : {}),
-    });
-    // The state first: a body clipped to GitHub's limit loses its end, never what the next job merges.
-    return clip(`${renderPrState(state)}\n${rendered}\n\n${jobMarker(this.o.jobId)}`);
-  }
-
-  /**
-   * A follow-up job on the bot's own PR (a review round, a CI fix, a base update) that pushed:
-   * its report merges into the PR body, so the PR reads as a whole. A person's PR keeps its body.
-   */
-  private async updateOwnPullRequest(
-    result: JobResult,
-    outcome: CompletedOutcome,
-    verification: string,
-    facts: RunFacts,
-  ): Promise<void> {
-    const { gh, issue, jobId, logger, botLogin } = this.o;
-    const pr = this.accepted?.facts.pr;
-    if (!pr || !botLogin || pr.author?.toLowerCase() !== botLogin.toLowerCase()) return;
-    try {
-      const { data } = await gh.rest.pulls.get({
-        owner: issue.owner,
-        repo: issue.repo,
-        pull_number: issue.number,
-      });
-      const prior = readPrState(data.body) ?? stateFromBody(data.body);
-      const state = mergeReport(prior, outcome.sections, historyEntry(result, jobId));
-      await gh.rest.pulls.update({
-        owner: issue.owner,
-        repo: issue.repo,
-        pull_number: issue.number,
-        body: this.wholeBody(state, verification, facts),
-      });
-    } catch (err) {
-      // The report is on the PR already as a comment; the body catches up at the next job.
-      logger.warn({ jobId, err: (err as Error).message }, "could not update the pull request's body");
-    }
-  }
-
   private async questions(result: JobResult, questions: string[], tracking: TrackingComment): Promise<void> {
     const { gh, issue } = this.o;
     const list = questions.map((q, i) => `${i + 1}. ${q.trim().replace(/\n/g, "\n   ")}`).join("\n");
-    const body = clip(
+    const body = clipBody(
       [
         `${QUESTIONS_MARKER}${jobMarker(this.o.jobId)}`,
         `@${result.task.trigger.actor}, before writing code the agent needs answers to these questions:`,
@@ -501,40 +391,21 @@ export class GitHubCodeHost implements CodeHost {
     );
   }
 
-  /** The branch an issue job's PR goes into. */
-  private baseBranch(): string {
+  private prContext(): JobPullRequestContext {
+    const { gh, issue, jobId, logger, botLogin, jobPageUrl } = this.o;
     const facts = this.accepted?.facts;
-    return this.config.base_branch ?? facts?.repo.defaultBranch ?? "main";
+    return {
+      gh,
+      issue,
+      jobId,
+      logger,
+      config: this.config,
+      // The branch an issue job's PR goes into.
+      baseBranch: this.config.base_branch ?? facts?.repo.defaultBranch ?? "main",
+      ...(botLogin ? { botLogin } : {}),
+      ...(jobPageUrl ? { jobPageUrl } : {}),
+    };
   }
-}
-
-/**
- * Where a failed job stopped, for the tracking comment: the listed steps it reached and
- * the step (or what between steps) it was in. `lastStage` is the last stage it reported.
- */
-function stoppedAt(
-  step: JobStep,
-  lastStage: TrackingState["stage"],
-): Pick<TrackingState, "detail" | "reached"> {
-  const inStage: Record<JobStage, string> = {
-    cloning: "preparing the workspace",
-    agent: "the agent was at work",
-    verifying: "verifying",
-    pushing: "pushing",
-  };
-  if (step === "gate")
-    return {
-      detail: "checking the trigger and the repository's configuration",
-      reached: { stage: "queued", stoppedIn: false },
-    };
-  if (step === "context")
-    return {
-      detail: "reading the thread and the repository's instructions",
-      reached: { stage: "queued", stoppedIn: false },
-    };
-  if (step === "publishing")
-    return { detail: "publishing the result", reached: { stage: lastStage, stoppedIn: false } };
-  return { detail: inStage[step], reached: { stage: step, stoppedIn: true } };
 }
 
 function verdictNote(result: JobResult): string {

@@ -1,6 +1,7 @@
 // The pull request body: the agent's report (its validated sections, in the schema's
 // order), the bot's own verification, and a footer with what the run cost.
 import type { ReportSection } from "../../agent/report.js";
+import type { JobResult } from "../../pipeline/ports.js";
 
 export interface RunFacts {
   agent: { name: string; version: string };
@@ -58,4 +59,23 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
     ...(input.history ? [input.history] : []),
     renderFooter(input.facts, input.closes, input.jobPageUrl),
   ].join("\n\n");
+}
+
+/** The run's facts for the footer, from the job's result. */
+export function runFactsOf(result: JobResult): RunFacts {
+  const u = result.outcome.usage;
+  return {
+    agent: result.agent,
+    model: result.outcome.model,
+    turns: result.outcome.turns,
+    tokens: {
+      input: u.input_tokens,
+      output: u.output_tokens,
+      cacheRead: u.cache_read_input_tokens,
+      cacheWrite: u.cache_creation_input_tokens,
+    },
+    costUsd: result.outcome.costUsd,
+    durationMs: result.durationMs,
+    actor: result.task.trigger.actor,
+  };
 }
