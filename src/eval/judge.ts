@@ -61,14 +61,14 @@ function failingIn(report: TestRunReport): string[] {
   return names;
 }
 
-/** The first line a failing test printed that is not go test's own ("--- FAIL"), without file:line. */
+/** The first line a failing test printed that is not go test's own ("--- FAIL") nor a clipping marker, without file:line. */
 function firstWords(report: TestRunReport): string | undefined {
   for (const p of report.packages) {
     for (const t of p.failedTests) {
       const line = t.output
         .split("\n")
         .map((l) => l.trim().replace(/^\S+\.go:\d+: /, ""))
-        .find((l) => l && !/^--- (FAIL|PASS|SKIP)/.test(l));
+        .find((l) => l && !/^--- (FAIL|PASS|SKIP)/.test(l) && !/^… .* cut …$/.test(l));
       if (line) return `${t.name}: ${line.slice(0, 200)}`;
     }
   }
