@@ -76,7 +76,7 @@ export async function checkTask(task: EvalTask, o: CheckOptions): Promise<CheckL
   return lines;
 }
 
-/** "ok   pg-task wrong: fail, want fail (…) in 6.1 s; PostgreSQL 15.18 started in 0.4 s" */
+/** "ok   pg-task wrong: fail, want fail (…) in 6.1 s; PostgreSQL 15.18 started in 420 ms" */
 export function checkLineText(line: CheckLine): string {
   const { got } = line;
   const failing = got.failingTests.slice(0, 4).join(", ");
@@ -84,8 +84,9 @@ export function checkLineText(line: CheckLine): string {
     ? ""
     : ` (${got.unjudged || !failing ? got.summary : `${failing}; ${got.summary}`})`;
   const time = got.judgeMs === undefined ? "" : ` in ${(got.judgeMs / 1000).toFixed(1)} s`;
+  const ms = got.services?.startMs ?? 0;
   const services = got.services
-    ? `; ${got.services.labels.join(", ")} started in ${(got.services.startMs / 1000).toFixed(1)} s`
+    ? `; ${got.services.labels.join(", ")} started in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`
     : "";
   return `${line.ok ? "ok  " : "BAD "} ${line.task} ${line.variant}: ${got.passed ? "pass" : got.unjudged ? "not judged" : "fail"}, want ${line.want}${detail}${time}${services}`;
 }
