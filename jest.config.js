@@ -30,7 +30,7 @@ const GO = [
   "deps/**/*.test.ts",
   "pipeline/{run-job,verify-and-repair-evidence}.test.ts",
   "services/**/*.test.ts",
-  "eval/eval.test.ts",
+  "eval/{eval,judge-services}.test.ts",
   "agent/{model-providers,prompt-cache,tools}.test.ts",
   "github/render-verdict.test.ts",
   "security/{resource-limits,token-scope}.test.ts",

@@ -4,7 +4,8 @@
 //                 "expect"?: "solve" | "ask", "budgets"?: { maxTurns, maxCostUsd, maxWallClockMinutes } }
 //   task.md     the issue as a maintainer wrote it; an optional "## Conversation" section of
 //               "### @author" blocks is the thread that answered a clarifying question
-//   repo/       the repository before (or repo.bundle, a git bundle)
+//   repo/       the repository before (or repo.bundle, a git bundle); its .github/backend-go-agent.yml
+//               may declare verify.services / verify.tags, which the judge starts and sets too
 //   hidden/     test files laid over the agent's final tree before judging; never in the checkout
 //   solution/   the reference change, laid over repo/ by the suite's self-check
 //   README.md   what the task checks

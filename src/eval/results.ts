@@ -12,6 +12,10 @@ export interface RunRecord {
   judged: "pass" | "fail";
   failingTests: string[];
   judgeSummary: string;
+  /** Why the task could not be judged on this worker (a service it needs is not installed). */
+  unjudged?: string;
+  /** The services the hidden tests ran against ("PostgreSQL 15.18") and their start time. */
+  judgeServices?: { labels: string[]; startMs: number };
   /** How the agent's run ended. */
   outcome: "completed" | "needs_clarification" | "failed";
   reason?: string;

@@ -1,6 +1,7 @@
 // One eval run: the task's repository copied to a fresh temp checkout (the hidden tests stay
 // in the task folder, out of the agent's reach), the job run through runJob with the CLI's
-// own adapters (localJobDeps), then the hidden tests judged on whatever tree the agent left.
+// own adapters (localJobDeps), then the hidden tests judged on whatever tree the agent left,
+// with the services the task's configuration declares (the agent's job had its own).
 
 import { cpSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -11,10 +12,12 @@ import type { Toolchain } from "../golang/toolchain.js";
 import { type LocalModel, localJobDeps, localTask } from "../local/local-job-deps.js";
 import { runJob } from "../pipeline/run-job.js";
 import { runProcess } from "../process/run-process.js";
+import { sharedServices } from "../services/index.js";
 import { hostGitArgs, hostGitEnv } from "../workspace/git-env.js";
 import type { EvalTask } from "./eval-task.js";
 import { judgeAsk, judgeTree } from "./judge.js";
 import type { RunRecord } from "./results.js";
+import { loadTaskConfig } from "./task-config.js";
 
 export interface RunTaskOptions {
   toolchain: Toolchain;
@@ -45,19 +48,23 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
   return res.stdout;
 }
 
-/** The task's repository as a git checkout with one commit (a bundle keeps its history). */
-export async function checkoutTask(task: EvalTask, dir: string): Promise<void> {
+/**
+ * The task's repository as a git checkout with one commit (a bundle keeps its history);
+ * returns that commit, the "before" the judge reads the task's configuration from.
+ */
+export async function checkoutTask(task: EvalTask, dir: string): Promise<string> {
   if (task.repo.kind === "bundle") {
     // A bundle made of a branch has no HEAD to check out: take the first branch it holds.
     const heads = (await git(tmpdir(), "bundle", "list-heads", task.repo.path)).split("\n");
     const branch = heads.map((l) => /\srefs\/heads\/(\S+)$/.exec(l)?.[1]).find(Boolean);
     await git(tmpdir(), "clone", "-q", ...(branch ? ["--branch", branch] : []), task.repo.path, dir);
-    return;
+    return (await git(dir, "rev-parse", "HEAD")).trim();
   }
   cpSync(task.repo.path, dir, { recursive: true });
   await git(dir, "init", "-q", "-b", "main");
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "-m", `${task.id}: the repository before the task`);
+  return (await git(dir, "rev-parse", "HEAD")).trim();
 }
 
 export async function runTask(task: EvalTask, o: RunTaskOptions): Promise<RunRecord> {
@@ -66,7 +73,9 @@ export async function runTask(task: EvalTask, o: RunTaskOptions): Promise<RunRec
   const dir = join(base, task.id);
   const log: string[] = [];
   try {
-    await checkoutTask(task, dir);
+    const before = await checkoutTask(task, dir);
+    // Read now, from the task's own commit: what the agent does to the file changes nothing.
+    const config = await loadTaskConfig(dir, before);
     const deps = localJobDeps({
       repoDir: dir,
       dataDir: o.dataDir,
@@ -86,6 +95,8 @@ export async function runTask(task: EvalTask, o: RunTaskOptions): Promise<RunRec
         : await judgeTree(task, {
             toolchain: o.toolchain,
             checkoutDir: dir,
+            config,
+            services: sharedServices(o.dataDir),
             ...(o.signal ? { signal: o.signal } : {}),
           });
     const u = outcome.usage;
@@ -96,6 +107,8 @@ export async function runTask(task: EvalTask, o: RunTaskOptions): Promise<RunRec
       judged: judgement.passed ? "pass" : "fail",
       failingTests: judgement.failingTests,
       judgeSummary: judgement.summary,
+      ...(judgement.unjudged ? { unjudged: judgement.unjudged } : {}),
+      ...(judgement.services ? { judgeServices: judgement.services } : {}),
       outcome: outcome.kind,
       ...(outcome.kind === "failed" ? { reason: outcome.reason } : {}),
       ...(outcome.kind === "failed" && outcome.budget ? { budget: outcome.budget } : {}),

@@ -10,10 +10,12 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/env.js";
 import type { Toolchain } from "../golang/toolchain.js";
 import { localDataDir, localToolchain } from "../local/local-job-deps.js";
+import { type Services, sharedServices } from "../services/index.js";
 import { DEFAULT_TASKS_DIR } from "./eval-command.js";
 import { type EvalTask, loadSuite } from "./eval-task.js";
 import { type Judgement, judgeTree } from "./judge.js";
 import { checkoutTask } from "./run-task.js";
+import { loadTaskConfig } from "./task-config.js";
 
 export interface CheckLine {
   task: string;
@@ -23,19 +25,31 @@ export interface CheckLine {
   ok: boolean;
 }
 
-async function judgeVariant(task: EvalTask, toolchain: Toolchain, overlay?: string): Promise<Judgement> {
+export interface CheckOptions {
+  toolchain: Toolchain;
+  /** The worker's services, for tasks that declare some (sharedServices). */
+  services?: Services;
+}
+
+async function judgeVariant(task: EvalTask, o: CheckOptions, overlay?: string): Promise<Judgement> {
   const base = await mkdtemp(join(tmpdir(), `bga-evalcheck-${task.id}-`));
   try {
     const dir = join(base, task.id);
-    await checkoutTask(task, dir);
+    const before = await checkoutTask(task, dir);
+    const config = await loadTaskConfig(dir, before);
     if (overlay) cpSync(overlay, dir, { recursive: true, force: true });
-    return await judgeTree(task, { toolchain, checkoutDir: dir });
+    return await judgeTree(task, {
+      toolchain: o.toolchain,
+      checkoutDir: dir,
+      config,
+      ...(o.services ? { services: o.services } : {}),
+    });
   } finally {
     await rm(base, { recursive: true, force: true });
   }
 }
 
-export async function checkTask(task: EvalTask, toolchain: Toolchain): Promise<CheckLine[]> {
+export async function checkTask(task: EvalTask, o: CheckOptions): Promise<CheckLine[]> {
   if (task.expect === "ask") return [];
   const lines: CheckLine[] = [];
   const variants: [CheckLine["variant"], string | undefined, "pass" | "fail"][] = [
@@ -55,10 +69,26 @@ export async function checkTask(task: EvalTask, toolchain: Toolchain): Promise<C
       continue;
     }
     if (variant === "wrong" && !existsSync(overlay!)) continue;
-    const got = await judgeVariant(task, toolchain, overlay);
-    lines.push({ task: task.id, variant, want, got, ok: got.passed === (want === "pass") });
+    const got = await judgeVariant(task, o, overlay);
+    // A task this worker cannot judge (a service missing) is checked by nothing: never ok.
+    lines.push({ task: task.id, variant, want, got, ok: !got.unjudged && got.passed === (want === "pass") });
   }
   return lines;
+}
+
+/** "ok   pg-task wrong: fail, want fail (…) in 6.1 s; PostgreSQL 15.18 started in 420 ms" */
+export function checkLineText(line: CheckLine): string {
+  const { got } = line;
+  const failing = got.failingTests.slice(0, 4).join(", ");
+  const detail = got.passed
+    ? ""
+    : ` (${got.unjudged || !failing ? got.summary : `${failing}; ${got.summary}`})`;
+  const time = got.judgeMs === undefined ? "" : ` in ${(got.judgeMs / 1000).toFixed(1)} s`;
+  const ms = got.services?.startMs ?? 0;
+  const services = got.services
+    ? `; ${got.services.labels.join(", ")} started in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`
+    : "";
+  return `${line.ok ? "ok  " : "BAD "} ${line.task} ${line.variant}: ${got.passed ? "pass" : got.unjudged ? "not judged" : "fail"}, want ${line.want}${detail}${time}${services}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -68,20 +98,15 @@ async function main(argv: string[]): Promise<number> {
   });
   const suite = loadSuite(resolve(values.tasks ?? DEFAULT_TASKS_DIR), values.only?.split(","));
   const config = loadConfig(process.env);
-  const toolchain = await localToolchain(config, localDataDir(config, process.env), (m) =>
-    process.stderr.write(`${m}\n`),
-  );
+  const dataDir = localDataDir(config, process.env);
+  const toolchain = await localToolchain(config, dataDir, (m) => process.stderr.write(`${m}\n`));
+  const services = sharedServices(dataDir);
   const started = Date.now();
   let bad = 0;
   for (const task of suite) {
-    for (const line of await checkTask(task, toolchain)) {
+    for (const line of await checkTask(task, { toolchain, services })) {
       if (!line.ok) bad++;
-      const detail = line.got.passed
-        ? ""
-        : ` (${line.got.failingTests.slice(0, 4).join(", ") || line.got.summary})`;
-      process.stdout.write(
-        `${line.ok ? "ok  " : "BAD "} ${task.id} ${line.variant}: ${line.got.passed ? "pass" : "fail"}, want ${line.want}${detail}\n`,
-      );
+      process.stdout.write(`${checkLineText(line)}\n`);
     }
     if (task.expect === "ask")
       process.stdout.write(`ok   ${task.id}: an asking task (judged on the question)\n`);

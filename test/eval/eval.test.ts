@@ -3,15 +3,21 @@
 // through the CLI's pipeline and judges them with their hidden tests. A right
 // scripted solution passes, a wrong one fails naming its failing tests, a hanging model is
 // stopped at the task's wall-clock budget, and the asking task passes on a question with options.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The tasks whose hidden tests need PostgreSQL or Redis are judged against real servers
+// started for the judge: a right solution passes, SQL against a misspelled table fails with
+// PostgreSQL's own error, and no server is left behind.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { evalCommand } from "../../src/eval/eval-command.js";
 import type { EvalResults } from "../../src/eval/results.js";
+import { OWNER_FILE } from "../../src/services/sweep.js";
 import { TEST_DATA_DIR } from "../golang/support.js";
+import { servicesDescribe } from "../services/support.js";
 import { REPO_ROOT } from "../support/model-checkout.js";
 import {
+  callTools,
   GO_ENGINEER_SECTIONS,
   type RecordedRequest,
   report,
@@ -28,14 +34,35 @@ const SOLUTION = readFileSync(join(LEDGER, "solution", "internal", "ledger", "le
 const RECON = join(SUITE, "statement-reconciliation");
 // A plausible wrong reconciliation: it indexes the ledger by ref, so split payments collide.
 const WRONG = readFileSync(join(RECON, "wrong", "internal", "reconcile", "reconcile.go"), "utf8");
+const WALLETS = join(SUITE, "pg-wallet-transfer");
+const WALLETS_SOLUTION = readFileSync(join(WALLETS, "solution", "internal", "wallets", "store.go"), "utf8");
+// The reference solution with one typo in its SQL: the visible tests never call Transfer.
+const WALLETS_TYPO = WALLETS_SOLUTION.replace("FROM wallets WHERE id = ANY", "FROM walets WHERE id = ANY");
+const MIGRATION = join(SUITE, "pg-migration-settled-at");
+const IDEMPOTENCY = join(SUITE, "redis-idempotency-keys");
+
+/** One assistant turn writing every file of a task's solution/ (a new migration pair too). */
+function writeSolution(task: string) {
+  const root = join(task, "solution");
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+    );
+  return callTools(
+    ...files(root).map((f) => ({
+      name: "write_file",
+      input: { path: relative(root, f), content: readFileSync(f, "utf8") },
+    })),
+  );
+}
 
 let work: string;
 let server: ScriptedModelServer;
 const hang = () => new Promise<ScriptedMessage>(() => undefined);
 
 /** A copy of a suite task under another id, with its task.json patched. */
-function copyTask(from: string, id: string, patch: Record<string, unknown> = {}): void {
-  const dir = join(work, "tasks", id);
+function copyTask(from: string, id: string, patch: Record<string, unknown> = {}, suite = "tasks"): void {
+  const dir = join(work, suite, id);
   cpSync(from, dir, { recursive: true });
   const meta = JSON.parse(readFileSync(join(dir, "task.json"), "utf8"));
   writeFileSync(join(dir, "task.json"), JSON.stringify({ ...meta, ...patch }));
@@ -53,6 +80,22 @@ const SCRIPTS: Record<string, (ScriptedMessage | (() => Promise<ScriptedMessage>
     say(report(GO_ENGINEER_SECTIONS, "Implemented Reconcile.")),
   ],
   "c-hang": [hang],
+  "e-pg-right": [
+    tool("write_file", { path: "internal/wallets/store.go", content: WALLETS_SOLUTION }),
+    say(report(GO_ENGINEER_SECTIONS, "Implemented Transfer in one transaction.")),
+  ],
+  "f-pg-typo": [
+    tool("write_file", { path: "internal/wallets/store.go", content: WALLETS_TYPO }),
+    say(report(GO_ENGINEER_SECTIONS, "Implemented Transfer in one transaction.")),
+  ],
+  "g-migration-right": [
+    writeSolution(MIGRATION),
+    say(report(GO_ENGINEER_SECTIONS, "Added settled_at with its migration.")),
+  ],
+  "h-redis-right": [
+    writeSolution(IDEMPOTENCY),
+    say(report(GO_ENGINEER_SECTIONS, "Implemented Begin and Finish.")),
+  ],
   "d-ask": [
     tool("ask_clarification", {
       questions: [
@@ -71,11 +114,11 @@ function dispatch(req: RecordedRequest) {
   return typeof step === "function" ? step() : step;
 }
 
-async function runEval(args: string[], env: Record<string, string | undefined> = {}) {
+async function runEval(args: string[], env: Record<string, string | undefined> = {}, suite = "tasks") {
   let out = "";
   let err = "";
   const code = await evalCommand(
-    ["--tasks", join(work, "tasks"), "--out", join(work, "out"), ...args],
+    ["--tasks", join(work, suite), "--out", join(work, `${suite}-out`), ...args],
     {
       PATH: process.env.PATH,
       HOME: tmpdir(),
@@ -95,7 +138,11 @@ beforeAll(async () => {
   copyTask(RECON, "b-wrong");
   copyTask(LEDGER, "c-hang", { budgets: { maxWallClockMinutes: 0.05 } });
   copyTask(join(SUITE, "ask-orders-export"), "d-ask");
-  server = await startScriptedModel({ script: Array.from({ length: 40 }, () => dispatch) });
+  copyTask(WALLETS, "e-pg-right", {}, "services-tasks");
+  copyTask(WALLETS, "f-pg-typo", {}, "services-tasks");
+  copyTask(MIGRATION, "g-migration-right", {}, "services-tasks");
+  copyTask(IDEMPOTENCY, "h-redis-right", {}, "services-tasks");
+  server = await startScriptedModel({ script: Array.from({ length: 60 }, () => dispatch) });
 });
 
 afterAll(async () => {
@@ -107,7 +154,7 @@ describe("backend-go-agent eval", () => {
   it("judges each run with the hidden tests and writes results.json and results.md", async () => {
     const { code, out, err } = await runEval([]);
     expect(code).toBe(0);
-    const results = JSON.parse(readFileSync(join(work, "out", "results.json"), "utf8")) as EvalResults;
+    const results = JSON.parse(readFileSync(join(work, "tasks-out", "results.json"), "utf8")) as EvalResults;
     const byTask = Object.fromEntries(results.runs.map((r) => [r.task, r]));
 
     expect(byTask["a-right"]).toMatchObject({ judged: "pass", failingTests: [], outcome: "completed" });
@@ -140,7 +187,7 @@ describe("backend-go-agent eval", () => {
     );
     expect(out).toMatch(/^task\s+passed/m);
     expect(out).toMatch(/^all\s+2\/4 50% \[15%–85%\]/m);
-    const md = readFileSync(join(work, "out", "results.md"), "utf8");
+    const md = readFileSync(join(work, "tasks-out", "results.md"), "utf8");
     expect(md).toContain("| a-right | 1/1 100%");
     expect(md).toMatch(/- \*\*c-hang #1\*\*: .*wall-clock budget exhausted/);
 
@@ -157,7 +204,7 @@ describe("backend-go-agent eval", () => {
     const { code } = await runEval(["--resume", "--repeat", "2", "--only", "a-right"]);
     expect(code).toBe(0);
     expect(server.requests.length - before).toBe(2);
-    const results = JSON.parse(readFileSync(join(work, "out", "results.json"), "utf8")) as EvalResults;
+    const results = JSON.parse(readFileSync(join(work, "tasks-out", "results.json"), "utf8")) as EvalResults;
     expect(results.runs.map((r) => `${r.task}#${r.repeat}:${r.judged}`)).toEqual([
       "a-right#1:pass",
       "a-right#2:pass",
@@ -174,4 +221,57 @@ describe("backend-go-agent eval", () => {
     expect(provider.err).toContain('--provider must be one of anthropic, bedrock, vertex, got "openai"');
     expect(existsSync(join(work, "tasks", "a-right", "task.json"))).toBe(true);
   });
+});
+
+servicesDescribe("backend-go-agent eval on tasks that need PostgreSQL and Redis", () => {
+  /** Job directories of this process still under the services root: servers not stopped. */
+  const ours = () => {
+    const jobs = join(TEST_DATA_DIR, "services", "jobs");
+    if (!existsSync(jobs)) return [];
+    return readdirSync(jobs).filter((d) => {
+      const owner = join(jobs, d, OWNER_FILE);
+      return existsSync(owner) && readFileSync(owner, "utf8").trim() === String(process.pid);
+    });
+  };
+
+  it("judges the hidden tests against real servers started for the judge, and stops them", async () => {
+    const { code, err } = await runEval([], {}, "services-tasks");
+    expect(code).toBe(0);
+    const results = JSON.parse(
+      readFileSync(join(work, "services-tasks-out", "results.json"), "utf8"),
+    ) as EvalResults;
+    const byTask = Object.fromEntries(results.runs.map((r) => [r.task, r]));
+
+    // The right transaction passes against the judge's own PostgreSQL.
+    expect(byTask["e-pg-right"]).toMatchObject({ judged: "pass", failingTests: [], outcome: "completed" });
+    expect(byTask["e-pg-right"]!.botGreen).toBe(true);
+    expect(byTask["e-pg-right"]!.judgeServices?.labels).toEqual([expect.stringMatching(/^PostgreSQL \d+/)]);
+
+    // One misspelled table: the bot's visible tests stay green, the hidden ones fail with
+    // the database's own words.
+    const typo = byTask["f-pg-typo"]!;
+    expect(typo).toMatchObject({ judged: "fail", outcome: "completed", botGreen: true });
+    expect(typo.failingTests).toContain(
+      "example.com/wallets/internal/wallets.TestHiddenTransferMovesMoneyAndRecordsIt",
+    );
+    expect(typo.judgeSummary).toContain('relation "walets" does not exist');
+    expect(err).toMatch(/f-pg-typo #1 {2}FAIL .*\n {6}failing: .*TestHidden/);
+
+    // A new migration pair and the code using its column: up, down, up and the queries pass.
+    expect(byTask["g-migration-right"]).toMatchObject({ judged: "pass", failingTests: [] });
+    expect(byTask["g-migration-right"]!.changedFiles).toEqual(
+      expect.arrayContaining([
+        "migrations/0002_payments_settled_at.up.sql",
+        "migrations/0002_payments_settled_at.down.sql",
+      ]),
+    );
+
+    // go-redis against the judge's own Redis.
+    expect(byTask["h-redis-right"]).toMatchObject({ judged: "pass", failingTests: [] });
+    expect(byTask["h-redis-right"]!.judgeServices?.labels).toEqual([expect.stringMatching(/^Redis \d+/)]);
+
+    expect(results.totals).toMatchObject({ runs: 4, passed: 3 });
+    // Every server of the agents' jobs and of the judge is gone with its data directory.
+    expect(ours()).toEqual([]);
+  }, 600_000);
 });

@@ -8,6 +8,7 @@ import { loadSuite, loadTask, parseGoTestCommand, parseTaskText } from "../../sr
 import { offersOptions } from "../../src/eval/judge.js";
 import { median, wilson } from "../../src/eval/results.js";
 import { checkoutTask } from "../../src/eval/run-task.js";
+import { loadTaskConfig } from "../../src/eval/task-config.js";
 import { git, REPO_ROOT } from "../support/model-checkout.js";
 
 let dir: string | undefined;
@@ -28,15 +29,35 @@ function taskDir(meta: unknown, md = "# Do it\nPlease."): string {
 }
 
 describe("eval tasks", () => {
-  it("loads the bundled suite: 12 tasks to solve and one where asking is right", () => {
+  it("loads the bundled suite: 15 tasks to solve and one where asking is right", () => {
     const suite = loadSuite(join(REPO_ROOT, "evals", "go-backend"));
-    expect(suite).toHaveLength(13);
+    expect(suite).toHaveLength(16);
     expect(suite.filter((t) => t.expect === "ask").map((t) => t.id)).toEqual(["ask-orders-export"]);
     for (const t of suite.filter((t) => t.expect === "solve")) {
       expect(t.judge[0]).toBe("test");
       expect(t.solutionDir).toBeDefined();
     }
   });
+
+  it("has three tasks whose repositories declare the services their hidden tests need", async () => {
+    dir = mkdtempSync(join(tmpdir(), "bga-evaltask-"));
+    const declared: Record<string, string[]> = {};
+    for (const task of loadSuite(join(REPO_ROOT, "evals", "go-backend"))) {
+      const checkout = join(dir, task.id);
+      const config = await loadTaskConfig(checkout, await checkoutTask(task, checkout));
+      const services = Object.keys(config.verify.services);
+      if (services.length) {
+        declared[task.id] = services;
+        // Their hidden tests are behind the tag the configuration sets.
+        expect(config.verify.tags).toEqual(["integration"]);
+      }
+    }
+    expect(declared).toEqual({
+      "pg-migration-settled-at": ["postgres"],
+      "pg-wallet-transfer": ["postgres"],
+      "redis-idempotency-keys": ["redis"],
+    });
+  }, 60_000);
 
   it("reads the conversation that answered a clarifying question", () => {
     const { text, conversation } = parseTaskText(

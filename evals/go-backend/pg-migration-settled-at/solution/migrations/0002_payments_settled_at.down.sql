@@ -1,0 +1,3 @@
+DROP INDEX payments_unsettled_idx;
+
+ALTER TABLE payments DROP COLUMN settled_at;
