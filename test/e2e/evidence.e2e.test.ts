@@ -16,6 +16,7 @@ import {
   startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
+import { fastJoin, joinTests, slowJoin } from "../verify/evidence/join-fixture.js";
 import {
   type AppProcess,
   appKeyPair,
@@ -36,60 +37,6 @@ const GO_MOD = "module example.com/textkit\n\ngo 1.21\n";
 const CLAMP_BASE =
   "package num\n\n// Clamp keeps n in [lo, hi].\nfunc Clamp(n, lo, hi int) int { return n }\n";
 
-/** Join with += on a string: a copy of the whole result per word. */
-const SLOW_JOIN = `package text
-
-// Join puts the words one after another, separated by sep.
-func Join(words []string, sep string) string {
-	out := ""
-	for i, w := range words {
-		if i > 0 {
-			out += sep
-		}
-		out += w
-	}
-	return out
-}
-`;
-
-const FAST_JOIN = `package text
-
-import "strings"
-
-// Join puts the words one after another, separated by sep.
-func Join(words []string, sep string) string {
-	var b strings.Builder
-	for i, w := range words {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(w)
-	}
-	return b.String()
-}
-`;
-
-const JOIN_BENCH = `package text
-
-import "testing"
-
-func TestJoin(t *testing.T) {
-	if got := Join([]string{"a", "b"}, ","); got != "a,b" {
-		t.Fatalf("Join = %q", got)
-	}
-}
-
-func BenchmarkJoin(b *testing.B) {
-	words := make([]string, 500)
-	for i := range words {
-		words[i] = "word"
-	}
-	for i := 0; i < b.N; i++ {
-		_ = Join(words, ",")
-	}
-}
-`;
-
 beforeAll(async () => {
   const keys = appKeyPair();
   gh = await startGitHubServer({ appPublicKey: keys.publicKey });
@@ -102,7 +49,9 @@ beforeAll(async () => {
       "go.mod": GO_MOD,
       "num/num.go": CLAMP_BASE,
       "verbs/verbs.go": 'package verbs\n\n// Be is the verb.\nconst Be = "be"\n',
-      ...(repo === "join" ? { "text/join.go": SLOW_JOIN, "text/join_test.go": JOIN_BENCH } : {}),
+      ...(repo === "join"
+        ? { "text/join.go": slowJoin("text"), "text/join_test.go": joinTests("text") }
+        : {}),
     });
   }
   app = await startAppProcess({
@@ -242,7 +191,7 @@ describe("evidence through the whole job", () => {
 
   it("an issue that asks for speed gets benchstat's comparison of the base and the change in the PR", async () => {
     const script: ScriptStep[] = [
-      tool("write_file", { path: "text/join.go", content: FAST_JOIN }),
+      tool("write_file", { path: "text/join.go", content: fastJoin("text") }),
       say(REPORT),
     ];
     const { pr } = await runIssue("join", "Speed up Join: it copies the whole string per word", script);

@@ -2,110 +2,36 @@
 // benchstat: a change that makes a function faster shows benchstat's table, base against change;
 // one that makes it allocate more is a warning for the agent; a benchmark the base cannot run, no
 // benchmark at all, or no benchstat on the worker each say so.
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import type { GoToolchain } from "../../../src/golang/go-toolchain.js";
+import { describe, expect, it } from "@jest/globals";
 import { ensureGoTool } from "../../../src/golang/install-go-tools.js";
 import { BENCHSTAT } from "../../../src/golang/tool-versions.js";
-import { clearBaseCache } from "../../../src/verify/base-comparison.js";
 import {
   asksForSpeed,
   BENCH_CHECK,
-  clearBenchCache,
   parseBenchstatCsv,
   regressions,
 } from "../../../src/verify/evidence/benchmarks.js";
 import type { EvidenceTools } from "../../../src/verify/evidence/evidence.js";
 import { repairMessage } from "../../../src/verify/repair-feedback.js";
 import type { Check, Verdict } from "../../../src/verify/verdict.js";
-import { verifyChange } from "../../../src/verify/verify-change.js";
 import { testGoToolsSettings } from "../../golang/go-tools-support.js";
-import { testToolchain } from "../../golang/support.js";
-import { goRepo, type Repo } from "./support.js";
+import { fastJoin, joinTests, slowJoin } from "./join-fixture.js";
+import { evidenceHarness, type Repo } from "./support.js";
 
 const installed = await ensureGoTool(BENCHSTAT, testGoToolsSettings());
 if (!installed.ok && process.env.GO_TOOLS_REQUIRED === "1") throw new Error(installed.reason);
 const describeWithTool = installed.ok ? describe : describe.skip;
 const tools: EvidenceTools = { benchstat: () => ensureGoTool(BENCHSTAT, testGoToolsSettings()) };
 
-let toolchain: GoToolchain;
-const repos: Repo[] = [];
-beforeAll(async () => {
-  toolchain = await testToolchain();
-});
-afterEach(async () => {
-  clearBaseCache();
-  clearBenchCache();
-  for (const r of repos.splice(0)) await r.cleanup();
-});
-
-async function repo(files: Record<string, string>): Promise<Repo> {
-  const r = await goRepo(files);
-  repos.push(r);
-  return r;
-}
+const h = evidenceHarness();
+const SLOW_JOIN = slowJoin("words");
+const FAST_JOIN = fastJoin("words");
+const JOIN_BENCH = joinTests("words");
 
 async function benchRow(r: Repo, changed: string[], withTools = tools): Promise<{ v: Verdict; c?: Check }> {
-  const v = await verifyChange({
-    toolchain,
-    root: r.dir,
-    baseSha: r.base,
-    changed,
-    checks: ["build", "test"],
-    evidence: { failPass: "off", race: "off", api: "off", bench: "on" },
-    evidenceTools: withTools,
-  });
-  if (!v) throw new Error("no verdict");
+  const v = await h.verdict(r, changed, { bench: "on" }, withTools);
   return { v, c: v.checks.find((x) => x.name === BENCH_CHECK) };
 }
-
-/** Join with += on a string: quadratic, an allocation per word. */
-const SLOW_JOIN = `package words
-
-// Join puts the words one after another, separated by sep.
-func Join(words []string, sep string) string {
-	out := ""
-	for i, w := range words {
-		if i > 0 {
-			out += sep
-		}
-		out += w
-	}
-	return out
-}
-`;
-
-const FAST_JOIN = `package words
-
-import "strings"
-
-// Join puts the words one after another, separated by sep.
-func Join(words []string, sep string) string {
-	var b strings.Builder
-	for i, w := range words {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(w)
-	}
-	return b.String()
-}
-`;
-
-const JOIN_BENCH = `package words
-
-import "testing"
-
-func BenchmarkJoin(b *testing.B) {
-	words := make([]string, 500)
-	for i := range words {
-		words[i] = "word"
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = Join(words, ",")
-	}
-}
-`;
 
 describe("what asks for speed", () => {
   it("reads an issue or a command that asks for performance, and not one that asks for behaviour", () => {
@@ -151,7 +77,7 @@ describe("what asks for speed", () => {
 
 describeWithTool("the benchmark row", () => {
   it("shows benchstat's table for a change that makes a benchmarked function faster", async () => {
-    const r = await repo({ "words/words.go": SLOW_JOIN, "words/words_test.go": JOIN_BENCH });
+    const r = await h.repo({ "words/words.go": SLOW_JOIN, "words/words_test.go": JOIN_BENCH });
     const { c } = await benchRow(r, r.change({ "words/words.go": FAST_JOIN }));
     expect(c?.status).toBe("pass");
     expect(c!.summary).toMatch(
@@ -168,7 +94,7 @@ describeWithTool("the benchmark row", () => {
   }, 240_000);
 
   it("warns the agent when the change makes a benchmark allocate more", async () => {
-    const r = await repo({ "words/words.go": FAST_JOIN, "words/words_test.go": JOIN_BENCH });
+    const r = await h.repo({ "words/words.go": FAST_JOIN, "words/words_test.go": JOIN_BENCH });
     const { v, c } = await benchRow(r, r.change({ "words/words.go": SLOW_JOIN }));
     expect(c?.status).toBe("pass");
     expect(c!.summary).toContain("worse beyond the noise: Join sec/op +");
@@ -180,7 +106,7 @@ describeWithTool("the benchmark row", () => {
   }, 240_000);
 
   it("says so when the change's benchmark cannot run on the base, and asks for one that can", async () => {
-    const r = await repo({ "words/words.go": SLOW_JOIN });
+    const r = await h.repo({ "words/words.go": SLOW_JOIN });
     const faster = FAST_JOIN.replace(
       "// Join puts",
       "// JoinFast is Join without the copies.\nfunc JoinFast(w []string, sep string) string { return Join(w, sep) }\n\n// Join puts",
@@ -201,7 +127,7 @@ describeWithTool("the benchmark row", () => {
   }, 240_000);
 
   it("asks for a benchmark when the touched packages have none", async () => {
-    const r = await repo({ "words/words.go": SLOW_JOIN });
+    const r = await h.repo({ "words/words.go": SLOW_JOIN });
     const { c } = await benchRow(r, r.change({ "words/words.go": FAST_JOIN }));
     expect(c?.status).toBe("skipped");
     expect(c!.summary).toBe("the task asks for speed, and no Benchmark function is in the touched packages");
@@ -211,7 +137,7 @@ describeWithTool("the benchmark row", () => {
 
 describe("the benchmark row without benchstat", () => {
   it("names the missing tool and runs nothing", async () => {
-    const r = await repo({ "words/words.go": SLOW_JOIN, "words/words_test.go": JOIN_BENCH });
+    const r = await h.repo({ "words/words.go": SLOW_JOIN, "words/words_test.go": JOIN_BENCH });
     const { c } = await benchRow(r, r.change({ "words/words.go": FAST_JOIN }), {});
     expect(c?.status).toBe("skipped");
     expect(c!.summary).toBe("not run: benchstat is not available on this worker");

@@ -1,26 +1,12 @@
 // Fail → pass through verifyChange, on real modules with the real Go toolchain: the tests a
 // change adds or modifies run on the base (with the change's tests laid over it) and on the change.
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { renderCheckRunOutput, renderVerdictMarkdown } from "../../../src/github/publish/render-verdict.js";
-import type { GoToolchain } from "../../../src/golang/go-toolchain.js";
-import { clearBaseCache } from "../../../src/verify/base-comparison.js";
-import { DEFAULT_EVIDENCE } from "../../../src/verify/evidence/evidence.js";
-import { clearFailPassCache, FAIL_PASS_CHECK } from "../../../src/verify/evidence/fail-pass.js";
-import type { Check, Verdict } from "../../../src/verify/verdict.js";
-import { verifyChange } from "../../../src/verify/verify-change.js";
-import { testToolchain } from "../../golang/support.js";
-import { goRepo, type Repo } from "./support.js";
+import { FAIL_PASS_CHECK } from "../../../src/verify/evidence/fail-pass.js";
+import type { Verdict } from "../../../src/verify/verdict.js";
+import { evidenceHarness, type Repo, rowOf } from "./support.js";
 
-let toolchain: GoToolchain;
-const repos: Repo[] = [];
-beforeAll(async () => {
-  toolchain = await testToolchain();
-});
-afterEach(async () => {
-  clearBaseCache();
-  clearFailPassCache();
-  for (const r of repos.splice(0)) await r.cleanup();
-});
+const h = evidenceHarness();
 
 const CALC = `package calc
 
@@ -56,30 +42,12 @@ import "strings"
 func Upper(s string) string { return strings.ToUpper(s) }
 `;
 
-async function calcRepo(): Promise<Repo> {
-  const repo = await goRepo({ "calc/calc.go": CALC, "calc/calc_test.go": CALC_TEST, "strs/strs.go": STRS });
-  repos.push(repo);
-  return repo;
+function calcRepo(): Promise<Repo> {
+  return h.repo({ "calc/calc.go": CALC, "calc/calc_test.go": CALC_TEST, "strs/strs.go": STRS });
 }
 
-async function verdictOf(repo: Repo, changed: string[]): Promise<Verdict> {
-  const v = await verifyChange({
-    toolchain,
-    root: repo.dir,
-    baseSha: repo.base,
-    changed,
-    checks: ["build", "test"],
-    evidence: { ...DEFAULT_EVIDENCE, race: "off", api: "off" },
-  });
-  if (!v) throw new Error("no verdict");
-  return v;
-}
-
-function row(v: Verdict): Check {
-  const c = v.checks.find((x) => x.name === FAIL_PASS_CHECK);
-  if (!c) throw new Error(`no ${FAIL_PASS_CHECK} row in ${v.checks.map((x) => x.name).join(", ")}`);
-  return c;
-}
+const verdictOf = (repo: Repo, changed: string[]) => h.verdict(repo, changed, { failPass: "on" });
+const row = (v: Verdict) => rowOf(v, FAIL_PASS_CHECK);
 
 describe("fail → pass", () => {
   it("proves a new test that fails without the change, and flags one that passes without it", async () => {

@@ -1,51 +1,14 @@
 // The race detector and the exported-API comparison through verifyChange, on real modules.
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import type { GoToolchain } from "../../../src/golang/go-toolchain.js";
-import { clearBaseCache } from "../../../src/verify/base-comparison.js";
+import { describe, expect, it } from "@jest/globals";
 import { API_CHECK } from "../../../src/verify/evidence/api-diff.js";
-import type { EvidenceSettings } from "../../../src/verify/evidence/evidence.js";
-import { clearRaceCache, RACE_CHECK } from "../../../src/verify/evidence/race.js";
+import { RACE_CHECK } from "../../../src/verify/evidence/race.js";
 import { introducedFailures, repairMessage } from "../../../src/verify/repair-feedback.js";
-import type { Check, Verdict } from "../../../src/verify/verdict.js";
-import { verifyChange } from "../../../src/verify/verify-change.js";
-import { testToolchain } from "../../golang/support.js";
-import { goRepo, type Repo } from "./support.js";
+import { evidenceHarness, rowOf } from "./support.js";
 
-let toolchain: GoToolchain;
-const repos: Repo[] = [];
-beforeAll(async () => {
-  toolchain = await testToolchain();
-});
-afterEach(async () => {
-  clearBaseCache();
-  clearRaceCache();
-  for (const r of repos.splice(0)) await r.cleanup();
-});
-
-async function repo(files: Record<string, string>): Promise<Repo> {
-  const r = await goRepo(files);
-  repos.push(r);
-  return r;
-}
-
-async function verdictOf(r: Repo, changed: string[], evidence: Partial<EvidenceSettings>): Promise<Verdict> {
-  const v = await verifyChange({
-    toolchain,
-    root: r.dir,
-    baseSha: r.base,
-    changed,
-    checks: ["build", "test"],
-    evidence: { failPass: "off", race: "off", api: "off", bench: "off", ...evidence },
-  });
-  if (!v) throw new Error("no verdict");
-  return v;
-}
-
-function row(v: Verdict, name: string): Check {
-  const c = v.checks.find((x) => x.name === name);
-  if (!c) throw new Error(`no ${name} row in ${v.checks.map((x) => x.name).join(", ")}`);
-  return c;
-}
+const h = evidenceHarness();
+const repo = h.repo;
+const verdictOf = h.verdict;
+const row = rowOf;
 
 /** Two goroutines on one map: the race the detector must see. */
 const racy = (pkg: string, fn: string) => `package ${pkg}
@@ -79,7 +42,7 @@ func Test${fn}(t *testing.T) {
 }
 `;
 
-const itWithCgo = () => ((toolchain?.cgo ?? true) ? it : it.skip);
+const itWithCgo = () => ((h.toolchain()?.cgo ?? true) ? it : it.skip);
 
 describe("go test -race", () => {
   itWithCgo()(
