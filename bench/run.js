@@ -7,6 +7,8 @@
 //   prefix-share.js   byte-identical prefix share over a 10-turn session
 //   memory.js         RSS idle and with 4 concurrent jobs
 //   services.js       a job's PostgreSQL from the template vs the first, services' share of a verify
+//   go-tools.js       gopls and golangci-lint on the generated module, cold and warm
+//   evidence.js       what each evidence row (fail → pass, -race, API, govulncheck) adds to a verify
 // The repository is generated (generate-repo.js): about 2,000 Go files in 100 packages.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { measureAck } from "./ack-latency.js";
+import { measureEvidence, renderEvidence } from "./evidence.js";
 import { measureFirstRequest } from "./first-request.js";
 import { measureGoTools, renderGoTools } from "./go-tools.js";
 import { measureMemory } from "./memory.js";
@@ -93,6 +96,8 @@ async function main() {
     results.goTools = await measureGoTools({ log });
     log("services: PostgreSQL and Redis per job, and their share of a verify");
     results.services = await measureServices({ log });
+    log("evidence rows: what each adds to a one-file verify, cold and warm");
+    results.evidence = await measureEvidence({ log, quick });
   } finally {
     await world.close();
   }
@@ -106,11 +111,11 @@ async function main() {
     load: `${loadBefore} before, ${loadavg()} after`,
   };
   results.repo = world.repoStats;
-  const markdown = withSection(
-    withSection(render(results), "go-tools", renderGoTools(results.goTools)),
-    "services",
-    renderServices(results.services),
-  );
+  const markdown = [
+    ["go-tools", renderGoTools(results.goTools)],
+    ["services", renderServices(results.services)],
+    ["evidence", renderEvidence(results.evidence)],
+  ].reduce((md, [name, section]) => withSection(md, name, section), render(results));
   await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);
   process.stdout.write(`${markdown}\n`);
   log(`wrote bench/results.md in ${results.env.seconds} s`);
