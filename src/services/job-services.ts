@@ -4,7 +4,13 @@
 // needing it rather than failing for want of it.
 import type { RepoConfig } from "../repo/config-schema.js";
 import { createLocalServices, type LocalServices } from "./local-services.js";
-import { type JobServices, type Services, wantsServices } from "./services.js";
+import {
+  type JobServices,
+  notInstalled,
+  requestedServices,
+  type Services,
+  wantsServices,
+} from "./services.js";
 
 export interface StartedServices {
   declared: boolean;
@@ -17,31 +23,11 @@ export interface StartedServices {
 
 /** What a job whose worker has no Services adapter gets: each requested service named missing. */
 function noServices(config: RepoConfig): JobServices {
-  const { postgres, redis } = config.verify.services;
   return {
     env: {},
     socketDirs: [],
     used: [],
-    problems: [
-      ...(postgres
-        ? [
-            {
-              service: "postgres" as const,
-              kind: "not-installed" as const,
-              reason: "PostgreSQL requested, not installed on this worker",
-            },
-          ]
-        : []),
-      ...(redis
-        ? [
-            {
-              service: "redis" as const,
-              kind: "not-installed" as const,
-              reason: "Redis requested, not installed on this worker",
-            },
-          ]
-        : []),
-    ],
+    problems: requestedServices(config.verify.services).map(notInstalled),
     stop: async () => undefined,
   };
 }

@@ -5,20 +5,24 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { findNats, type NatsInstall } from "./nats-install.js";
 import { findPostgres, type PostgresInstall } from "./postgres-install.js";
 import { type PostgresJob, startPostgresJob } from "./postgres-job.js";
 import { ensureTemplate, type PostgresTemplate } from "./postgres-template.js";
+import { findRabbitmq, type RabbitmqInstall } from "./rabbitmq-install.js";
 import { findRedis, type RedisInstall } from "./redis-install.js";
 import { type RedisJob, startRedisJob } from "./redis-job.js";
 import { RepoFileError, readRepoFile } from "./repo-file.js";
 import { giveTo, type ServiceUser, serviceUser } from "./run-as.js";
-import type {
-  JobServices,
-  ServiceProblem,
-  Services,
-  ServicesRequest,
-  ServiceUse,
-  StartOptions,
+import {
+  type JobServices,
+  notInstalled,
+  notSupported,
+  type ServiceProblem,
+  type Services,
+  type ServicesRequest,
+  type ServiceUse,
+  type StartOptions,
 } from "./services.js";
 import { OWNER_FILE, sweepJobs } from "./sweep.js";
 
@@ -30,13 +34,22 @@ export interface LocalServicesOptions {
   /** Overrides what was found (tests: a worker without PostgreSQL). */
   postgres?: PostgresInstall | null;
   redis?: RedisInstall | null;
+  nats?: NatsInstall | null;
+  rabbitmq?: RabbitmqInstall | null;
 }
 
 export interface LocalServices extends Services {
   readonly root: string;
   readonly postgres?: PostgresInstall;
   readonly redis?: RedisInstall;
+  readonly nats?: NatsInstall;
+  readonly rabbitmq?: RabbitmqInstall;
 }
+
+/** Why an installed RabbitMQ is not started: it would listen on a host port. */
+const RABBITMQ_TCP_ONLY =
+  "rabbitmq-server listens only on TCP, and this worker cannot yet keep a port to one job";
+const NATS_TCP_ONLY = "nats-server listens only on TCP, and this worker cannot yet keep a port to one job";
 
 function failure(err: unknown): string {
   return (err as Error).message.split("\n")[0] ?? String(err);
@@ -49,6 +62,9 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
   const postgres =
     options.postgres === null ? undefined : (options.postgres ?? findPostgres(options.searchPath));
   const redis = options.redis === null ? undefined : (options.redis ?? findRedis(options.searchPath));
+  const nats = options.nats === null ? undefined : (options.nats ?? findNats(options.searchPath));
+  const rabbitmq =
+    options.rabbitmq === null ? undefined : (options.rabbitmq ?? findRabbitmq(options.searchPath));
   let user: ServiceUser | undefined;
   let template: Promise<PostgresTemplate> | undefined;
   let rootReady: Promise<void> | undefined;
@@ -89,18 +105,11 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     const env: Record<string, string> = {};
     let pg: PostgresJob | undefined;
     let rd: RedisJob | undefined;
-    if (request.postgres && !postgres)
-      problems.push({
-        service: "postgres",
-        kind: "not-installed",
-        reason: "PostgreSQL requested, not installed on this worker",
-      });
-    if (request.redis && !redis)
-      problems.push({
-        service: "redis",
-        kind: "not-installed",
-        reason: "Redis requested, not installed on this worker",
-      });
+    if (request.postgres && !postgres) problems.push(notInstalled("postgres"));
+    if (request.redis && !redis) problems.push(notInstalled("redis"));
+    if (request.nats) problems.push(nats ? notSupported("nats", NATS_TCP_ONLY) : notInstalled("nats"));
+    if (request.rabbitmq)
+      problems.push(rabbitmq ? notSupported("rabbitmq", RABBITMQ_TCP_ONLY) : notInstalled("rabbitmq"));
     const wanted = (request.postgres && postgres) || (request.redis && redis);
     if (!wanted) return finished();
 
@@ -208,6 +217,8 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     root,
     ...(postgres ? { postgres } : {}),
     ...(redis ? { redis } : {}),
+    ...(nats ? { nats } : {}),
+    ...(rabbitmq ? { rabbitmq } : {}),
     start,
     sweep: () => sweepJobs(jobsRoot),
   };
