@@ -37,12 +37,14 @@ export async function startJobServices(
   config: RepoConfig,
   checkoutDir: string,
   signal?: AbortSignal,
+  /** Whether the job's Go runs are sandboxed (their own network namespace): NATS needs it. */
+  sandboxed = false,
 ): Promise<StartedServices> {
   const tags = [...config.verify.tags];
   if (!wantsServices(config.verify.services)) return { declared: false, tags, costMs: 0 };
   const began = Date.now();
   const job = services
-    ? await services.start(config.verify.services, { checkoutDir, ...(signal ? { signal } : {}) })
+    ? await services.start(config.verify.services, { checkoutDir, sandboxed, ...(signal ? { signal } : {}) })
     : noServices(config);
   return { declared: true, job, tags: job.problems.length ? [] : tags, costMs: Date.now() - began };
 }

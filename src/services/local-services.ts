@@ -5,7 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { findOnPath } from "../golang/sandbox.js";
+import { servicesBridge } from "./bridge-program.js";
 import { findNats, type NatsInstall } from "./nats-install.js";
+import { type NatsJob, startNatsJob } from "./nats-job.js";
 import { findPostgres, type PostgresInstall } from "./postgres-install.js";
 import { type PostgresJob, startPostgresJob } from "./postgres-job.js";
 import { ensureTemplate, type PostgresTemplate } from "./postgres-template.js";
@@ -36,6 +39,8 @@ export interface LocalServicesOptions {
   redis?: RedisInstall | null;
   nats?: NatsInstall | null;
   rabbitmq?: RabbitmqInstall | null;
+  /** bubblewrap, which gives NATS a network namespace of its own; found on the search path by default. */
+  bwrap?: string | null;
 }
 
 export interface LocalServices extends Services {
@@ -49,7 +54,10 @@ export interface LocalServices extends Services {
 /** Why an installed RabbitMQ is not started: it would listen on a host port. */
 const RABBITMQ_TCP_ONLY =
   "rabbitmq-server listens only on TCP, and this worker cannot yet keep a port to one job";
-const NATS_TCP_ONLY = "nats-server listens only on TCP, and this worker cannot yet keep a port to one job";
+const NATS_NO_BWRAP =
+  "nats-server listens only on TCP, and without bubblewrap this worker cannot give it a network of its own";
+const NATS_RUNS_UNSANDBOXED =
+  "nats-server listens only on TCP, and this job's Go runs are not sandboxed, so its port would be on the worker's network";
 
 function failure(err: unknown): string {
   return (err as Error).message.split("\n")[0] ?? String(err);
@@ -65,6 +73,10 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
   const nats = options.nats === null ? undefined : (options.nats ?? findNats(options.searchPath));
   const rabbitmq =
     options.rabbitmq === null ? undefined : (options.rabbitmq ?? findRabbitmq(options.searchPath));
+  const bwrap =
+    options.bwrap === null
+      ? undefined
+      : (options.bwrap ?? findOnPath("bwrap", options.searchPath ?? process.env.PATH));
   let user: ServiceUser | undefined;
   let template: Promise<PostgresTemplate> | undefined;
   let rootReady: Promise<void> | undefined;
@@ -105,12 +117,22 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     const env: Record<string, string> = {};
     let pg: PostgresJob | undefined;
     let rd: RedisJob | undefined;
+    let nt: NatsJob | undefined;
     if (request.postgres && !postgres) problems.push(notInstalled("postgres"));
     if (request.redis && !redis) problems.push(notInstalled("redis"));
-    if (request.nats) problems.push(nats ? notSupported("nats", NATS_TCP_ONLY) : notInstalled("nats"));
+    // NATS needs a network namespace of its own, and so does every Go run that reaches it.
+    const natsWhyNot = !nats
+      ? notInstalled("nats")
+      : !bwrap
+        ? notSupported("nats", NATS_NO_BWRAP)
+        : !o.sandboxed
+          ? notSupported("nats", NATS_RUNS_UNSANDBOXED)
+          : undefined;
+    if (request.nats && natsWhyNot) problems.push(natsWhyNot);
     if (request.rabbitmq)
       problems.push(rabbitmq ? notSupported("rabbitmq", RABBITMQ_TCP_ONLY) : notInstalled("rabbitmq"));
-    const wanted = (request.postgres && postgres) || (request.redis && redis);
+    const wanted =
+      (request.postgres && postgres) || (request.redis && redis) || (request.nats && !natsWhyNot);
     if (!wanted) return finished();
 
     await prepareRoot();
@@ -124,7 +146,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     let stopped: Promise<void> | undefined;
     const stop = () => {
       stopped ??= (async () => {
-        await Promise.all([pg?.stop(), rd?.stop()]);
+        await Promise.all([pg?.stop(), rd?.stop(), nt?.stop()]);
         await rm(jobDir, { recursive: true, force: true });
       })();
       return stopped;
@@ -194,6 +216,24 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
           problems.push({ service: "redis", kind: "failed", reason: `Redis did not start: ${failure(err)}` });
         }
       }
+      if (request.nats && nats && bwrap && !natsWhyNot) {
+        const began = Date.now();
+        try {
+          nt = await startNatsJob({
+            install: nats,
+            bwrap,
+            bridge: await servicesBridge(root, options.searchPath),
+            user: user!,
+            jobDir,
+            socketDir,
+            ...(o.signal ? { signal: o.signal } : {}),
+          });
+          Object.assign(env, nt.env(request.nats.url));
+          used.push({ service: "nats", label: `NATS ${nats.version}`, startMs: Date.now() - began });
+        } catch (err) {
+          problems.push({ service: "nats", kind: "failed", reason: `NATS did not start: ${failure(err)}` });
+        }
+      }
     } catch (err) {
       await stop();
       throw err;
@@ -204,7 +244,8 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
       const job = pg;
       return {
         env,
-        socketDirs: dir && used.length ? [dir] : [],
+        socketDirs: dir && used.length ? [dir, ...(nt ? [nt.bridgeDir] : [])] : [],
+        ...(nt ? { runWrapper: nt.runWrapper } : {}),
         used,
         problems,
         ...(job ? { scratchDatabase: () => job.scratchDatabase() } : {}),

@@ -38,8 +38,14 @@ export interface ScratchDatabase {
 export interface JobServices {
   /** The variables every Go run of the job gets (DATABASE_URL, PG*, REDIS_URL, NATS_URL, as renamed). */
   readonly env: Record<string, string>;
-  /** Directories holding the sockets: mounted (read-only) into the sandbox. */
+  /** Directories holding the sockets (and the bridge, for NATS): mounted (read-only) into the sandbox. */
   readonly socketDirs: readonly string[];
+  /**
+   * The command prefix every sandboxed Go run of the job runs under: the bridge that gives it
+   * the job's TCP-only servers (NATS) at 127.0.0.1 in its own network namespace. Absent
+   * without such a server.
+   */
+  readonly runWrapper?: readonly string[];
   readonly used: readonly ServiceUse[];
   readonly problems: readonly ServiceProblem[];
   /** Absent without PostgreSQL. */
@@ -51,6 +57,11 @@ export interface JobServices {
 export interface StartOptions {
   /** The checkout: the init SQL file is read from it. */
   checkoutDir: string;
+  /**
+   * Whether the job's Go runs have a network namespace of their own (the bubblewrap sandbox).
+   * Without it a TCP-only server (NATS) would have to be on the worker's network: not started.
+   */
+  sandboxed?: boolean;
   signal?: AbortSignal;
 }
 
