@@ -49,6 +49,11 @@ export interface LocalServices extends Services {
   readonly redis?: RedisInstall;
   readonly nats?: NatsInstall;
   readonly rabbitmq?: RabbitmqInstall;
+  /**
+   * Builds the NATS bridge ahead of the first job that asks (a cold build takes seconds);
+   * resolves to its path, or undefined where this worker runs no NATS.
+   */
+  prepare(): Promise<string | undefined>;
 }
 
 /** Why an installed RabbitMQ is not started: it would listen on a host port. */
@@ -262,5 +267,6 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     ...(rabbitmq ? { rabbitmq } : {}),
     start,
     sweep: () => sweepJobs(jobsRoot),
+    prepare: async () => (nats && bwrap ? servicesBridge(root, options.searchPath) : undefined),
   };
 }
