@@ -133,6 +133,15 @@ natsDescribe("NATS for a job, on this machine's nats-server", () => {
       );
       expect(alone.exitCode).not.toBe(0);
       expect(alone.stdout).toMatch(/connect nats:\/\/127\.0\.0\.1:4222: .*(refused|no servers)/);
+      // A run with the network (a module download) shares the worker's network namespace: it
+      // gets no bridge, so nothing listens on the worker's 127.0.0.1:4222 for it.
+      const dial = ["-c", "exec 3<>/dev/tcp/127.0.0.1/4222 && head -c 4 <&3"];
+      const jobs = withServices(tc, job, TAGS);
+      const offline = await jobs.run("bash", dial, { cwd: checkout.dir, timeoutMs: 30_000 });
+      expect(offline.stdout).toBe("INFO");
+      const online = await jobs.run("bash", dial, { cwd: checkout.dir, timeoutMs: 30_000, network: true });
+      expect(online.exitCode).not.toBe(0);
+      expect(online.stderr).toMatch(/Connection refused/);
     } finally {
       await job.stop();
     }
