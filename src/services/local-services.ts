@@ -56,9 +56,9 @@ export interface LocalServices extends Services {
   prepare(): Promise<string | undefined>;
 }
 
-/** Why an installed RabbitMQ is not started: it would listen on a host port. */
+// Why a TCP-only server is not started: its port would be on the worker's network.
 const RABBITMQ_TCP_ONLY =
-  "rabbitmq-server listens only on TCP, and this worker cannot yet keep a port to one job";
+  "rabbitmq-server listens only on TCP, and this worker does not yet bridge it into a job's own network as it does NATS";
 const NATS_NO_BWRAP =
   "nats-server listens only on TCP, and without bubblewrap this worker cannot give it a network of its own";
 const NATS_RUNS_UNSANDBOXED =
