@@ -23,11 +23,11 @@ RUN GO_TOOLS_DIR=/opt/go-tools GOPATH=/tmp/gopath GOCACHE=/tmp/gocache sh /bin-s
 # --- runtime ----------------------------------------------------------------------------
 FROM node:24-bookworm-slim
 # gcc and libc6-dev: the verifier builds with cgo (CGO_ENABLED follows the C compiler), which
-# `go test -race` and packages with C code need. postgresql and redis-server: the per-job
-# services a repository's integration tests ask for (src/services).
+# `go test -race` and packages with C code need. postgresql, redis-server and nats-server: the
+# per-job services a repository's integration tests ask for (src/services).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap gcc libc6-dev \
-    postgresql redis-server \
+    postgresql redis-server nats-server \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
 COPY --from=go /opt/go-tools/bin /opt/go-tools/bin
@@ -46,6 +46,8 @@ COPY --chown=app:app agents ./agents
 COPY --chown=app:app bin ./bin
 # The evidence rows' Go helper ships as source; the app builds it with its own Go on first use.
 COPY --chown=app:app src/verify/evidence/helper ./src/verify/evidence/helper
+# So does the services bridge that gives a job's sandboxed Go runs their NATS (src/services/bridge).
+COPY --chown=app:app src/services/bridge ./src/services/bridge
 USER app
 VOLUME ["/data"]
 EXPOSE 3000

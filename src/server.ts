@@ -138,6 +138,10 @@ export async function startApp(config: AppConfig, mode: RunMode = "all"): Promis
       },
       (err: unknown) => log.warn({ name: "services", err }, "services sweep failed"),
     );
+  // The bridge a job's NATS is reached through (src/services/bridge), where this worker runs NATS.
+  sharedServices(config.dataDir)
+    .prepare()
+    .catch((err: unknown) => log.warn({ name: "services", err }, "the NATS bridge did not build"));
   // The evidence rows' source reader (verify/evidence/helper), once per data directory.
   prepareEvidenceHelper(toolchain).then(
     (built) =>

@@ -201,8 +201,13 @@ export async function createGoToolchain(options: GoToolchainOptions): Promise<Go
   ): Promise<RunResult> => {
     const { runEnv, secrets } = await runEnvFor(opts);
     const runSettings = { ...settings, caches: scoped };
+    // The services bridge only where the run has a network namespace of its own (RunOptions.wrap).
+    const [program, programArgs] =
+      bwrap && !runEnv.network && opts.wrap?.length
+        ? [opts.wrap[0]!, [...opts.wrap.slice(1), binary, ...args]]
+        : [binary, args];
     // Limits (limits.ts): rlimits right before the binary (inside the sandbox), a cgroup around the spawn.
-    const [command, commandArgs] = limiter.command(binary, args);
+    const [command, commandArgs] = limiter.command(program, programArgs);
     const limited: SpawnOptions = { ...opts, confine: limiter.confinement };
     const res = bwrap
       ? await runSandboxed(bwrap, command, commandArgs, limited, runEnv, {

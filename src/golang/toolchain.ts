@@ -26,6 +26,13 @@ export interface RunOptions {
    * sockets (src/services/). A plain run sees the filesystem anyway.
    */
   binds?: readonly string[];
+  /**
+   * A program (and its arguments, ending in "--") the command runs under inside the sandbox,
+   * in the run's own network namespace: the job's services bridge (src/services/nats-job.ts).
+   * Left off where the run has no namespace of its own (unsandboxed, or a module download),
+   * so it never listens on the worker's network.
+   */
+  wrap?: readonly string[];
   /** Extra variables for this run only (e.g. GOFLAGS); never secrets. */
   env?: Record<string, string>;
   /**

@@ -248,13 +248,20 @@ export async function runJob(task: TaskRequest, deps: JobDeps): Promise<JobResul
     prepared = await preparing;
     // The services the repository's tests need, for the agent's Go runs and the verdict's alike.
     if (wantsServices(plan.config.verify.services)) await progress("cloning", "starting services");
-    services = await startJobServices(deps.services, plan.config, prepared.dir, signal);
+    const goToolchain = deps.toolchain(plan);
+    services = await startJobServices(
+      deps.services,
+      plan.config,
+      prepared.dir,
+      signal,
+      goToolchain.isolation === "bubblewrap",
+    );
     // A base update merges the base first (base-update.ts): the agent only resolves conflicts.
     const merge =
       task.trigger.kind === "base_update" ? await mergeBase(workspace, deps.author, signal) : undefined;
     const agentNeeded = !merge || merge.kind === "conflict";
     // 4 run
-    const toolchain = withServices(deps.toolchain(plan), services.job, services.tags);
+    const toolchain = withServices(goToolchain, services.job, services.tags);
     const servicesExtra = migrationChecks(services, plan.config);
     // Modules before the agent's first (offline) Go run; a failure is the agent's to know.
     await progress("cloning", "downloading modules");

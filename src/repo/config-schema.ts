@@ -101,7 +101,7 @@ const repoPath = z
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be a variable name: capitals, digits and '_'");
 
 /** The services a job can have, started from the worker's own binaries (src/services/). */
-export const SERVICE_NAMES = ["postgres", "redis"] as const;
+export const SERVICE_NAMES = ["postgres", "redis", "nats", "rabbitmq"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 // Keys people bring from docker-compose or Actions `services:`: each refused with the reason.
@@ -140,6 +140,18 @@ const redisService = z.strictObject({
   ...notConfigurable,
 });
 
+const natsService = z.strictObject({
+  /** The variable holding the nats:// URL. */
+  url: envName.default("NATS_URL"),
+  ...notConfigurable,
+});
+
+const rabbitmqService = z.strictObject({
+  /** The variable holding the amqp:// URL. */
+  url: envName.default("AMQP_URL"),
+  ...notConfigurable,
+});
+
 /** `[postgres, redis]` is short for `{postgres: {}, redis: {}}`; `postgres:` alone means the defaults. */
 function servicesMapping(value: unknown): unknown {
   const mapping =
@@ -152,7 +164,12 @@ function servicesMapping(value: unknown): unknown {
 
 const servicesSchema = z.preprocess(
   servicesMapping,
-  z.strictObject({ postgres: postgresService.optional(), redis: redisService.optional() }),
+  z.strictObject({
+    postgres: postgresService.optional(),
+    redis: redisService.optional(),
+    nats: natsService.optional(),
+    rabbitmq: rabbitmqService.optional(),
+  }),
 );
 
 export const repoConfigSchema = z.strictObject({
@@ -199,7 +216,7 @@ export const repoConfigSchema = z.strictObject({
       repair_rounds: z.number().int().min(0).max(5).default(2),
       // Packages vet, build and test cover: those the change can affect, or the whole module.
       scope: z.enum(["affected", "all"]).default("affected"),
-      /** PostgreSQL and Redis started for the job (src/services/): the agent's and the verdict's Go runs see them. */
+      /** PostgreSQL, Redis, NATS and RabbitMQ started for the job (src/services/): the agent's and the verdict's Go runs see them. */
       services: servicesSchema.default({}),
       /** Build tags added to every Go run (e.g. integration), so tests behind them run. */
       tags: z

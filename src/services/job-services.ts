@@ -4,7 +4,13 @@
 // needing it rather than failing for want of it.
 import type { RepoConfig } from "../repo/config-schema.js";
 import { createLocalServices, type LocalServices } from "./local-services.js";
-import { type JobServices, type Services, wantsServices } from "./services.js";
+import {
+  type JobServices,
+  notInstalled,
+  requestedServices,
+  type Services,
+  wantsServices,
+} from "./services.js";
 
 export interface StartedServices {
   declared: boolean;
@@ -17,31 +23,11 @@ export interface StartedServices {
 
 /** What a job whose worker has no Services adapter gets: each requested service named missing. */
 function noServices(config: RepoConfig): JobServices {
-  const { postgres, redis } = config.verify.services;
   return {
     env: {},
     socketDirs: [],
     used: [],
-    problems: [
-      ...(postgres
-        ? [
-            {
-              service: "postgres" as const,
-              kind: "not-installed" as const,
-              reason: "PostgreSQL requested, not installed on this worker",
-            },
-          ]
-        : []),
-      ...(redis
-        ? [
-            {
-              service: "redis" as const,
-              kind: "not-installed" as const,
-              reason: "Redis requested, not installed on this worker",
-            },
-          ]
-        : []),
-    ],
+    problems: requestedServices(config.verify.services).map(notInstalled),
     stop: async () => undefined,
   };
 }
@@ -51,12 +37,14 @@ export async function startJobServices(
   config: RepoConfig,
   checkoutDir: string,
   signal?: AbortSignal,
+  /** Whether the job's Go runs are sandboxed (their own network namespace): NATS needs it. */
+  sandboxed = false,
 ): Promise<StartedServices> {
   const tags = [...config.verify.tags];
   if (!wantsServices(config.verify.services)) return { declared: false, tags, costMs: 0 };
   const began = Date.now();
   const job = services
-    ? await services.start(config.verify.services, { checkoutDir, ...(signal ? { signal } : {}) })
+    ? await services.start(config.verify.services, { checkoutDir, sandboxed, ...(signal ? { signal } : {}) })
     : noServices(config);
   return { declared: true, job, tags: job.problems.length ? [] : tags, costMs: Date.now() - began };
 }

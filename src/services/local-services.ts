@@ -5,20 +5,27 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { findOnPath } from "../golang/sandbox.js";
+import { servicesBridge } from "./bridge-program.js";
+import { findNats, type NatsInstall } from "./nats-install.js";
+import { type NatsJob, startNatsJob } from "./nats-job.js";
 import { findPostgres, type PostgresInstall } from "./postgres-install.js";
 import { type PostgresJob, startPostgresJob } from "./postgres-job.js";
 import { ensureTemplate, type PostgresTemplate } from "./postgres-template.js";
+import { findRabbitmq, type RabbitmqInstall } from "./rabbitmq-install.js";
 import { findRedis, type RedisInstall } from "./redis-install.js";
 import { type RedisJob, startRedisJob } from "./redis-job.js";
 import { RepoFileError, readRepoFile } from "./repo-file.js";
 import { giveTo, type ServiceUser, serviceUser } from "./run-as.js";
-import type {
-  JobServices,
-  ServiceProblem,
-  Services,
-  ServicesRequest,
-  ServiceUse,
-  StartOptions,
+import {
+  type JobServices,
+  notInstalled,
+  notSupported,
+  type ServiceProblem,
+  type Services,
+  type ServicesRequest,
+  type ServiceUse,
+  type StartOptions,
 } from "./services.js";
 import { OWNER_FILE, sweepJobs } from "./sweep.js";
 
@@ -30,13 +37,32 @@ export interface LocalServicesOptions {
   /** Overrides what was found (tests: a worker without PostgreSQL). */
   postgres?: PostgresInstall | null;
   redis?: RedisInstall | null;
+  nats?: NatsInstall | null;
+  rabbitmq?: RabbitmqInstall | null;
+  /** bubblewrap, which gives NATS a network namespace of its own; found on the search path by default. */
+  bwrap?: string | null;
 }
 
 export interface LocalServices extends Services {
   readonly root: string;
   readonly postgres?: PostgresInstall;
   readonly redis?: RedisInstall;
+  readonly nats?: NatsInstall;
+  readonly rabbitmq?: RabbitmqInstall;
+  /**
+   * Builds the NATS bridge ahead of the first job that asks (a cold build takes seconds);
+   * resolves to its path, or undefined where this worker runs no NATS.
+   */
+  prepare(): Promise<string | undefined>;
 }
+
+// Why a TCP-only server is not started: its port would be on the worker's network.
+const RABBITMQ_TCP_ONLY =
+  "rabbitmq-server listens only on TCP, and this worker does not yet bridge it into a job's own network as it does NATS";
+const NATS_NO_BWRAP =
+  "nats-server listens only on TCP, and without bubblewrap this worker cannot give it a network of its own";
+const NATS_RUNS_UNSANDBOXED =
+  "nats-server listens only on TCP, and this job's Go runs are not sandboxed, so its port would be on the worker's network";
 
 function failure(err: unknown): string {
   return (err as Error).message.split("\n")[0] ?? String(err);
@@ -49,6 +75,13 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
   const postgres =
     options.postgres === null ? undefined : (options.postgres ?? findPostgres(options.searchPath));
   const redis = options.redis === null ? undefined : (options.redis ?? findRedis(options.searchPath));
+  const nats = options.nats === null ? undefined : (options.nats ?? findNats(options.searchPath));
+  const rabbitmq =
+    options.rabbitmq === null ? undefined : (options.rabbitmq ?? findRabbitmq(options.searchPath));
+  const bwrap =
+    options.bwrap === null
+      ? undefined
+      : (options.bwrap ?? findOnPath("bwrap", options.searchPath ?? process.env.PATH));
   let user: ServiceUser | undefined;
   let template: Promise<PostgresTemplate> | undefined;
   let rootReady: Promise<void> | undefined;
@@ -89,19 +122,22 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     const env: Record<string, string> = {};
     let pg: PostgresJob | undefined;
     let rd: RedisJob | undefined;
-    if (request.postgres && !postgres)
-      problems.push({
-        service: "postgres",
-        kind: "not-installed",
-        reason: "PostgreSQL requested, not installed on this worker",
-      });
-    if (request.redis && !redis)
-      problems.push({
-        service: "redis",
-        kind: "not-installed",
-        reason: "Redis requested, not installed on this worker",
-      });
-    const wanted = (request.postgres && postgres) || (request.redis && redis);
+    let nt: NatsJob | undefined;
+    if (request.postgres && !postgres) problems.push(notInstalled("postgres"));
+    if (request.redis && !redis) problems.push(notInstalled("redis"));
+    // NATS needs a network namespace of its own, and so does every Go run that reaches it.
+    const natsWhyNot = !nats
+      ? notInstalled("nats")
+      : !bwrap
+        ? notSupported("nats", NATS_NO_BWRAP)
+        : !o.sandboxed
+          ? notSupported("nats", NATS_RUNS_UNSANDBOXED)
+          : undefined;
+    if (request.nats && natsWhyNot) problems.push(natsWhyNot);
+    if (request.rabbitmq)
+      problems.push(rabbitmq ? notSupported("rabbitmq", RABBITMQ_TCP_ONLY) : notInstalled("rabbitmq"));
+    const wanted =
+      (request.postgres && postgres) || (request.redis && redis) || (request.nats && !natsWhyNot);
     if (!wanted) return finished();
 
     await prepareRoot();
@@ -115,7 +151,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     let stopped: Promise<void> | undefined;
     const stop = () => {
       stopped ??= (async () => {
-        await Promise.all([pg?.stop(), rd?.stop()]);
+        await Promise.all([pg?.stop(), rd?.stop(), nt?.stop()]);
         await rm(jobDir, { recursive: true, force: true });
       })();
       return stopped;
@@ -185,6 +221,24 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
           problems.push({ service: "redis", kind: "failed", reason: `Redis did not start: ${failure(err)}` });
         }
       }
+      if (request.nats && nats && bwrap && !natsWhyNot) {
+        const began = Date.now();
+        try {
+          nt = await startNatsJob({
+            install: nats,
+            bwrap,
+            bridge: await servicesBridge(root, options.searchPath),
+            user: user!,
+            jobDir,
+            socketDir,
+            ...(o.signal ? { signal: o.signal } : {}),
+          });
+          Object.assign(env, nt.env(request.nats.url));
+          used.push({ service: "nats", label: `NATS ${nats.version}`, startMs: Date.now() - began });
+        } catch (err) {
+          problems.push({ service: "nats", kind: "failed", reason: `NATS did not start: ${failure(err)}` });
+        }
+      }
     } catch (err) {
       await stop();
       throw err;
@@ -195,7 +249,8 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
       const job = pg;
       return {
         env,
-        socketDirs: dir && used.length ? [dir] : [],
+        socketDirs: dir && used.length ? [dir, ...(nt ? [nt.bridgeDir] : [])] : [],
+        ...(nt ? { runWrapper: nt.runWrapper } : {}),
         used,
         problems,
         ...(job ? { scratchDatabase: () => job.scratchDatabase() } : {}),
@@ -208,7 +263,10 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     root,
     ...(postgres ? { postgres } : {}),
     ...(redis ? { redis } : {}),
+    ...(nats ? { nats } : {}),
+    ...(rabbitmq ? { rabbitmq } : {}),
     start,
     sweep: () => sweepJobs(jobsRoot),
+    prepare: async () => (nats && bwrap ? servicesBridge(root, options.searchPath) : undefined),
   };
 }

@@ -1,4 +1,4 @@
-// One server process of a job (postgres, redis-server): started in its own process group as
+// One server process of a job (postgres, redis-server, nats-server): started in its own process group as
 // the services user, its output in a log file of the job's directory, waited for until it
 // answers, and stopped with its whole group. Its pid is written next to the log, so that a
 // worker that died mid-job leaves enough for the next one's sweep (sweep.ts).
@@ -49,7 +49,10 @@ export function lastLogLine(path: string): string {
       .split("\n")
       .map((l) => l.trim())
       .filter(Boolean);
-    return lines.findLast((l) => /FATAL|ERROR|PANIC|# /.test(l)) ?? lines.at(-1) ?? "";
+    // postgres' FATAL, redis' "# ", nats-server's [FTL]/[ERR], the services bridge's own words.
+    return (
+      lines.findLast((l) => /FATAL|ERROR|PANIC|# |\[(FTL|ERR)\]|^bridge: /.test(l)) ?? lines.at(-1) ?? ""
+    );
   } catch {
     return "";
   }

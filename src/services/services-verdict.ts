@@ -1,12 +1,12 @@
 // What the verdict says about services: which ran (name, version), what they cost, how the
 // integration tests fared, or why they did not run. Where the repository declared nothing but
-// the tests need PostgreSQL or Redis, the "integration tests" row suggests the key to add.
+// the tests need a service this app starts, the "integration tests" row suggests the key to add.
 import { SERVICE_NAMES, type ServiceName } from "../repo/config-schema.js";
 import type { ServiceNeed } from "../verify/service-needs.js";
 import { type Check, overallStatus, type Verdict } from "../verify/verdict.js";
 import { SERVICES_CHECK } from "../verify/verify.js";
 import { countIntegration, type IntegrationCount, taggedTests } from "./integration-tests.js";
-import type { JobServices, ServiceProblem, ServiceUse } from "./services.js";
+import { type JobServices, SERVICE_LABELS, type ServiceProblem, type ServiceUse } from "./services.js";
 
 /** The verdict row for the services themselves. */
 export const SERVICES_ROW = "services";
@@ -20,7 +20,10 @@ export interface ServicesReport {
   costMs: number;
 }
 
-const NEED_TO_SERVICE: Record<string, ServiceName> = { PostgreSQL: "postgres", Redis: "redis" };
+/** service-needs.ts's names of the services this app starts. */
+const NEED_TO_SERVICE = new Map<string, ServiceName>(
+  SERVICE_NAMES.map((name) => [SERVICE_LABELS[name], name] as const),
+);
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -35,7 +38,7 @@ export function servicesSuggestion(needs: readonly ServiceNeed[]): string | unde
   const counts = new Map<ServiceName, number>();
   const tags = new Set<string>();
   for (const n of needs) {
-    const service = NEED_TO_SERVICE[n.service];
+    const service = NEED_TO_SERVICE.get(n.service);
     if (!service) continue;
     counts.set(service, (counts.get(service) ?? 0) + n.tests.length);
     if (n.kind === "build-tag")
@@ -44,10 +47,7 @@ export function servicesSuggestion(needs: readonly ServiceNeed[]): string | unde
   if (counts.size === 0) return undefined;
   const ordered = SERVICE_NAMES.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!] as const);
   const who = ordered
-    .map(
-      ([s, n]) =>
-        `${plural(n, "test")} need${n === 1 ? "s" : ""} ${s === "postgres" ? "PostgreSQL" : "Redis"}`,
-    )
+    .map(([s, n]) => `${plural(n, "test")} need${n === 1 ? "s" : ""} ${SERVICE_LABELS[s]}`)
     .join(", ");
   const tagKey = tags.size ? ` and \`verify.tags: [${[...tags].join(", ")}]\`` : "";
   return `${who}: add \`verify.services: [${ordered.map(([s]) => s).join(", ")}]\`${tagKey} to run them`;
@@ -55,7 +55,7 @@ export function servicesSuggestion(needs: readonly ServiceNeed[]): string | unde
 
 function servicesRow(report: ServicesReport): Check {
   const failed = report.problems.filter((p) => p.kind === "failed");
-  const missing = report.problems.filter((p) => p.kind === "not-installed");
+  const missing = report.problems.filter((p) => p.kind !== "failed");
   const used = report.used.map((u) => u.label).join(", ");
   const it = report.integration;
   const ran = it

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { processAlive } from "../process/process-alive.js";
 
 export const OWNER_FILE = "owner";
-const PID_FILES = ["postgres.pid", "redis.pid"];
+const PID_FILES = ["postgres.pid", "redis.pid", "nats.pid"];
 
 function readPid(file: string): number | undefined {
   try {
@@ -23,7 +23,7 @@ function readPid(file: string): number | undefined {
 function isServer(pid: number): boolean {
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return /postgres|redis-server/.test(cmd);
+    return /postgres|redis-server|nats-server/.test(cmd);
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 // The job's toolchain with its services: every Go run (the agent's `go` tool, the verdict's
 // go test, a repository's verify command) gets the services' variables, the socket directory
-// mounted into the sandbox, and the repository's build tags.
+// mounted into the sandbox, the bridge to NATS (runWrapper), and the repository's build tags.
 import type { RunOptions, Toolchain } from "../golang/toolchain.js";
 import type { JobServices } from "./services.js";
 
@@ -11,7 +11,7 @@ export function tagsFlag(tags: readonly string[]): string {
 
 export function withServices<T extends Toolchain>(
   toolchain: T,
-  services: Pick<JobServices, "env" | "socketDirs"> | undefined,
+  services: Pick<JobServices, "env" | "socketDirs" | "runWrapper"> | undefined,
   tags: readonly string[],
 ): T {
   const flag = tagsFlag(tags);
@@ -23,6 +23,7 @@ export function withServices<T extends Toolchain>(
       ...opts,
       env: { ...services?.env, ...opts.env, ...(goflags ? { GOFLAGS: goflags } : {}) },
       binds: [...(opts.binds ?? []), ...(services?.socketDirs ?? [])],
+      ...(services?.runWrapper && !opts.wrap ? { wrap: services.runWrapper } : {}),
     };
   };
   return {

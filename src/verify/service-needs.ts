@@ -78,7 +78,12 @@ const SIGNS: ServiceSign[] = [
     service: "RabbitMQ",
     env: /^\w*(RABBIT|AMQP)\w*$/,
     words: /\b(rabbitmq|amqp)\b/i,
-    imports: ["github.com/rabbitmq/amqp091-go", "github.com/streadway/amqp"],
+    imports: [
+      "github.com/rabbitmq/amqp091-go",
+      "github.com/streadway/amqp",
+      "github.com/wagslane/go-rabbitmq",
+      "github.com/ThreeDotsLabs/watermill-amqp",
+    ],
     containers: ["rabbitmq"],
   },
   {
@@ -92,7 +97,7 @@ const SIGNS: ServiceSign[] = [
     service: "NATS",
     env: /^\w*NATS\w*$/,
     words: /\bnats\b/i,
-    imports: ["github.com/nats-io/nats.go"],
+    imports: ["github.com/nats-io/nats.go", "github.com/ThreeDotsLabs/watermill-nats"],
     containers: ["nats"],
   },
   {

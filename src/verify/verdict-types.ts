@@ -67,7 +67,7 @@ export interface Verdict {
   /** The services the job started for its Go runs, and how the integration tests fared (src/services/). */
   servicesRun?: {
     used: { service: string; label: string; startMs: number }[];
-    problems: { service: string; kind: "not-installed" | "failed"; reason: string }[];
+    problems: { service: string; kind: "not-installed" | "not-supported" | "failed"; reason: string }[];
     integration?: { tests: number; passed: number; failed: number; skipped: number };
     costMs: number;
   };

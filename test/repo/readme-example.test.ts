@@ -57,6 +57,7 @@ describe("the documented example configuration", () => {
     expect(config.verify.services).toEqual({
       postgres: { url: "DATABASE_URL", extensions: ["pgcrypto"], init: "testdata/init.sql" },
       redis: { url: "REDIS_URL" },
+      nats: { url: "NATS_URL" },
     });
     expect(config.verify.tags).toEqual(["integration"]);
     expect(config.verify.migrations).toBe("db/migrations");

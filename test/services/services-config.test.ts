@@ -54,9 +54,39 @@ describe("verify.services", () => {
     expect(config.verify.migrations).toBe("db/migrations");
   });
 
+  it("takes NATS and RabbitMQ in both forms, with NATS_URL and AMQP_URL renamed as REDIS_URL is", () => {
+    expect(parseRepoConfig({ verify: { services: ["nats", "rabbitmq"] } }, "f").verify.services).toEqual({
+      nats: { url: "NATS_URL" },
+      rabbitmq: { url: "AMQP_URL" },
+    });
+    expect(
+      parseRepoConfig(
+        { verify: { services: { nats: { url: "BUS_URL" }, rabbitmq: { url: "BROKER_URL" }, redis: null } } },
+        "f",
+      ).verify.services,
+    ).toEqual({ nats: { url: "BUS_URL" }, rabbitmq: { url: "BROKER_URL" }, redis: { url: "REDIS_URL" } });
+    expect(parseRepoConfig({ verify: { services: { nats: null } } }, "f").verify.services).toEqual({
+      nats: { url: "NATS_URL" },
+    });
+  });
+
   it("names an unknown service", () => {
     expect(problemsOf({ services: ["postgres", "mysql"] })).toEqual([
-      { key: "verify.services.mysql", problem: expect.stringMatching(/^unknown service.*postgres, redis/) },
+      {
+        key: "verify.services.mysql",
+        problem: expect.stringMatching(/^unknown service.*postgres, redis, nats, rabbitmq/),
+      },
+    ]);
+  });
+
+  it("refuses a port or a host for a broker, and a variable name that is not one", () => {
+    const problems = problemsOf({
+      services: { nats: { port: 4222 }, rabbitmq: { host: "mq.internal", url: "amqp://x" } },
+    });
+    expect(problems.map((p) => p.key).sort()).toEqual([
+      "verify.services.nats.port",
+      "verify.services.rabbitmq.host",
+      "verify.services.rabbitmq.url",
     ]);
   });
 

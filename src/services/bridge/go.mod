@@ -1,0 +1,3 @@
+module backend-go-agent/bridge
+
+go 1.21
