@@ -12,3 +12,15 @@ export function withSection(markdown, name, section) {
     return markdown.slice(0, start) + block + markdown.slice(end + endMark.length + 1);
   return `${markdown.trimEnd()}\n\n${block}`;
 }
+
+/** The marked sections of `markdown` as [name, section] pairs, in order. */
+export function sections(markdown) {
+  return [...markdown.matchAll(/<!-- ([\w-]+):start -->\n([\s\S]*?)<!-- \1:end -->/g)].map((m) => [m[1], m[2]]);
+}
+
+/** Writes one section into bench/results.md at `path`, leaving the rest of the file as it is. */
+export async function writeSection(path, name, section) {
+  const { readFile, writeFile } = await import("node:fs/promises");
+  const old = await readFile(path, "utf8").catch(() => "");
+  await writeFile(path, withSection(old, name, section));
+}

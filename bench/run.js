@@ -12,7 +12,7 @@
 // The repository is generated (generate-repo.js): about 2,000 Go files in 100 packages.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { measureAck } from "./ack-latency.js";
@@ -23,7 +23,7 @@ import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
 import { measurePrefixShare } from "./prefix-share.js";
 import { startApp } from "./processes.js";
-import { withSection } from "./results-section.js";
+import { sections, withSection } from "./results-section.js";
 import { measureServices, renderServices } from "./services.js";
 import { REPO_ROOT } from "./stand-in.js";
 import { fmtMs, median, renderGrid, renderTable, row } from "./stats.js";
@@ -111,12 +111,21 @@ async function main() {
     load: `${loadBefore} before, ${loadavg()} after`,
   };
   results.repo = world.repoStats;
-  const markdown = [
+  const path = join(REPO_ROOT, "bench", "results.md");
+  const owned = [
     ["go-tools", renderGoTools(results.goTools)],
     ["services", renderServices(results.services)],
     ["evidence", renderEvidence(results.evidence)],
-  ].reduce((md, [name, section]) => withSection(md, name, section), render(results));
-  await writeFile(join(REPO_ROOT, "bench", "results.md"), markdown);
+  ];
+  // Sections other scripts own (verify-scope.js's) stay as they were measured.
+  const kept = sections(await readFile(path, "utf8").catch(() => "")).filter(
+    ([name]) => !owned.some(([own]) => own === name),
+  );
+  const markdown = [...owned, ...kept].reduce(
+    (md, [name, section]) => withSection(md, name, section),
+    render(results),
+  );
+  await writeFile(path, markdown);
   process.stdout.write(`${markdown}\n`);
   log(`wrote bench/results.md in ${results.env.seconds} s`);
 }

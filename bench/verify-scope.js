@@ -10,7 +10,7 @@
 // checks run raw on the same affected packages — gofmt, go vet, go build, go test and
 // golangci-lint as the verdict runs them, by hand, plain child processes, warm. The ratio is
 // the bot's own overhead (goal ≤ 1.2).
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGoToolchain } from "../dist/golang/go-toolchain.js";
@@ -18,6 +18,7 @@ import { prepareModules } from "../dist/verify/prepare-modules.js";
 import { affectedScope } from "../dist/verify/scope.js";
 import { verify } from "../dist/verify/verify.js";
 import { packages, writeRepository } from "./generate-repo.js";
+import { writeSection } from "./results-section.js";
 import { REPO_ROOT } from "./stand-in.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -96,7 +97,7 @@ async function main() {
     ];
     process.stdout.write(lines.join("\n"));
     if (!process.argv.includes("--no-write"))
-      await appendFile(join(REPO_ROOT, "bench", "results.md"), lines.join("\n"));
+      await writeSection(join(REPO_ROOT, "bench", "results.md"), "verify-scope", lines.join("\n"));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -257,5 +258,5 @@ async function corpusOverhead() {
   ];
   process.stdout.write(lines.join("\n"));
   if (!process.argv.includes("--no-write"))
-    await appendFile(join(REPO_ROOT, "bench", "results.md"), lines.join("\n"));
+    await writeSection(join(REPO_ROOT, "bench", "results.md"), "verify-corpus", lines.join("\n"));
 }
