@@ -14,17 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ensureGoTool } from "../../src/golang/install-go-tools.js";
 import { GOVULNCHECK } from "../../src/golang/tool-versions.js";
 import { testGoToolsSettings } from "../golang/go-tools-support.js";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import { type ModuleProxy, startModuleProxy } from "../support/module-proxy.js";
 import {
   callTools,
   GO_ENGINEER_SECTIONS,
   report,
-  type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 import {
@@ -34,14 +30,7 @@ import {
   writeModuleProxy,
   writeVulnDb,
 } from "../verify/evidence/vuln-fixture.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { type E2EWorld, labelledIssuePr, lastMessage, startWorld } from "./world.js";
 
 const vulncheckInstalled = await ensureGoTool(GOVULNCHECK, testGoToolsSettings());
 if (!vulncheckInstalled.ok && process.env.GO_TOOLS_REQUIRED === "1") {
@@ -53,11 +42,8 @@ const OWNER = "acme";
 const MODULE = "example.com/textkit";
 const GO_MOD = `module ${MODULE}\n\ngo 1.21\n`;
 
-let gh: GitHubStandIn;
-let model: ScriptedModelServer;
-let app: AppProcess;
+let world: E2EWorld;
 let proxy: ModuleProxy;
-let data: { dir: string; cleanup: () => Promise<void> };
 let fixtures: string;
 
 const WORDS_BASE = `package words
@@ -120,10 +106,8 @@ beforeAll(async () => {
   writeModuleProxy(join(fixtures, "proxy"));
   writeVulnDb(join(fixtures, "db"));
   proxy = await startModuleProxy(join(fixtures, "proxy"));
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  const { gh } = world;
   const repos: Record<string, Record<string, string>> = {
     api: { "go.mod": GO_MOD, "words/words.go": WORDS_BASE, "internal/norm/norm.go": NORM_BASE },
     "api-strict": {
@@ -143,54 +127,22 @@ beforeAll(async () => {
     gh.setPermission(OWNER, repo, "alice", "write");
     await gh.git.commitFiles(`${OWNER}/${repo}`, "main", files);
   }
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-    extra: {
-      // The job's module downloads come from the test's proxy, its vulnerabilities from its database.
-      GOPROXY: proxy.url,
-      GONOSUMDB: "example.com/bgavuln",
-      GOVULNDB: join(fixtures, "db"),
-    },
+  await world.startApp({
+    // The job's module downloads come from the test's proxy, its vulnerabilities from its database.
+    GOPROXY: proxy.url,
+    GONOSUMDB: "example.com/bgavuln",
+    GOVULNDB: join(fixtures, "db"),
   });
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
+  await world?.close();
   await proxy?.close();
-  await data?.cleanup();
   if (fixtures) await rm(fixtures, { recursive: true, force: true });
 });
 
-async function runIssue(repo: string, title: string, script: ScriptStep[]) {
-  const issue = gh.createIssue(OWNER, repo, { title, body: "As the title says.", user: "alice" });
-  model.add(...script);
-  const before = model.requests.length;
-  await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issues",
-    payload: issuesLabeled(gh, {
-      owner: OWNER,
-      repo,
-      number: issue.number,
-      label: "backend-go",
-      sender: "alice",
-    }),
-  });
-  const pr = await waitFor(
-    `the pull request on ${repo}`,
-    () => gh.state.pulls(OWNER, repo).find((p) => p.pull?.head === `backend-go/issue-${issue.number}`),
-    400_000,
-  );
-  return { pr, requests: model.requests.slice(before) };
-}
-
-const lastMessage = (r: { messages?: unknown[] }) => JSON.stringify(r.messages?.at(-1) ?? "");
+const runIssue = (repo: string, title: string, script: ScriptStep[]) =>
+  labelledIssuePr(world, OWNER, repo, { title, body: "As the title says." }, script);
 
 /** The text a reviewer unfolds under a row of the verdict in the PR body. */
 function unfolded(body: string | null, check: string): string {

@@ -4,44 +4,28 @@
 // and the stronger test of its next round is proven fail → pass in the PR; an issue that asks
 // for speed gets benchstat's comparison of the base and the change in the PR.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import {
   callTools,
   GO_ENGINEER_SECTIONS,
   report,
-  type ScriptedModelServer,
   type ScriptStep,
   say,
-  startScriptedModel,
   tool,
 } from "../support/scripted-model.js";
 import { fastJoin, joinTests, slowJoin } from "../verify/evidence/join-fixture.js";
-import {
-  type AppProcess,
-  appKeyPair,
-  startAppProcess,
-  tempDataDir,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "./harness.js";
+import { type E2EWorld, labelledIssuePr, lastMessage, startWorld } from "./world.js";
 
 const OWNER = "acme";
 
-let gh: GitHubStandIn;
-let model: ScriptedModelServer;
-let app: AppProcess;
-let data: { dir: string; cleanup: () => Promise<void> };
+let world: E2EWorld;
 
 const GO_MOD = "module example.com/textkit\n\ngo 1.21\n";
 const CLAMP_BASE =
   "package num\n\n// Clamp keeps n in [lo, hi].\nfunc Clamp(n, lo, hi int) int { return n }\n";
 
 beforeAll(async () => {
-  const keys = appKeyPair();
-  gh = await startGitHubServer({ appPublicKey: keys.publicKey });
-  model = await startScriptedModel({ script: [] });
-  data = await tempDataDir();
+  world = await startWorld();
+  const { gh } = world;
   for (const repo of ["words", "clamp", "join"]) {
     await gh.createRepo(OWNER, repo);
     gh.setPermission(OWNER, repo, "alice", "write");
@@ -54,46 +38,15 @@ beforeAll(async () => {
         : {}),
     });
   }
-  app = await startAppProcess({
-    appId: gh.app.id,
-    privateKey: keys.privateKey,
-    gheHost: gh.host,
-    modelUrl: model.url,
-    dataDir: data.dir,
-  });
+  await world.startApp();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await model?.close();
-  await gh?.close();
-  await data?.cleanup();
+  await world?.close();
 });
 
-async function runIssue(repo: string, title: string, script: ScriptStep[]) {
-  const issue = gh.createIssue(OWNER, repo, { title, body: "With a test.", user: "alice" });
-  model.add(...script);
-  const before = model.requests.length;
-  await sendWebhook(`${app.url}/api/github/webhooks`, {
-    secret: WEBHOOK_SECRET,
-    event: "issues",
-    payload: issuesLabeled(gh, {
-      owner: OWNER,
-      repo,
-      number: issue.number,
-      label: "backend-go",
-      sender: "alice",
-    }),
-  });
-  const pr = await waitFor(
-    `the pull request on ${repo}`,
-    () => gh.state.pulls(OWNER, repo).find((p) => p.pull?.head === `backend-go/issue-${issue.number}`),
-    400_000,
-  );
-  return { pr, requests: model.requests.slice(before) };
-}
-
-const lastMessage = (r: { messages?: unknown[] }) => JSON.stringify(r.messages?.at(-1) ?? "");
+const runIssue = (repo: string, title: string, script: ScriptStep[]) =>
+  labelledIssuePr(world, OWNER, repo, { title, body: "With a test." }, script);
 
 const COUNT = (guarded: boolean) => `package words
 

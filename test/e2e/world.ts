@@ -5,9 +5,9 @@
 import { expect } from "@jest/globals";
 import type { JobRecord } from "../../src/queue/job-record.js";
 import { type GitHubStandIn, startGitHubServer } from "../support/github-server.js";
-import { sendWebhook } from "../support/github-webhooks.js";
+import { issuesLabeled, sendWebhook } from "../support/github-webhooks.js";
 import { type RedisServer, startRedis } from "../support/redis-server.js";
-import { type ScriptedModelServer, startScriptedModel } from "../support/scripted-model.js";
+import { type ScriptedModelServer, type ScriptStep, startScriptedModel } from "../support/scripted-model.js";
 import {
   type AppEnv,
   type AppProcess,
@@ -170,3 +170,35 @@ export async function startWorld(options: WorldOptions = {}): Promise<E2EWorld> 
     },
   };
 }
+
+/**
+ * A new issue on `owner/repo`, labelled for the bot by alice (who may write), with the model's
+ * script for the job queued first: the pull request the job opens, and the model requests the
+ * job made (its repair rounds among them).
+ */
+export async function labelledIssuePr(
+  world: E2EWorld,
+  owner: string,
+  repo: string,
+  issue: { title: string; body: string },
+  script: ScriptStep[],
+  timeoutMs = 400_000,
+) {
+  const { gh, model } = world;
+  const created = gh.createIssue(owner, repo, { ...issue, user: "alice" });
+  model.add(...script);
+  const before = model.requests.length;
+  await world.deliver(
+    "issues",
+    issuesLabeled(gh, { owner, repo, number: created.number, label: "backend-go", sender: "alice" }),
+  );
+  const pr = await waitFor(
+    `the pull request on ${repo}`,
+    () => gh.state.pulls(owner, repo).find((p) => p.pull?.head === `backend-go/issue-${created.number}`),
+    timeoutMs,
+  );
+  return { pr, requests: model.requests.slice(before) };
+}
+
+/** The last message of a model request, as JSON text: what the job told the model then. */
+export const lastMessage = (r: { messages?: unknown[] }) => JSON.stringify(r.messages?.at(-1) ?? "");
