@@ -3,41 +3,13 @@
 // status and body: 404 not found, 410 gone, 403 refused), and one that serves a proxy
 // directory on disk (as GOPROXY=file://… would) to a Go run whose sandbox cannot read it.
 import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, normalize, sep } from "node:path";
 
 export interface ProxyFailure {
   status: number;
   body: string;
-}
-
-export interface FailingProxy {
-  url: string;
-  /** Paths requested, in order. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
-export async function startFailingProxy(failures: Record<string, ProxyFailure>): Promise<FailingProxy> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
-    requests.push(path);
-    const module = /^\/(.+?)\/@(v|latest)/.exec(path)?.[1];
-    const failure = (module && failures[module]) || { status: 404, body: `not found: ${module ?? path}` };
-    res.writeHead(failure.status, { "Content-Type": "text/plain; charset=utf-8" });
-    res.end(failure.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 export interface ModuleProxy {
@@ -47,23 +19,20 @@ export interface ModuleProxy {
   close(): Promise<void>;
 }
 
-/** Serves `dir` (laid out as a GOPROXY: <module>/@v/list, .info, .mod, .zip); 404 for the rest. */
-export async function startModuleProxy(dir: string): Promise<ModuleProxy> {
+export type FailingProxy = ModuleProxy;
+
+type Answer = (status: number, body: string | Buffer, type?: string) => void;
+
+/** A proxy on a free loopback port: `handle` answers each decoded request path. */
+async function serveProxy(handle: (path: string, answer: Answer) => void): Promise<ModuleProxy> {
   const requests: string[] = [];
-  const root = normalize(dir) + sep;
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     requests.push(path);
-    const file = normalize(join(root, path));
-    const answer = (status: number, body: string | Buffer, type = "text/plain; charset=utf-8") => {
+    handle(path, (status, body, type = "text/plain; charset=utf-8") => {
       res.writeHead(status, { "Content-Type": type });
       res.end(body);
-    };
-    if (!file.startsWith(root)) return answer(404, "not found");
-    readFile(file).then(
-      (body) => answer(200, body, file.endsWith(".zip") ? "application/zip" : undefined),
-      () => answer(404, `not found: ${path}`),
-    );
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -74,4 +43,25 @@ export async function startModuleProxy(dir: string): Promise<ModuleProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export function startFailingProxy(failures: Record<string, ProxyFailure>): Promise<FailingProxy> {
+  return serveProxy((path, answer) => {
+    const module = /^\/(.+?)\/@(v|latest)/.exec(path)?.[1];
+    const failure = (module && failures[module]) || { status: 404, body: `not found: ${module ?? path}` };
+    answer(failure.status, failure.body);
+  });
+}
+
+/** Serves `dir` (laid out as a GOPROXY: <module>/@v/list, .info, .mod, .zip); 404 for the rest. */
+export function startModuleProxy(dir: string): Promise<ModuleProxy> {
+  const root = normalize(dir) + sep;
+  return serveProxy((path, answer) => {
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root)) return answer(404, "not found");
+    readFile(file).then(
+      (body) => answer(200, body, file.endsWith(".zip") ? "application/zip" : undefined),
+      () => answer(404, `not found: ${path}`),
+    );
+  });
 }
