@@ -3,8 +3,10 @@
 // then the job's cluster copied from it and started), a later job's (copy and start only), Redis,
 // and stopping both; then their share of a verify — the services-ledger fixture (pgx + go-redis,
 // `//go:build integration`) verified with its services, warm caches, as the job's verify would.
-// Medians of BENCH_ROUNDS (default 5). Writes its section into bench/results.md.
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// Where nats-server and bubblewrap are: the first NATS (the bridge built cold, then the server
+// in its own network namespace) and a later job's. Medians of BENCH_ROUNDS (default 5). Writes
+// its section into bench/results.md.
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,6 +32,9 @@ async function timed(fn) {
 
 export async function measureServices({ log = () => {} } = {}) {
   const tmp = await mkdtemp(join(tmpdir(), "bga-bench-services-"));
+  // As a DATA_DIR's parent is: the services user (and NATS's sandbox, set up as that user) must
+  // pass through it; mkdtemp's 0700 would stop it.
+  await chmod(tmp, 0o711);
   try {
     const services = createLocalServices({ dataDir: join(tmp, "data") });
     if (!services.postgres || !services.redis) return { missing: true };
@@ -47,6 +52,22 @@ export async function measureServices({ log = () => {} } = {}) {
       const r = await timed(() => services.start(request(["redis"]), { checkoutDir: tmp }));
       redis.push(r.ms);
       stops.push((await timed(() => Promise.all([p.value.stop(), r.value.stop()]))).ms);
+    }
+    let natsMs;
+    if (services.nats) {
+      const nats = request(["nats"]);
+      log("services: the first NATS (the bridge built cold), then later jobs'");
+      const firstNats = await timed(() => services.start(nats, { checkoutDir: tmp, sandboxed: true }));
+      if (firstNats.value.problems.length)
+        throw new Error(`NATS: ${firstNats.value.problems.map((p) => p.reason).join("; ")}`);
+      await firstNats.value.stop();
+      const laterNats = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const n = await timed(() => services.start(nats, { checkoutDir: tmp, sandboxed: true }));
+        laterNats.push(n.ms);
+        await n.value.stop();
+      }
+      natsMs = { first: firstNats.ms, later: median(laterNats), version: services.nats.version };
     }
     log("services: their share of a verify of the services-ledger fixture");
     const toolchain = await createGoToolchain({ dataDir: join(tmp, "data"), goflags: "-modcacherw" });
@@ -76,6 +97,7 @@ export async function measureServices({ log = () => {} } = {}) {
       stopMs: median(stops),
       verifyMs: median(verifies),
       share: median(shares),
+      ...(natsMs ? { nats: natsMs } : {}),
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -100,10 +122,23 @@ export function renderServices(r) {
       0.25,
     ),
   ];
-  return `## Services (PostgreSQL ${r.versions.postgres}, Redis ${r.versions.redis})
+  if (r.nats)
+    rows.push(
+      row(
+        "a later job's NATS vs the first (bridge built cold)",
+        fmtMs(r.nats.later),
+        fmtMs(r.nats.first),
+        r.nats.later / r.nats.first,
+        0.5,
+      ),
+    );
+  const nats = r.nats
+    ? ` NATS ${r.nats.version} runs in a network namespace of its own, reached through the bridge (built on the first NATS of a DATA_DIR, then reused).`
+    : " NATS: not measured (nats-server or bubblewrap is not installed here).";
+  return `## Services (PostgreSQL ${r.versions.postgres}, Redis ${r.versions.redis}${r.nats ? `, NATS ${r.nats.version}` : ""})
 
 Measured by \`node bench/services.js\` (also part of \`npm run bench\`) on ${r.date.slice(0, 10)}; Go runs ${r.isolation === "bubblewrap" ? "sandboxed with bubblewrap" : "not sandboxed"}.
-The first job's PostgreSQL initialises the worker's template (initdb) and starts a copy; a later job only copies and starts. Redis starts in ${fmtMs(r.redisMs)}; stopping both and removing their data takes ${fmtMs(r.stopMs)}. The share is (start + stop) / (start + stop + verify) for the services-ledger fixture verified with both services, warm.
+The first job's PostgreSQL initialises the worker's template (initdb) and starts a copy; a later job only copies and starts. Redis starts in ${fmtMs(r.redisMs)}; stopping both and removing their data takes ${fmtMs(r.stopMs)}. The share is (start + stop) / (start + stop + verify) for the services-ledger fixture verified with both services, warm.${nats}
 
 ${renderTable(rows)}
 `;
