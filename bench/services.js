@@ -30,6 +30,16 @@ async function timed(fn) {
   return { ms: performance.now() - t, value };
 }
 
+/** A start, timed; one that failed would time nothing worth a row. */
+async function started(services, list, options) {
+  const t = await timed(() => services.start(request(list), options));
+  if (t.value.problems.length) {
+    await t.value.stop();
+    throw new Error(`services did not start: ${t.value.problems.map((p) => p.reason).join("; ")}`);
+  }
+  return t;
+}
+
 export async function measureServices({ log = () => {} } = {}) {
   const tmp = await mkdtemp(join(tmpdir(), "bga-bench-services-"));
   // As a DATA_DIR's parent is: the services user (and NATS's sandbox, set up as that user) must
@@ -38,32 +48,28 @@ export async function measureServices({ log = () => {} } = {}) {
   try {
     const services = createLocalServices({ dataDir: join(tmp, "data") });
     if (!services.postgres || !services.redis) return { missing: true };
-    const pg = request(["postgres"]);
     log("services: the first job's PostgreSQL (template made, then copied)");
-    const first = await timed(() => services.start(pg, { checkoutDir: tmp }));
+    const first = await started(services, ["postgres"], { checkoutDir: tmp });
     await first.value.stop();
     const later = [];
     const redis = [];
     const stops = [];
     log(`services: ${ROUNDS} later jobs' PostgreSQL, Redis, and stopping both`);
     for (let i = 0; i < ROUNDS; i++) {
-      const p = await timed(() => services.start(pg, { checkoutDir: tmp }));
+      const p = await started(services, ["postgres"], { checkoutDir: tmp });
       later.push(p.ms);
-      const r = await timed(() => services.start(request(["redis"]), { checkoutDir: tmp }));
+      const r = await started(services, ["redis"], { checkoutDir: tmp });
       redis.push(r.ms);
       stops.push((await timed(() => Promise.all([p.value.stop(), r.value.stop()]))).ms);
     }
     let natsMs;
     if (services.nats) {
-      const nats = request(["nats"]);
       log("services: the first NATS (the bridge built cold), then later jobs'");
-      const firstNats = await timed(() => services.start(nats, { checkoutDir: tmp, sandboxed: true }));
-      if (firstNats.value.problems.length)
-        throw new Error(`NATS: ${firstNats.value.problems.map((p) => p.reason).join("; ")}`);
+      const firstNats = await started(services, ["nats"], { checkoutDir: tmp, sandboxed: true });
       await firstNats.value.stop();
       const laterNats = [];
       for (let i = 0; i < ROUNDS; i++) {
-        const n = await timed(() => services.start(nats, { checkoutDir: tmp, sandboxed: true }));
+        const n = await started(services, ["nats"], { checkoutDir: tmp, sandboxed: true });
         laterNats.push(n.ms);
         await n.value.stop();
       }
@@ -74,14 +80,16 @@ export async function measureServices({ log = () => {} } = {}) {
     const dir = join(tmp, "ledger");
     await cp(join(REPO_ROOT, "test", "fixtures", "services-ledger"), dir, { recursive: true });
     await prepareModules(toolchain, dir);
-    const both = request(["postgres", "redis"]);
     const shares = [];
     const verifies = [];
     for (let i = 0; i <= ROUNDS; i++) {
-      const start = await timed(() => services.start(both, { checkoutDir: dir }));
+      const start = await started(services, ["postgres", "redis"], { checkoutDir: dir });
       const v = await timed(() => verify(withServices(toolchain, start.value, ["integration"]), { dir }));
       const stop = await timed(() => start.value.stop());
       if (v.value.overall !== "pass") throw new Error(`the fixture's verdict: ${v.value.summary}`);
+      // Integration tests that skipped would time a verify that never reached the servers.
+      if (!v.value.tests?.totals.passed || v.value.tests.totals.skipped)
+        throw new Error(`the fixture's integration tests did not all run: ${v.value.summary}`);
       if (i === 0) continue; // warms the build cache
       const cost = start.ms + stop.ms;
       verifies.push(v.ms);

@@ -16,11 +16,12 @@ import { findRabbitmq, type RabbitmqInstall } from "./rabbitmq-install.js";
 import { findRedis, type RedisInstall } from "./redis-install.js";
 import { type RedisJob, startRedisJob } from "./redis-job.js";
 import { RepoFileError, readRepoFile } from "./repo-file.js";
-import { giveTo, type ServiceUser, serviceUser } from "./run-as.js";
+import { giveTo, requirePassable, type ServiceUser, serviceUser } from "./run-as.js";
 import {
   type JobServices,
   notInstalled,
   notSupported,
+  SERVICE_LABELS,
   type ServiceProblem,
   type Services,
   type ServicesRequest,
@@ -92,6 +93,7 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
     rootReady ??= (async () => {
       user = serviceUser();
       await mkdir(dataDir, { recursive: true });
+      await requirePassable(user, dataDir);
       if (user.uid !== undefined) {
         const mode = (await stat(dataDir)).mode & 0o777;
         if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
@@ -140,7 +142,21 @@ export function createLocalServices(options: LocalServicesOptions): LocalService
       (request.postgres && postgres) || (request.redis && redis) || (request.nats && !natsWhyNot);
     if (!wanted) return finished();
 
-    await prepareRoot();
+    try {
+      await prepareRoot();
+    } catch (err) {
+      // The worker cannot host servers at all (no services user, an impassable DATA_DIR):
+      // each requested service says why, and the job goes on with its tests skipped.
+      for (const service of ["postgres", "redis", "nats"] as const) {
+        if (request[service] && !problems.some((p) => p.service === service))
+          problems.push({
+            service,
+            kind: "failed",
+            reason: `${SERVICE_LABELS[service]} did not start: ${failure(err)}`,
+          });
+      }
+      return finished();
+    }
     const jobDir = join(jobsRoot, randomBytes(12).toString("hex"));
     const socketDir = join(jobDir, "run");
     await mkdir(jobDir, { mode: 0o711 });

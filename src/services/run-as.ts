@@ -4,7 +4,8 @@
 // them as itself.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { chown } from "node:fs/promises";
+import { chown, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { childEnv } from "../process/child-env.js";
 
 export interface ServiceUser {
@@ -31,6 +32,29 @@ export function serviceUser(name = "postgres"): ServiceUser {
     );
   }
   return { uid: Number(uid), gid: Number(gid), name };
+}
+
+/**
+ * Throws, naming the directory and the fix, when the services user cannot pass through every
+ * parent of `dir` (a DATA_DIR under root's 0700 home, or a 0700 temporary directory): its
+ * servers could not reach their own files, and each would fail with a bare "Permission denied".
+ */
+export async function requirePassable(user: ServiceUser, dir: string): Promise<void> {
+  if (user.uid === undefined) return;
+  const parents: string[] = [];
+  for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
+    parents.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const parent of parents) {
+    const st = await stat(parent);
+    const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+    if ((st.mode & bit) === 0) {
+      throw new ServiceUserError(
+        `the services user "${user.name}" cannot pass through ${parent} (mode ${(st.mode & 0o777).toString(8)}), a parent of DATA_DIR ${dir}; give it o+x (\`chmod o+x ${parent}\`) or put DATA_DIR where every parent is passable`,
+      );
+    }
+  }
 }
 
 /** Hands a path the worker made to the services user. */

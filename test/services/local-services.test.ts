@@ -205,4 +205,29 @@ servicesDescribe("services on the worker's own binaries", () => {
     await job.stop();
     expect(jobDirs()).toEqual([]);
   });
+
+  // Only a root worker hands its servers to another user; any other runs them as itself.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    "names a DATA_DIR parent the services user cannot pass through, instead of each server's bare Permission denied",
+    async () => {
+      const closed = await mkdtemp(join(tmpdir(), "bga-services-closed-"));
+      try {
+        const inside = createLocalServices({ dataDir: join(closed, "data") });
+        const job = await inside.start(request(["postgres", "redis"]), { checkoutDir: closed });
+        const why = `cannot pass through ${closed} (mode 700), a parent of DATA_DIR ${join(closed, "data")}; give it o+x`;
+        expect(job.problems.map((p) => [p.service, p.kind])).toEqual([
+          ["postgres", "failed"],
+          ["redis", "failed"],
+        ]);
+        expect(job.problems[0]!.reason).toContain(
+          `PostgreSQL did not start: the services user "postgres" ${why}`,
+        );
+        expect(job.problems[1]!.reason).toContain(`Redis did not start: the services user "postgres" ${why}`);
+        expect(job.used).toEqual([]);
+        await job.stop();
+      } finally {
+        await rm(closed, { recursive: true, force: true });
+      }
+    },
+  );
 });
