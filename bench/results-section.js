@@ -15,7 +15,10 @@ export function withSection(markdown, name, section) {
 
 /** The marked sections of `markdown` as [name, section] pairs, in order. */
 export function sections(markdown) {
-  return [...markdown.matchAll(/<!-- ([\w-]+):start -->\n([\s\S]*?)<!-- \1:end -->/g)].map((m) => [m[1], m[2]]);
+  return [...markdown.matchAll(/<!-- ([\w-]+):start -->\n([\s\S]*?)<!-- \1:end -->/g)].map((m) => [
+    m[1],
+    m[2],
+  ]);
 }
 
 /** Writes one section into bench/results.md at `path`, leaving the rest of the file as it is. */
