@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { RunResult } from "../../golang/toolchain.js";
 import { childEnv } from "../../process/child-env.js";
 import { runProcess } from "../../process/run-process.js";
@@ -236,7 +236,13 @@ export async function benchCheck(ctx: EvidenceContext): Promise<Check | undefine
     const baseRoot = await ctx.base.root();
     const baseDir = await ctx.base.moduleDir();
     const laid = ctx.changed.filter((f) => isTestFile(ctx.dir, f) || isTestData(ctx.dir, f));
-    const key = [ctx.baseSha, ctx.dir, await layOver(ctx.base, ctx.dir, laid), names, patterns].join("\0");
+    const key = [
+      ctx.baseSha,
+      relative(ctx.root, ctx.dir),
+      await layOver(ctx.base, ctx.dir, laid),
+      names,
+      patterns,
+    ].join("\0");
     const cached = baseCache.get(key);
     if (cached !== undefined) baseOutput = cached;
     else {
