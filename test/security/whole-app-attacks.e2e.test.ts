@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { AppProcess } from "../e2e/harness.js";
+import { type AppProcess, waitFor } from "../e2e/harness.js";
 import { type E2EWorld, startWorld } from "../e2e/world.js";
 import type { GitHubStandIn } from "../support/github-server.js";
 import type { CommentState, IssueState } from "../support/github-state.js";
@@ -196,7 +196,10 @@ describe("webhooks that GitHub did not send", () => {
     if (res.status === 413) expect(res.text).toMatch(/too large/i);
     expect(await healthy()).toBe(true);
     await nothingRan(res.deliveryId, before);
-    expect(app.output()).toContain("refused a webhook body over GitHub's 25 MB cap");
+    // The app's log reaches us through its stdout pipe, a moment after the socket closed.
+    await waitFor("the app's log of the refused body", () =>
+      app.output().includes("refused a webhook body over GitHub's 25 MB cap"),
+    );
   });
 
   it("a correctly signed body that is not JSON, or JSON of the wrong shape, runs nothing", async () => {
