@@ -4,13 +4,14 @@
 // are one verdict row (file:line, the linter's name) and, as a failed check, feed repair.
 // Findings are kept normalized (verdict.ts LintFinding) so a run on the base can subtract
 // the ones that were there before the change (newLintFindings).
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { ToolAvailability } from "../golang/install-go-tools.js";
 import { type GoInstallation, toolProcess } from "../golang/tool-sandbox.js";
 import { runProcess } from "../process/run-process.js";
 import { trimHead, trimTail } from "../text.js";
 import { type CheckContext, DETAIL_LIMITS } from "./checks.js";
+import { touchedPackages } from "./evidence/go-files.js";
 import { CONFIG_LOAD_ERROR, lintConfig } from "./golangci-config.js";
 import type { Check, LintFinding } from "./verdict.js";
 import type { CustomCheck } from "./verify.js";
@@ -42,20 +43,14 @@ export function golangciConfig(dir: string, root: string): string | undefined {
   return undefined;
 }
 
-/** `./pkg` patterns of the packages holding changed Go files; `./...` when module files changed. */
-export function touchedPackages(dir: string, changed: string[] | undefined): string[] {
+/**
+ * What golangci-lint covers: the packages the change touched, or the whole module when go.mod,
+ * go.sum or go.work changed (every package's build may have) or no change list is given.
+ */
+export function lintPackages(dir: string, changed: string[] | undefined): string[] {
   if (!changed) return ["./..."];
   if (changed.some((f) => /(^|\/)go\.(mod|sum|work)$/.test(f))) return ["./..."];
-  const dirs = new Set<string>();
-  for (const file of changed) {
-    if (!file.endsWith(".go")) continue;
-    const pkg = dirname(file);
-    if (!existsSync(pkg) || !readdirSync(pkg).some((n) => n.endsWith(".go"))) continue;
-    const rel = relative(dir, pkg).split("\\").join("/");
-    if (/(^|\/)(vendor|testdata)(\/|$)/.test(rel)) continue;
-    dirs.add(rel ? `./${rel}` : ".");
-  }
-  return [...dirs].sort();
+  return touchedPackages(dir, changed);
 }
 
 interface JsonIssue {
@@ -114,7 +109,7 @@ export function golangciLintCheck(options: GolangciLintOptions): CustomCheck {
       const config = golangciConfig(ctx.dir, ctx.root);
       if (options.mode === "off") return skipped("off (verify.golangci_lint)");
       if (!config && options.mode === "auto") return skipped("no golangci-lint configuration");
-      const packages = touchedPackages(ctx.dir, ctx.changedFiles);
+      const packages = lintPackages(ctx.dir, ctx.changedFiles);
       if (packages.length === 0) return skipped("no Go package changed");
       // The first job after a fresh install waits for the build: said, not a silent "Verifying…".
       if (options.installed && !options.installed()) ctx.onProgress?.("installing golangci-lint (first use)");

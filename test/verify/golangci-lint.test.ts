@@ -16,8 +16,8 @@ import {
   GOLANGCI_LINT_CHECK,
   type GolangciLintMode,
   golangciLintCheck,
+  lintPackages,
   parseGolangciJson,
-  touchedPackages,
 } from "../../src/verify/golangci-lint.js";
 import { newLintFindings } from "../../src/verify/verdict.js";
 import { verify } from "../../src/verify/verify.js";
@@ -202,13 +202,11 @@ describe("golangci-lint's parts", () => {
     const checkout = await paymentsCheckout();
     cleanup = checkout.cleanup;
     const at = (...f: string[]) => f.map((p) => join(checkout.dir, p));
-    expect(
-      touchedPackages(checkout.dir, at("ledger/ledger.go", "ledger/ledger_test.go", "README.md")),
-    ).toEqual(["./ledger"]);
-    expect(touchedPackages(checkout.dir, at("cmd/server/main.go", "gone/deleted.go"))).toEqual([
-      "./cmd/server",
+    expect(lintPackages(checkout.dir, at("ledger/ledger.go", "ledger/ledger_test.go", "README.md"))).toEqual([
+      "./ledger",
     ]);
-    expect(touchedPackages(checkout.dir, at("go.mod", "money/money.go"))).toEqual(["./..."]);
+    expect(lintPackages(checkout.dir, at("cmd/server/main.go", "gone/deleted.go"))).toEqual(["./cmd/server"]);
+    expect(lintPackages(checkout.dir, at("go.mod", "money/money.go"))).toEqual(["./..."]);
   });
 
   it("subtracts the findings the base already had, whatever line they moved to", () => {

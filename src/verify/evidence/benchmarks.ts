@@ -8,18 +8,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { RunResult } from "../../golang/toolchain.js";
 import { childEnv } from "../../process/child-env.js";
 import { runProcess } from "../../process/run-process.js";
 import { trimHead, trimTail } from "../../text.js";
 import { innerTestTimeoutMs } from "../checks.js";
 import { describeModule, moduleEnv } from "../go-modules.js";
-import { prepareModules } from "../prepare-modules.js";
 import type { Check } from "../verdict-types.js";
-import { layOver } from "./base-tree.js";
 import { type EvidenceContext, short } from "./evidence-context.js";
-import { importPathOf, isTestData, isTestFile, patternDir, touchedPackages } from "./go-files.js";
+import { importPathOf, patternDir, touchedPackages } from "./go-files.js";
+import { testsOverBase } from "./tests-over-base.js";
 
 export const BENCH_CHECK = "benchmarks";
 /** Runs per side: benchstat needs about six for a p-value below 0.05 to be possible. */
@@ -233,31 +232,18 @@ export async function benchCheck(ctx: EvidenceContext): Promise<Check | undefine
   let baseOutput = "";
   let baseProblem = "";
   try {
-    const baseRoot = await ctx.base.root();
-    const baseDir = await ctx.base.moduleDir();
-    const laid = ctx.changed.filter((f) => isTestFile(ctx.dir, f) || isTestData(ctx.dir, f));
-    const key = [
-      ctx.baseSha,
-      relative(ctx.root, ctx.dir),
-      await layOver(ctx.base, ctx.dir, laid),
-      names,
-      patterns,
-    ].join("\0");
-    const cached = baseCache.get(key);
+    const over = await testsOverBase(ctx, names.join(","), patterns.join(","));
+    const cached = baseCache.get(over.key);
     if (cached !== undefined) baseOutput = cached;
     else {
-      await prepareModules(ctx.toolchain, baseDir, {
-        root: baseRoot,
-        timeoutMs: ctx.timeoutMs,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const base = await runBenchmarks(ctx, baseDir, baseRoot, patterns, names);
+      await over.prepare();
+      const base = await runBenchmarks(ctx, over.dir, over.root, patterns, names);
       if (base.result.aborted) return row("error", "aborted", { command: head.command });
       if (base.result.timedOut) baseProblem = "they did not finish within the time limit there";
       else if (!base.measured) baseProblem = "they do not build or run there";
       baseOutput = base.measured ? base.result.stdout : "";
       if (!baseProblem) {
-        baseCache.set(key, baseOutput);
+        baseCache.set(over.key, baseOutput);
         if (baseCache.size > CACHE_LIMIT) baseCache.delete(baseCache.keys().next().value!);
       }
     }

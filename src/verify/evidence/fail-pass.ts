@@ -6,13 +6,12 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { trimHead } from "../../text.js";
-import { prepareModules } from "../prepare-modules.js";
 import type { Check } from "../verdict-types.js";
-import { layOver } from "./base-tree.js";
 import { type EvidenceContext, short } from "./evidence-context.js";
 import { testFunctions } from "./evidence-helper.js";
-import { importPathOf, isCodeFile, isTestData, isTestFile, packagePattern } from "./go-files.js";
+import { importPathOf, isCodeFile, isTestFile, packagePattern } from "./go-files.js";
 import { outcomeOf, runTestEvents, type TestOutcome } from "./test-events.js";
+import { testsOverBase } from "./tests-over-base.js";
 
 export const FAIL_PASS_CHECK = "fail → pass";
 
@@ -125,36 +124,23 @@ export async function failPassCheck(ctx: EvidenceContext): Promise<Check | undef
 
   let base: Map<string, TestOutcome>;
   try {
-    const baseRoot = await ctx.base.root();
-    const baseDir = await ctx.base.moduleDir();
-    const laid = ctx.changed.filter((f) => isTestFile(ctx.dir, f) || isTestData(ctx.dir, f));
-    const key = [
-      ctx.baseSha,
-      relative(ctx.root, ctx.dir),
-      await layOver(ctx.base, ctx.dir, laid),
-      names.join(","),
-      patterns.join(","),
-    ].join("\0");
-    const cached = baseCache.get(key);
+    const over = await testsOverBase(ctx, names.join(","), patterns.join(","));
+    const cached = baseCache.get(over.key);
     if (cached) base = cached;
     else {
-      await prepareModules(ctx.toolchain, baseDir, {
-        root: baseRoot,
-        timeoutMs: ctx.timeoutMs,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const res = await runTestEvents({ ...run, dir: baseDir, root: baseRoot });
+      await over.prepare();
+      const res = await runTestEvents({ ...run, dir: over.dir, root: over.root });
       if (res.result.timedOut || res.result.aborted)
         return untested(`the tests did not finish on the base ${short(ctx.baseSha)}`);
       base = new Map(
         tests.map((t) => {
-          const pkg = importPathOf(baseDir, t.pattern);
+          const pkg = importPathOf(over.dir, t.pattern);
           // A package whose tests did not build on the base reports no test events.
           const o = outcomeOf(res.packages, pkg, t.name);
           return [`${t.pattern} ${t.name}`, o];
         }),
       );
-      baseCache.set(key, base);
+      baseCache.set(over.key, base);
       if (baseCache.size > CACHE_LIMIT) baseCache.delete(baseCache.keys().next().value!);
     }
   } catch (err) {

@@ -1,5 +1,5 @@
 // Which of a change's files are Go tests, Go code, or test data, and where their packages are.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 
 const OUTSIDE = /(^|\/)(vendor|testdata)\//;
@@ -51,9 +51,13 @@ export function patternDir(dir: string, pattern: string): string {
   return pattern === "." ? dir : join(dir, pattern.slice(2));
 }
 
-/** `./pkg` of every package holding a Go file of the change that still exists. */
+/** `./pkg` of every package a Go file of the change is in, that still holds Go files. */
 export function touchedPackages(dir: string, changed: string[]): string[] {
   const files = changed.filter((f) => isCodeFile(dir, f) || isTestFile(dir, f));
   const patterns = new Set(files.map((f) => packagePattern(dir, f)));
-  return [...patterns].filter((p) => existsSync(patternDir(dir, p))).sort();
+  return [...patterns].filter((p) => holdsGo(patternDir(dir, p))).sort();
+}
+
+function holdsGo(pkgDir: string): boolean {
+  return existsSync(pkgDir) && readdirSync(pkgDir).some((n) => n.endsWith(".go"));
 }
